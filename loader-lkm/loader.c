@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The load sequence of DESIGN.md steps 1-3.  Each step either succeeds or
+ * undoes everything before it, so a failed insmod leaves nothing behind.
+ */
+#include "loader.h"
+#include "blob.h"
+#include <xmhf/layout.h>
+
+const char *xmhf_launch_name(enum xmhf_launch_kind kind)
+{
+	return xmhf_launch_kind_name(kind);
+}
+
+/* The kind names plus "auto"; "auto" maps to NONE until a launch exists. */
+int xmhf_launch_parse(const char *s, enum xmhf_launch_kind *kind)
+{
+	static const enum xmhf_launch_kind kinds[] = {
+		XMHF_LAUNCH_NONE, XMHF_LAUNCH_EMULATED, XMHF_LAUNCH_SKINIT,
+		XMHF_LAUNCH_SENTER,
+	};
+	unsigned int i;
+
+	if (!strcmp(s, "auto")) {
+		*kind = XMHF_LAUNCH_NONE;
+		return 0;
+	}
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!strcmp(s, xmhf_launch_kind_name(kinds[i]))) {
+			*kind = kinds[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A launch kind the CPU cannot do is refused here, before any allocation. */
+static int check_launch(struct xmhf_loader *ld, enum xmhf_launch_kind kind)
+{
+	if (kind == XMHF_LAUNCH_SKINIT && !ld->caps.skinit) {
+		ld->plat->log(XMHF_LOG_ERR, "launch=skinit: this CPU has no SKINIT");
+		return -ENODEV;
+	}
+	if (kind == XMHF_LAUNCH_SENTER) {
+		ld->plat->log(XMHF_LOG_ERR, "launch=senter: Intel TXT is not supported");
+		return -ENODEV;
+	}
+	ld->launch = kind;
+	return 0;
+}
+
+static int read_blob(struct xmhf_loader *ld, const char *name,
+		     const void *data, size_t size)
+{
+	int err = xmhf_blob_check(data, size);
+
+	if (err) {
+		ld->plat->log(XMHF_LOG_ERR, "blob %s rejected: %s", name,
+			      xmhf_blob_strerror(err));
+		return -ENOEXEC;
+	}
+	memcpy(&ld->blob, data, sizeof(ld->blob));
+	return 0;
+}
+
+static int alloc_mem(struct xmhf_loader *ld)
+{
+	u64 phys = 0;
+
+	ld->mem = ld->plat->mem_alloc(XMHF_MEM_ORDER, &phys);
+	if (!ld->mem) {
+		ld->plat->log(XMHF_LOG_ERR, "cannot allocate %lu KiB of contiguous memory below 4 GiB",
+			      (unsigned long)XMHF_MEM_SIZE >> 10);
+		return -ENOMEM;
+	}
+	/* The SL and its page tables rely on this; do not trust, check. */
+	if (phys % XMHF_MEM_SIZE || phys + XMHF_MEM_SIZE > (1ull << 32)) {
+		ld->plat->log(XMHF_LOG_ERR, "allocator returned unusable memory at %#llx",
+			      (unsigned long long)phys);
+		ld->plat->mem_free(ld->mem, XMHF_MEM_ORDER);
+		ld->mem = NULL;
+		return -ENOMEM;
+	}
+	ld->mem_phys = phys;
+	return 0;
+}
+
+static void copy_images(struct xmhf_loader *ld, const u8 *data)
+{
+	const struct xmhf_blob_header *h = &ld->blob;
+
+	memcpy(ld->mem + XMHF_SL_OFFSET, data + h->sl_offset, h->sl_size);
+	memcpy(ld->mem + XMHF_RT_OFFSET, data + h->rt_offset, h->rt_size);
+}
+
+struct xmhf_sl_params *xmhf_loader_params(struct xmhf_loader *ld)
+{
+	return (struct xmhf_sl_params *)(ld->mem + XMHF_SLPB_OFFSET);
+}
+
+static int fill_params(struct xmhf_loader *ld, const struct xmhf_load_opts *opts)
+{
+	struct xmhf_sl_params *p = xmhf_loader_params(ld);
+	int err;
+
+	p->magic = XMHF_SLPB_MAGIC;
+	p->version = XMHF_SLPB_VERSION;
+	p->size = sizeof(*p);
+	p->launch_kind = ld->launch;
+	p->hv_phys_base = ld->mem_phys;
+	p->hv_size = XMHF_MEM_SIZE;
+	p->rt_entry = ld->blob.rt_entry;
+	p->rt_mem_size = ld->blob.rt_mem_size;
+	p->phys_addr_bits = ld->caps.phys_addr_bits;
+	p->debug_port = opts->debug_port;
+
+	err = ld->plat->describe(p);
+	if (err)
+		ld->plat->log(XMHF_LOG_ERR, "cannot describe the platform to the secure loader (%d)", err);
+	return err;
+}
+
+/* Scrubs the block before it goes back: it held the hypervisor's code. */
+static void free_mem(struct xmhf_loader *ld)
+{
+	if (!ld->mem)
+		return;
+	memset(ld->mem, 0, XMHF_MEM_SIZE);
+	ld->plat->mem_free(ld->mem, XMHF_MEM_ORDER);
+	ld->mem = NULL;
+	ld->mem_phys = 0;
+}
+
+int xmhf_loader_load(struct xmhf_loader *ld, const struct xmhf_platform *plat,
+		     const struct xmhf_load_opts *opts)
+{
+	const void *data;
+	void *fw;
+	size_t size;
+	int err;
+
+	memset(ld, 0, sizeof(*ld));
+	ld->plat = plat;
+
+	xmhf_cpu_probe(plat, &ld->caps);
+	err = xmhf_cpu_check(plat, &ld->caps);
+	if (err)
+		return err;
+	err = check_launch(ld, opts->launch);
+	if (err)
+		return err;
+
+	err = plat->fw_get(opts->blob_name, &data, &size, &fw);
+	if (err) {
+		plat->log(XMHF_LOG_ERR, "cannot read blob /lib/firmware/%s (%d)",
+			  opts->blob_name, err);
+		return err;
+	}
+	err = read_blob(ld, opts->blob_name, data, size);
+	if (!err)
+		err = alloc_mem(ld);
+	if (!err) {
+		copy_images(ld, data);
+		err = fill_params(ld, opts);
+		if (err)
+			free_mem(ld);
+	}
+	plat->fw_put(fw);
+	if (err)
+		return err;
+
+	ld->state = XMHF_STATE_LOADED;
+	return 0;
+}
+
+void xmhf_loader_unload(struct xmhf_loader *ld)
+{
+	free_mem(ld);
+	ld->state = 0;
+}

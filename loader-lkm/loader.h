@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The load sequence: CPU check, blob, memory, SL parameters.  Kernel-free,
+ * so it runs on the host under fault injection.
+ */
+#ifndef XMHF_LOADER_LOADER_H
+#define XMHF_LOADER_LOADER_H
+
+#include "cpu.h"
+#include <xmhf/blob.h>
+#include <xmhf/ioctl.h>
+#include <xmhf/slparams.h>
+
+struct xmhf_load_opts {
+	const char *blob_name;	/* file under the firmware directory */
+	enum xmhf_launch_kind launch;	/* what the user asked for */
+	u16 debug_port;		/* hypervisor log port, 0 = off */
+};
+
+struct xmhf_loader {
+	const struct xmhf_platform *plat;
+	struct xmhf_cpu_caps caps;
+	struct xmhf_blob_header blob;	/* copy of the accepted header */
+	u8 *mem;			/* XMHF_MEM_SIZE bytes, or NULL */
+	u64 mem_phys;
+	enum xmhf_state state;
+	enum xmhf_launch_kind launch;
+};
+
+int xmhf_loader_load(struct xmhf_loader *ld, const struct xmhf_platform *plat,
+		     const struct xmhf_load_opts *opts);
+void xmhf_loader_unload(struct xmhf_loader *ld);
+struct xmhf_sl_params *xmhf_loader_params(struct xmhf_loader *ld);
+const char *xmhf_launch_name(enum xmhf_launch_kind kind);
+int xmhf_launch_parse(const char *s, enum xmhf_launch_kind *kind);
+
+#endif /* XMHF_LOADER_LOADER_H */

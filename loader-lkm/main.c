@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmhf.ko: loads the xmhf-ll hypervisor into contiguous memory, ready for
+ * the late launch of DESIGN.md.  Module parameters are checked when set,
+ * so a bad value fails insmod before anything is allocated.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <xmhf/layout.h>
+#include <xmhf/slparams.h>
+#include <xmhf/version.h>
+
+#include "xmhf.h"
+
+struct xmhf_loader xmhf_ld;
+DEFINE_MUTEX(xmhf_lock);
+
+#define BLOB_NAME_MAX 128
+
+static char blob_name[BLOB_NAME_MAX] = "xmhf/xmhf.bin";
+static enum xmhf_launch_kind launch_kind = XMHF_LAUNCH_NONE;
+static unsigned int debug_port = 0xe9;
+
+/* A relative path under /lib/firmware: no "..", no absolute path. */
+static int blob_set(const char *val, const struct kernel_param *kp)
+{
+	size_t len = strcspn(val, "\n");
+
+	if (!len || len >= BLOB_NAME_MAX) {
+		pr_err("blob: name must be 1..%d characters\n", BLOB_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (val[0] == '/' || strstr(val, "..")) {
+		pr_err("blob: '%.*s' must be relative to /lib/firmware without '..'\n",
+		       (int)len, val);
+		return -EINVAL;
+	}
+	memcpy(blob_name, val, len);
+	blob_name[len] = '\0';
+	return 0;
+}
+
+static const struct kernel_param_ops blob_ops = {
+	.set = blob_set,
+	.get = param_get_string,
+};
+
+static struct kparam_string blob_str = {
+	.maxlen = sizeof(blob_name),
+	.string = blob_name,
+};
+module_param_cb(blob, &blob_ops, &blob_str, 0444);
+MODULE_PARM_DESC(blob, "hypervisor blob under /lib/firmware (default xmhf/xmhf.bin)");
+
+static int launch_set(const char *val, const struct kernel_param *kp)
+{
+	char buf[16];
+	enum xmhf_launch_kind kind;
+
+	strscpy(buf, val, sizeof(buf));
+	buf[strcspn(buf, "\n")] = '\0';
+	if (xmhf_launch_parse(buf, &kind)) {
+		pr_err("launch: '%s' is not one of auto, none, emulated, skinit, senter\n",
+		       buf);
+		return -EINVAL;
+	}
+	launch_kind = kind;
+	return 0;
+}
+
+static int launch_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", xmhf_launch_name(launch_kind));
+}
+
+static const struct kernel_param_ops launch_ops = {
+	.set = launch_set,
+	.get = launch_get,
+};
+module_param_cb(launch, &launch_ops, NULL, 0444);
+MODULE_PARM_DESC(launch, "auto|none|emulated|skinit|senter; this version loads only (none)");
+
+static int debug_port_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int port;
+
+	if (kstrtouint(val, 0, &port) || !xmhf_debug_port_ok(port)) {
+		pr_err("debug_port: '%s' is not 0 (off), 0xe9 (debugcon) or a COM port (0x3f8, 0x2f8, 0x3e8, 0x2e8)\n",
+		       val);
+		return -EINVAL;
+	}
+	debug_port = port;
+	return 0;
+}
+
+static const struct kernel_param_ops debug_port_ops = {
+	.set = debug_port_set,
+	.get = param_get_uint,
+};
+module_param_cb(debug_port, &debug_port_ops, &debug_port, 0444);
+MODULE_PARM_DESC(debug_port, "I/O port for the hypervisor's debug log (default 0xe9, 0 = off)");
+
+static int __init xmhf_init(void)
+{
+	struct xmhf_load_opts opts = {
+		.blob_name = blob_name,
+		.launch = launch_kind,
+		.debug_port = debug_port,
+	};
+	int err;
+
+	/* The device exists first: the firmware loader wants one. */
+	err = xmhf_chardev_init();
+	if (err)
+		return err;
+
+	mutex_lock(&xmhf_lock);
+	err = xmhf_loader_load(&xmhf_ld, &xmhf_linux_platform, &opts);
+	mutex_unlock(&xmhf_lock);
+	if (err)
+		goto err_chardev;
+
+	err = xmhf_sysfs_init();
+	if (err)
+		goto err_unload;
+
+	pr_info("%s: %lu KiB at %#llx, blob %s (%s); loaded, not launched\n",
+		XMHF_VERSION_STRING, (unsigned long)XMHF_MEM_SIZE >> 10,
+		(unsigned long long)xmhf_ld.mem_phys, xmhf_ld.blob.build_id,
+		blob_name);
+	return 0;
+
+err_unload:
+	xmhf_loader_unload(&xmhf_ld);
+err_chardev:
+	xmhf_chardev_exit();
+	return err;
+}
+
+static void __exit xmhf_exit(void)
+{
+	xmhf_sysfs_exit();
+	xmhf_chardev_exit();
+	mutex_lock(&xmhf_lock);
+	xmhf_loader_unload(&xmhf_ld);
+	mutex_unlock(&xmhf_lock);
+	pr_info("unloaded\n");
+}
+
+module_init(xmhf_init);
+module_exit(xmhf_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xmhf-ll late-launch hypervisor loader");
+MODULE_VERSION(XMHF_VERSION_STRING);
+MODULE_FIRMWARE("xmhf/xmhf.bin");

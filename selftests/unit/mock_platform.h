@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A mock of the loader's platform seam (loader-lkm/platform.h): a CPU made
+ * of CPUID/MSR tables, a blob in memory, and fault injection that fails
+ * the N-th fallible call, with counters to prove nothing leaks.
+ */
+#ifndef XMHF_TEST_MOCK_PLATFORM_H
+#define XMHF_TEST_MOCK_PLATFORM_H
+
+#include "platform.h"
+#include "cpu.h"
+
+enum mock_cpu { MOCK_AMD_FULL, MOCK_AMD_NO_SVM, MOCK_AMD_NO_NPT,
+		MOCK_INTEL_VMX, MOCK_VIA };
+
+struct mock_state {
+	enum mock_cpu cpu;
+	u64 vm_cr, efer;
+	bool msr_faults;		/* every RDMSR faults */
+	bool skinit;
+	const unsigned char *blob;
+	size_t blob_size;
+	u64 phys;			/* what mem_alloc reports */
+	int fail_at;			/* 1-based fallible call to fail, 0 = none */
+	int calls;			/* fallible calls so far */
+	int fw_held, mem_held;		/* must return to 0 */
+	bool freed_dirty;		/* a block went back unscrubbed */
+	char last_log[256];
+	int log_errors;
+};
+
+extern struct mock_state mock;
+extern const struct xmhf_platform mock_platform;
+
+void mock_reset(enum mock_cpu cpu);
+
+#endif

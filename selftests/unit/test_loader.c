@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The load sequence (loader-lkm/loader.c) under fault injection: every
+ * fallible platform call is failed in turn, and each time the load must
+ * fail cleanly with nothing held.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mock_platform.h"
+#include "blob_fixture.h"
+#include "loader.h"
+#include <xmhf/layout.h>
+
+static unsigned char *blob;
+static size_t blob_size;
+static struct xmhf_loader ld;
+static const struct xmhf_load_opts opts = {
+	.blob_name = "xmhf/xmhf.bin",
+	.launch = XMHF_LAUNCH_NONE,
+	.debug_port = 0xe9,
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	mock_reset(MOCK_AMD_FULL);
+	blob = fixture_blob(&blob_size);
+	mock.blob = blob;
+	mock.blob_size = blob_size;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	xmhf_loader_unload(&ld);
+	free(blob);
+	return 0;
+}
+
+static void test_load_ok(void **state)
+{
+	struct xmhf_sl_params *p;
+	const struct xmhf_blob_header *h = (const void *)blob;
+
+	(void)state;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	assert_int_equal(ld.state, XMHF_STATE_LOADED);
+	assert_int_equal(mock.fw_held, 0);	/* blob released after copy */
+	assert_int_equal(mock.mem_held, 1);
+	assert_memory_equal(ld.mem + XMHF_SL_OFFSET, blob + h->sl_offset, h->sl_size);
+	assert_memory_equal(ld.mem + XMHF_RT_OFFSET, blob + h->rt_offset, h->rt_size);
+	assert_string_equal(ld.blob.build_id, "test-fixture");
+
+	p = xmhf_loader_params(&ld);
+	assert_int_equal(p->magic, XMHF_SLPB_MAGIC);
+	assert_int_equal(p->size, sizeof(*p));
+	assert_int_equal(p->hv_phys_base, mock.phys);
+	assert_int_equal(p->hv_size, XMHF_MEM_SIZE);
+	assert_int_equal(p->rt_entry, FIX_RT_ENTRY);
+	assert_int_equal(p->rt_mem_size, FIX_RT_MEM);
+	assert_int_equal(p->debug_port, 0xe9);
+	assert_int_equal(p->num_ram, 1);
+
+	xmhf_loader_unload(&ld);
+	assert_int_equal(mock.mem_held, 0);
+	assert_null(ld.mem);
+}
+
+static void test_every_fault_unwinds(void **state)
+{
+	int n, err;
+
+	(void)state;
+	for (n = 1;; n++) {
+		mock.fail_at = n;
+		mock.calls = 0;
+		err = xmhf_loader_load(&ld, &mock_platform, &opts);
+		if (mock.calls < n) {	/* no call left to fail: it loaded */
+			assert_int_equal(err, 0);
+			break;
+		}
+		assert_true(err < 0);
+		assert_null(ld.mem);
+		assert_int_equal(ld.state, 0);
+		assert_int_equal(mock.fw_held, 0);
+		assert_int_equal(mock.mem_held, 0);
+		assert_true(mock.log_errors > 0);
+		mock.log_errors = 0;
+	}
+	/* fw_get, mem_alloc and describe were each failed once. */
+	assert_int_equal(n, 4);
+}
+
+static void test_bad_blob_rejected(void **state)
+{
+	(void)state;
+	blob[0] ^= 0xff;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -ENOEXEC);
+	assert_non_null(strstr(mock.last_log, "bad magic"));
+	assert_int_equal(mock.mem_held, 0);
+	assert_int_equal(mock.fw_held, 0);
+}
+
+static void test_truncated_blob_rejected(void **state)
+{
+	(void)state;
+	mock.blob_size -= 100;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -ENOEXEC);
+	assert_non_null(strstr(mock.last_log, "truncated"));
+	assert_int_equal(mock.mem_held, 0);
+}
+
+static void test_no_svm_touches_nothing(void **state)
+{
+	(void)state;
+	mock.cpu = MOCK_AMD_NO_SVM;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -ENODEV);
+	assert_int_equal(mock.calls, 0);	/* not even the blob was read */
+}
+
+static void test_unusable_memory(void **state)
+{
+	(void)state;
+	mock.phys = 0x100000000ull;		/* above 4 GiB */
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -ENOMEM);
+	assert_int_equal(mock.mem_held, 0);
+	mock.phys = 0x01c01000;			/* not 4 MiB aligned */
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -ENOMEM);
+	assert_int_equal(mock.mem_held, 0);
+}
+
+static void test_launch_kinds(void **state)
+{
+	struct xmhf_load_opts o = opts;
+	enum xmhf_launch_kind k;
+
+	(void)state;
+	o.launch = XMHF_LAUNCH_SKINIT;		/* mock CPU has no SKINIT */
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), -ENODEV);
+	assert_non_null(strstr(mock.last_log, "SKINIT"));
+	o.launch = XMHF_LAUNCH_SENTER;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), -ENODEV);
+	assert_int_equal(mock.calls, 0);
+
+	assert_int_equal(xmhf_launch_parse("emulated", &k), 0);
+	assert_int_equal(k, XMHF_LAUNCH_EMULATED);
+	assert_int_equal(xmhf_launch_parse("auto", &k), 0);
+	assert_int_equal(xmhf_launch_parse("bogus", &k), -EINVAL);
+	assert_int_equal(xmhf_launch_parse("", &k), -EINVAL);
+	assert_string_equal(xmhf_launch_name(XMHF_LAUNCH_SKINIT), "skinit");
+	assert_string_equal(xmhf_launch_name(99), "unknown");
+}
+
+/* The block held the hypervisor's code: it is scrubbed before it goes back. */
+static void test_unload_scrubs(void **state)
+{
+	(void)state;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	assert_int_equal(xmhf_loader_params(&ld)->magic, XMHF_SLPB_MAGIC);
+	xmhf_loader_unload(&ld);
+	assert_null(ld.mem);
+	assert_int_equal(mock.mem_held, 0);
+	assert_false(mock.freed_dirty);
+}
+
+/* An error after the copy also scrubs: describe() is the last fallible call. */
+static void test_failed_load_scrubs(void **state)
+{
+	(void)state;
+	mock.fail_at = 3;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -E2BIG);
+	assert_int_equal(mock.mem_held, 0);
+	assert_false(mock.freed_dirty);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_load_ok), T(test_every_fault_unwinds), T(test_bad_blob_rejected),
+		T(test_truncated_blob_rejected), T(test_no_svm_touches_nothing),
+		T(test_unusable_memory), T(test_launch_kinds), T(test_unload_scrubs),
+		T(test_failed_load_scrubs),
+	};
+
+	return cmocka_run_group_tests_name("loader", tests, NULL, NULL);
+}
