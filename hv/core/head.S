@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Runtime image header and 64-bit entry.  The header sits at the image's
+ * first byte so the packer and the SL find size and entry without ELF.
+ */
+#include <xmhf/blob.h>
+
+	.section .rt_header, "a"
+	.globl	_rt_start
+_rt_start:
+	.long	XMHF_RT_MAGIC
+	.long	_rt_image_end - _rt_start
+	.long	_rt_mem_end - _rt_start
+	.long	rt_entry - _rt_start
+	.quad	_rt_start
+
+	.text
+	.code64
+	.globl	rt_entry
+/* Entered from the SL in long mode; RDI = SL parameter block. */
+rt_entry:
+	cli
+	cld
+	leaq	boot_stack_top(%rip), %rsp
+	call	rt_main
+1:	hlt
+	jmp	1b
+
+	.section .bss
+	.balign	16
+boot_stack:
+	.skip	0x4000
+boot_stack_top:

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The runtime: linked in the top 1 GiB, header first, bss last. */
+#include <xmhf/layout.h>
+
+OUTPUT_FORMAT("elf64-x86-64")
+OUTPUT_ARCH(i386:x86-64)
+ENTRY(rt_entry)
+
+SECTIONS
+{
+	. = XMHF_RT_VBASE;
+	/* One section, padded inside, so runtime.bin ends on a page. */
+	.image : {
+		KEEP(*(.rt_header))
+		*(.text .text.*)
+		. = ALIGN(16);
+		*(.rodata .rodata.*)
+		. = ALIGN(16);
+		*(.data .data.*)
+		. = ALIGN(4096);
+	}
+	_rt_image_end = .;
+	.bss (NOLOAD) : { *(.bss .bss.* COMMON) }
+	. = ALIGN(4096);
+	_rt_mem_end = .;
+
+	/DISCARD/ : { *(.note*) *(.comment) *(.eh_frame*) }
+}
+
+ASSERT(_rt_mem_end - XMHF_RT_VBASE <= XMHF_RT_MAX_SIZE, "runtime too big")

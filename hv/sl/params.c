@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Validation of the SL parameter block.  The block is written by the
+ * module, which runs in the untrusted guest once the hypervisor is up, so
+ * nothing in it is used before it passes here.  The SL's base comes from
+ * EAX at entry (the CPU's word under SKINIT), never from the block.
+ */
+#include <sl.h>
+#include <xmhf/layout.h>
+
+static bool ram_ok(const struct xmhf_sl_params *p)
+{
+	u32 i;
+
+	if (p->num_ram == 0 || p->num_ram > XMHF_SLPB_MAX_RAM)
+		return false;
+	for (i = 0; i < p->num_ram; i++) {
+		const struct xmhf_mem_range *r = &p->ram[i];
+
+		if (r->size == 0 || r->start + r->size < r->start)
+			return false;
+		if (r->start + r->size > (1ull << p->phys_addr_bits))
+			return false;
+	}
+	return true;
+}
+
+static bool devices_ok(const struct xmhf_sl_params *p)
+{
+	u64 hv_end = p->hv_phys_base + p->hv_size;
+
+	if (!xmhf_debug_port_ok(p->debug_port))
+		return false;
+	/* A TIS TPM is always at the PC Client's fixed address. */
+	if (p->tpm_base != 0 && p->tpm_base != 0xfed40000ull)
+		return false;
+	if (p->iommu_base % 0x1000 ||
+	    p->iommu_base >= (1ull << p->phys_addr_bits))
+		return false;
+	/* An "IOMMU" inside our own memory would let the guest remap it. */
+	if (p->iommu_base && p->iommu_base + 0x4000 > p->hv_phys_base &&
+	    p->iommu_base < hv_end)
+		return false;
+	return true;
+}
+
+int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base)
+{
+	if (p->magic != XMHF_SLPB_MAGIC || p->version != XMHF_SLPB_VERSION ||
+	    p->size != sizeof(*p))
+		return SL_PARAMS_E_HEADER;
+	if (p->hv_phys_base != sl_base - XMHF_SL_OFFSET ||
+	    p->hv_size != XMHF_MEM_SIZE)
+		return SL_PARAMS_E_BASE;
+	if (p->launch_kind != XMHF_LAUNCH_EMULATED &&
+	    p->launch_kind != XMHF_LAUNCH_SKINIT)
+		return SL_PARAMS_E_LAUNCH;
+	if (p->rt_mem_size == 0 || p->rt_mem_size > XMHF_RT_MAX_SIZE ||
+	    p->rt_mem_size % 0x1000 || p->rt_entry >= p->rt_mem_size)
+		return SL_PARAMS_E_RUNTIME;
+	/* Bounds the shifts in ram_ok() and devices_ok(). */
+	if (p->phys_addr_bits < 32 || p->phys_addr_bits > 52)
+		return SL_PARAMS_E_RAM;
+	if (!ram_ok(p))
+		return SL_PARAMS_E_RAM;
+	if (p->num_cpus == 0 || p->num_cpus > XMHF_SLPB_MAX_CPUS)
+		return SL_PARAMS_E_CPUS;
+	if (!devices_ok(p))
+		return SL_PARAMS_E_DEVICES;
+	return SL_PARAMS_OK;
+}
+
+const char *sl_params_strerror(int err)
+{
+	static const char *const msg[SL_PARAMS_E_COUNT] = {
+		[SL_PARAMS_OK] = "ok",
+		[SL_PARAMS_E_HEADER] = "bad magic, version or size",
+		[SL_PARAMS_E_BASE] = "hypervisor base or size mismatch",
+		[SL_PARAMS_E_LAUNCH] = "bad launch kind",
+		[SL_PARAMS_E_RUNTIME] = "bad runtime size or entry",
+		[SL_PARAMS_E_RAM] = "bad RAM map",
+		[SL_PARAMS_E_CPUS] = "bad CPU list",
+		[SL_PARAMS_E_DEVICES] = "bad TPM, IOMMU or debug port",
+	};
+
+	if (err < 0 || err >= SL_PARAMS_E_COUNT)
+		return "unknown error";
+	return msg[err];
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The SL's check of its untrusted parameter block (hv/sl/params.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <sl.h>
+#include <xmhf/layout.h>
+
+#define BASE 0x01c00000ull
+
+static struct xmhf_sl_params p;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.magic = XMHF_SLPB_MAGIC;
+	p.version = XMHF_SLPB_VERSION;
+	p.size = sizeof(p);
+	p.launch_kind = XMHF_LAUNCH_EMULATED;
+	p.hv_phys_base = BASE;
+	p.hv_size = XMHF_MEM_SIZE;
+	p.rt_entry = 0x40;
+	p.rt_mem_size = 0x20000;
+	p.num_ram = 2;
+	p.ram[0].start = 0;
+	p.ram[0].size = 0x9f000;
+	p.ram[1].start = 0x100000;
+	p.ram[1].size = 0x3ff00000;
+	p.num_cpus = 2;
+	p.phys_addr_bits = 40;
+	p.tpm_base = 0xfed40000;
+	p.iommu_base = 0xfeb00000;
+	p.debug_port = 0xe9;
+	return 0;
+}
+
+#define CHECK(expect) assert_int_equal(sl_params_check(&p, BASE), (expect))
+
+static void test_good(void **state)
+{
+	(void)state;
+	CHECK(SL_PARAMS_OK);
+	p.launch_kind = XMHF_LAUNCH_SKINIT;
+	p.tpm_base = 0;
+	p.iommu_base = 0;
+	p.debug_port = 0;
+	CHECK(SL_PARAMS_OK);
+}
+
+static void test_header(void **state)
+{
+	(void)state;
+	p.magic++;
+	CHECK(SL_PARAMS_E_HEADER);
+	setup(NULL);
+	p.version = 2;
+	CHECK(SL_PARAMS_E_HEADER);
+	setup(NULL);
+	p.size--;
+	CHECK(SL_PARAMS_E_HEADER);
+}
+
+/* The base the CPU gave in EAX wins over the block's claim. */
+static void test_base(void **state)
+{
+	(void)state;
+	assert_int_equal(sl_params_check(&p, BASE + 0x400000), SL_PARAMS_E_BASE);
+	p.hv_size = 2 * XMHF_MEM_SIZE;
+	CHECK(SL_PARAMS_E_BASE);
+}
+
+static void test_launch(void **state)
+{
+	(void)state;
+	p.launch_kind = XMHF_LAUNCH_NONE;
+	CHECK(SL_PARAMS_E_LAUNCH);
+	p.launch_kind = XMHF_LAUNCH_SENTER;
+	CHECK(SL_PARAMS_E_LAUNCH);
+	p.launch_kind = 0xffffffffu;
+	CHECK(SL_PARAMS_E_LAUNCH);
+}
+
+static void test_runtime(void **state)
+{
+	(void)state;
+	p.rt_mem_size = XMHF_RT_MAX_SIZE + 0x1000;
+	CHECK(SL_PARAMS_E_RUNTIME);
+	setup(NULL);
+	p.rt_mem_size = 0x20001;
+	CHECK(SL_PARAMS_E_RUNTIME);
+	setup(NULL);
+	p.rt_entry = p.rt_mem_size;
+	CHECK(SL_PARAMS_E_RUNTIME);
+	setup(NULL);
+	p.rt_mem_size = 0;
+	CHECK(SL_PARAMS_E_RUNTIME);
+}
+
+static void test_ram(void **state)
+{
+	(void)state;
+	p.num_ram = 0;
+	CHECK(SL_PARAMS_E_RAM);
+	p.num_ram = XMHF_SLPB_MAX_RAM + 1;
+	CHECK(SL_PARAMS_E_RAM);
+	setup(NULL);
+	p.ram[1].start = 0xfffffffffffff000ull;	/* wraps */
+	p.ram[1].size = 0x2000;
+	CHECK(SL_PARAMS_E_RAM);
+	setup(NULL);
+	p.ram[1].size = 1ull << 40;		/* past the physical address width */
+	CHECK(SL_PARAMS_E_RAM);
+	setup(NULL);
+	p.ram[0].size = 0;
+	CHECK(SL_PARAMS_E_RAM);
+	setup(NULL);
+	p.phys_addr_bits = 64;			/* would make the shifts undefined */
+	CHECK(SL_PARAMS_E_RAM);
+}
+
+static void test_cpus(void **state)
+{
+	(void)state;
+	p.num_cpus = 0;
+	CHECK(SL_PARAMS_E_CPUS);
+	p.num_cpus = XMHF_SLPB_MAX_CPUS + 1;
+	CHECK(SL_PARAMS_E_CPUS);
+}
+
+static void test_devices(void **state)
+{
+	(void)state;
+	p.debug_port = 0xcf8;			/* PCI config: not a log port */
+	CHECK(SL_PARAMS_E_DEVICES);
+	setup(NULL);
+	p.tpm_base = 0xfed41000;
+	CHECK(SL_PARAMS_E_DEVICES);
+	setup(NULL);
+	p.iommu_base = BASE + 0x1000;		/* inside the hypervisor */
+	CHECK(SL_PARAMS_E_DEVICES);
+	setup(NULL);
+	p.iommu_base = 0xfeb00010;		/* unaligned */
+	CHECK(SL_PARAMS_E_DEVICES);
+}
+
+static void test_strerror(void **state)
+{
+	(void)state;
+	assert_string_equal(sl_params_strerror(SL_PARAMS_E_RAM), "bad RAM map");
+	assert_string_equal(sl_params_strerror(-1), "unknown error");
+	assert_string_equal(sl_params_strerror(SL_PARAMS_E_COUNT), "unknown error");
+}
+
+#define T(f) cmocka_unit_test_setup(f, setup)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_good), T(test_header), T(test_base), T(test_launch),
+		T(test_runtime), T(test_ram), T(test_cpus), T(test_devices),
+		T(test_strerror),
+	};
+
+	return cmocka_run_group_tests_name("sl_params", tests, NULL, NULL);
+}
