@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# TAP test of scripts/testbench itself (runs on the host, boots QEMU 3 times:
+# one full check boot, then two pairs of concurrent boots).
+# Uses $XMHF_ROOTFS when set (the testbench reads it), else build/rootfs.
+
+# shellcheck disable=SC2016  # single-quoted code is eval'ed or run in the guest
+set -u -o pipefail
+
+HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+TB=$TOP/scripts/testbench
+
+ROOTFS=${XMHF_ROOTFS:-$TOP/build/rootfs}
+if [ ! -d "$ROOTFS" ]; then
+    echo "Bail out! staged tree $ROOTFS missing: run make first"
+    exit 1
+fi
+for t in qemu-system-x86_64 swtpm swtpm_setup; do
+    if ! command -v "$t" >/dev/null 2>&1; then
+        echo "Bail out! $t not installed: run scripts/deps.sh"
+        exit 1
+    fi
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/testbench-t.XXXXXXXX")
+trap 'rm -rf -- "$T"' EXIT
+
+N=0
+FAILED=0
+ok() {      # ok COND-STATUS DESCRIPTION
+    N=$((N + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $N - $2"
+    else
+        echo "not ok $N - $2"
+        FAILED=$((FAILED + 1))
+    fi
+}
+check() {   # check DESCRIPTION COMMAND...
+    local d=$1; shift
+    "$@"; ok $? "$d"
+}
+has_line() { grep -qxF -- "$2" "$1"; }
+show() {    # diagnostics for a failed boot
+    sed 's/^/# /' "$1" >&2
+}
+
+# Processes (other than us) whose command line mentions $1.
+procs_mentioning() {
+    local p c
+    for p in /proc/[0-9]*; do
+        [ "${p#/proc/}" = "$$" ] && continue
+        c=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+        case "$c" in *"$1"*) echo "${p#/proc/} $c" ;; esac
+    done
+}
+
+echo "1..15"
+
+# ---- boot 1: default machine; argv, --add, CPUs, TPM, exit status 7 -------
+printf '#!/bin/sh\necho added-file-runs\n' > "$T/probe.sh"
+chmod 0750 "$T/probe.sh"
+mkdir -p "$T/adddir/sub"
+echo deep > "$T/adddir/sub/file"
+cat > "$T/guest1.sh" <<'EOF'
+# Runs in the guest as: sh /extra/guest1.sh "two  spaces" "" "it's" '$HOME'
+echo "argc=$#"
+i=0
+for a in "$@"; do i=$((i + 1)); echo "arg$i=[$a]"; done
+echo "mode=$(stat -c %a /extra/probe.sh)"
+/extra/probe.sh
+echo "deep=$(cat /extra/adddir/sub/file)"
+echo "nproc=$(nproc)"
+modprobe tpm_tis && echo "modprobe=ok"
+[ -c /dev/tpm0 ] && echo "tpm0=yes"
+[ -c /dev/tpmrm0 ] && echo "tpmrm0=yes"
+for t in taskset awk dd sha256sum insmod modprobe cpuid tpm2_pcrread tpm2_quote; do
+    command -v "$t" >/dev/null || echo "missing=$t"
+done
+exit 7
+EOF
+"$TB" --add "$T/probe.sh" --add "$T/adddir" --add "$T/guest1.sh" \
+    -- sh /extra/guest1.sh "two  spaces" "" "it's" '$HOME' > "$T/b1.out" 2> "$T/b1.err"
+rc=$?
+ok $(( rc == 7 ? 0 : 1 )) "-- sh ... 'exit 7' exits 7 (got $rc)"
+[ $rc -eq 7 ] || { show "$T/b1.out"; show "$T/b1.err"; }
+check "arguments with spaces, empty and quotes arrive intact" \
+    eval 'has_line "$T/b1.out" "argc=4" && has_line "$T/b1.out" "arg1=[two  spaces]" &&
+          has_line "$T/b1.out" "arg2=[]" && has_line "$T/b1.out" "arg3=[it'"'"'s]" &&
+          has_line "$T/b1.out" "arg4=[\$HOME]"'
+check "--add keeps mode 0750 under /extra/" has_line "$T/b1.out" "mode=750"
+check "--add'ed file is executable in the guest" has_line "$T/b1.out" "added-file-runs"
+check "--add copies a directory recursively" has_line "$T/b1.out" "deep=deep"
+check "default machine has 2 CPUs" has_line "$T/b1.out" "nproc=2"
+check "modprobe tpm_tis works; /dev/tpm0 and /dev/tpmrm0 exist" \
+    eval 'has_line "$T/b1.out" "modprobe=ok" && has_line "$T/b1.out" "tpm0=yes" && has_line "$T/b1.out" "tpmrm0=yes"'
+check "busybox applets and host tools are on PATH" eval '! grep -q "^missing=" "$T/b1.out"'
+check "exit marker is not printed" eval '! grep -q XMHF-TESTBENCH-EXIT "$T/b1.out"'
+
+# ---- boots 2+3 at once: -- true, and --smp 1 --no-tpm ----------------------
+"$TB" -- true > "$T/b2.out" 2>&1 &
+p2=$!
+"$TB" --no-tpm --smp 1 -- sh -c \
+    'echo "nproc=$(nproc)"; [ -e /dev/tpm0 ] || [ -e /dev/tpmrm0 ] || echo "notpm=yes"' \
+    > "$T/b3.out" 2>&1 &
+p3=$!
+wait $p2; rc2=$?
+wait $p3; rc3=$?
+ok $(( rc2 == 0 ? 0 : 1 )) "-- true exits 0 (got $rc2)"
+[ $rc2 -eq 0 ] || show "$T/b2.out"
+ok $(( rc2 == 0 && rc3 == 0 ? 0 : 1 )) "two runs at once both succeed (got $rc2 and $rc3)"
+[ $rc3 -eq 0 ] || show "$T/b3.out"
+check "--smp 1 shows 1 CPU; --no-tpm has no /dev/tpm0 nor /dev/tpmrm0" \
+    eval 'has_line "$T/b3.out" "nproc=1" && has_line "$T/b3.out" "notpm=yes"'
+
+# ---- boots 4+5 at once: -- false, and a timeout ----------------------------
+"$TB" --no-tpm -- false > "$T/b4.out" 2>&1 &
+p4=$!
+start=$SECONDS
+"$TB" --timeout 5 --keep "$T/to" -- sleep 100 > "$T/b5.out" 2>&1
+rc5=$?
+took=$((SECONDS - start))
+wait $p4; rc4=$?
+ok $(( rc4 != 0 && rc4 < 124 ? 0 : 1 )) "-- false exits non-zero (got $rc4)"
+[ $rc4 -ne 0 ] || show "$T/b4.out"
+left=$(procs_mentioning "$T/to/")
+ok $(( rc5 == 124 && took < 60 ? 0 : 1 )) "--timeout 5 -- sleep 100 exits 124 (got $rc5 after ${took}s)"
+grep -q "timeout after 5 s" "$T/b5.out"; t_msg=$?
+if [ $rc5 -ne 124 ] || [ $t_msg -ne 0 ]; then show "$T/b5.out"; fi
+ok $(( t_msg == 0 && ${#left} == 0 ? 0 : 1 )) "timeout says so and leaves no qemu/swtpm behind"
+[ -z "$left" ] || printf '# left: %s\n' "$left" >&2
+
+echo "# $((N - FAILED)) passed, $FAILED failed"
+[ $FAILED -eq 0 ]
