@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmhfctl: the command-line tool for xmhf-ll.
+ *   xmhfctl [--json] COMMAND [ARGS]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <xmhf/version.h>
+
+#include "xmhfctl.h"
+
+struct command {
+	const char *name;
+	int (*run)(const struct global_opts *g, int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "status", cmd_status, "show the hypervisor's state and footprint" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: xmhfctl [--json] [--help] [--version] COMMAND [ARGS]\n\n"
+		"Controls the xmhf-ll hypervisor through /dev/xmhf.\n\n"
+		"Options:\n"
+		"  -j, --json     machine-readable JSON output\n"
+		"  -h, --help     show this help\n"
+		"  -V, --version  show the version\n\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nRun 'xmhfctl COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	struct global_opts g = { 0 };
+	size_t i;
+	int c;
+
+	/* '+' stops at the command name, so its own options stay its own. */
+	while ((c = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			g.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("xmhfctl %s\n", XMHF_VERSION_STRING);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[optind], commands[i].name)) {
+			argc -= optind;
+			argv += optind;
+			optind = 1;
+			return commands[i].run(&g, argc, argv);
+		}
+	}
+	fprintf(stderr, "xmhfctl: unknown command '%s' (see xmhfctl --help)\n",
+		argv[optind]);
+	return EXIT_USAGE;
+}

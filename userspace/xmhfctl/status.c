@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xmhfctl status: what the module and the hypervisor report. */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <xmhf/ioctl.h>
+#include <xmhf/slparams.h>
+
+#include "xmhfctl.h"
+
+static const char *state_name(unsigned int state)
+{
+	switch (state) {
+	case XMHF_STATE_LOADED:
+		return "loaded";
+	case XMHF_STATE_LAUNCHED:
+		return "launched";
+	case XMHF_STATE_FAILED:
+		return "failed";
+	}
+	return "unknown";
+}
+
+static void print_text(const struct xmhf_status *st)
+{
+	printf("state:          %s", state_name(st->state));
+	if (st->state == XMHF_STATE_LAUNCHED)
+		printf(" (%s)\n", xmhf_launch_kind_name(st->launch_kind));
+	else if (st->state == XMHF_STATE_LOADED)
+		printf(" (not launched)\n");
+	else
+		printf("\n");
+	printf("launch kind:    %s\n", xmhf_launch_kind_name(st->launch_kind));
+	printf("module:         %s\n", st->module_version);
+	printf("blob:           %s (format %u.%u)\n", st->blob_build_id,
+	       st->blob_fmt_major, st->blob_fmt_minor);
+	printf("memory:         %llu KiB", (unsigned long long)st->mem_size >> 10);
+	if (st->mem_phys)
+		printf(" at %#llx", (unsigned long long)st->mem_phys);
+	printf("\n");
+	printf("secure loader:  %llu bytes\n", (unsigned long long)st->sl_size);
+	printf("runtime:        %llu KiB\n", (unsigned long long)st->rt_mem_size >> 10);
+	printf("cpus online:    %u\n", st->num_cpus);
+}
+
+static void print_json(const struct xmhf_status *st)
+{
+	printf("{\"state\":");
+	json_str(stdout, state_name(st->state));
+	printf(",\"launched\":%s,\"launch_kind\":",
+	       st->state == XMHF_STATE_LAUNCHED ? "true" : "false");
+	json_str(stdout, xmhf_launch_kind_name(st->launch_kind));
+	printf(",\"module_version\":");
+	json_str(stdout, st->module_version);
+	printf(",\"blob_build_id\":");
+	json_str(stdout, st->blob_build_id);
+	printf(",\"blob_format\":\"%u.%u\"", st->blob_fmt_major, st->blob_fmt_minor);
+	printf(",\"mem_size\":%llu,\"mem_phys\":%llu,\"sl_size\":%llu,\"rt_mem_size\":%llu",
+	       (unsigned long long)st->mem_size, (unsigned long long)st->mem_phys,
+	       (unsigned long long)st->sl_size, (unsigned long long)st->rt_mem_size);
+	printf(",\"cpus_online\":%u}\n", st->num_cpus);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xmhfctl [--json] status\n"
+		"Shows whether the hypervisor is loaded or launched, and its footprint.\n");
+}
+
+int cmd_status(const struct global_opts *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ 0 }
+	};
+	struct xmhf_status st;
+	bool json = g->json;
+	int c, fd, err;
+
+	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'j':
+			json = true;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "xmhfctl status: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	fd = xmhf_open();
+	if (fd < 0)
+		return 1;
+	err = xmhf_get_status(fd, &st);
+	close(fd);
+	if (err)
+		return 1;
+	if (json)
+		print_json(&st);
+	else
+		print_text(&st);
+	return 0;
+}

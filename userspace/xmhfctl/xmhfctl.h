@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared pieces of the xmhfctl subcommands. */
+#ifndef XMHFCTL_H
+#define XMHFCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct xmhf_status;
+
+struct global_opts {
+	bool json;
+};
+
+/* Exit codes: 0 ok, 1 failure, 2 usage error. */
+#define EXIT_USAGE 2
+
+int cmd_status(const struct global_opts *g, int argc, char **argv);
+
+/* Opens /dev/xmhf, printing why it cannot; returns an fd or -1. */
+int xmhf_open(void);
+int xmhf_get_status(int fd, struct xmhf_status *st);
+
+/* JSON string output with escaping. */
+void json_str(FILE *f, const char *s);
+
+#endif
