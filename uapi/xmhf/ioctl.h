@@ -37,7 +37,7 @@ struct xmhf_status {
 	char blob_build_id[XMHF_BLOB_ID_LEN];
 };
 
-#define XMHF_IOC_MAGIC		0xb7
+#define XMHF_IOC_MAGIC		0xb9	/* no user in the uapi headers (0xb7 is nsfs) */
 #define XMHF_IOC_STATUS		_IOWR(XMHF_IOC_MAGIC, 0x00, struct xmhf_status)
 
 #endif /* XMHF_UAPI_IOCTL_H */

@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xmhf-ll top-level build.
+#
+#   make          the blob, xmhf.ko, xmhfctl, host tools and tests
+#   make check    install deps, build, run every test; last line "N passed, N failed"
+#   make run      install deps, build, boot the testbench and show the hypervisor
+#
+# The module itself is built by kbuild from ./Kbuild.
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+KVER ?= $(shell $(TOP)/scripts/kver 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+VERSION := $(shell sed -n 's/^\#define XMHF_VERSION_STRING "\(.*\)"/\1/p' uapi/xmhf/version.h)
+GIT_REV := $(shell git -C $(TOP) rev-parse --short=10 HEAD 2>/dev/null)
+BUILD_ID := $(VERSION)$(if $(GIT_REV),-g$(GIT_REV))
+
+CC ?= gcc
+LD ?= ld
+OBJCOPY ?= objcopy
+
+export TOP BUILD KVER
+
+.PHONY: all hv module userspace tools rootfs unit check run deps clean help
+all: hv module userspace tools unit rootfs
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------- hypervisor
+# Freestanding: no libc, no SSE/x87 (general registers only), no red zone.
+HV_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-mno-red-zone -mgeneral-regs-only -fno-pic -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-common -fno-strict-aliasing \
+	-O2 -g -Wall -Wextra -Werror \
+	-I$(TOP)/hv/include -I$(TOP)/uapi -DXMHF_FREESTANDING
+HV64_CFLAGS := $(HV_CFLAGS) -m64 -mcmodel=kernel
+HV32_CFLAGS := $(HV_CFLAGS) -m32 -march=i686
+# The images are flat, loaded without an ELF loader: RWX segments are expected.
+HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=none \
+	--no-warn-rwx-segments
+
+SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c
+RT_SRCS := hv/core/head.S hv/core/main.c hv/lib/string.c hv/lib/printf.c \
+	hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
+
+SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
+RT_OBJS := $(patsubst %,$(BUILD)/rt/%.o,$(basename $(RT_SRCS)))
+
+$(BUILD)/sl/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV32_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/sl/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV32_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+$(BUILD)/rt/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV64_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/rt/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV64_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+
+$(BUILD)/hv/%.lds: hv/%.lds.S
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -D__ASSEMBLY__ -I$(TOP)/uapi -MMD -MT $@ $< -o $@
+
+$(BUILD)/hv/sl.elf: $(SL_OBJS) $(BUILD)/hv/sl/sl.lds
+	$(LD) -m elf_i386 $(HV_LDFLAGS) -T $(BUILD)/hv/sl/sl.lds $(SL_OBJS) -o $@
+$(BUILD)/hv/runtime.elf: $(RT_OBJS) $(BUILD)/hv/core/runtime.lds
+	$(LD) -m elf_x86_64 $(HV_LDFLAGS) -T $(BUILD)/hv/core/runtime.lds $(RT_OBJS) -o $@
+$(BUILD)/hv/%.bin: $(BUILD)/hv/%.elf
+	$(OBJCOPY) -O binary $< $@
+
+# The build id is recorded in the blob header (not in measured code).
+$(BUILD)/hv/build-id: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
+
+$(BUILD)/hv/xmhf.bin: $(BUILD)/hv/sl.bin $(BUILD)/hv/runtime.bin $(BUILD)/tools/mkblob $(BUILD)/hv/build-id
+	$(BUILD)/tools/mkblob --sl $(BUILD)/hv/sl.bin --runtime $(BUILD)/hv/runtime.bin \
+		--build-id "$$(cat $(BUILD)/hv/build-id)" -o $@
+$(BUILD)/hv/xmhf.golden: $(BUILD)/hv/xmhf.bin $(BUILD)/tools/xmhf-golden
+	$(BUILD)/tools/xmhf-golden -o $@ $<
+
+hv: $(BUILD)/hv/xmhf.bin $(BUILD)/hv/xmhf.golden
+
+# ---------------------------------------------------------------- host tools
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(TOP)/uapi -I$(TOP)/loader-lkm
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/tools/mkblob: $(BUILD)/host/userspace/tools/mkblob.o $(BUILD)/host/loader-lkm/blob.o
+	@mkdir -p $(dir $@)
+	$(CC) $^ -o $@
+$(BUILD)/tools/xmhf-golden: $(BUILD)/host/userspace/tools/xmhf-golden.o $(BUILD)/host/loader-lkm/blob.o
+	@mkdir -p $(dir $@)
+	$(CC) $^ -lcrypto -o $@
+
+tools: $(BUILD)/tools/mkblob $(BUILD)/tools/xmhf-golden
+
+# ---------------------------------------------------------------- userspace
+XMHFCTL_SRCS := $(wildcard userspace/xmhfctl/*.c)
+$(BUILD)/userspace/xmhfctl: $(patsubst %.c,$(BUILD)/host/%.o,$(XMHFCTL_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $^ -o $@
+
+userspace: $(BUILD)/userspace/xmhfctl
+
+# ---------------------------------------------------------------- module
+MODULE_SRCS := $(wildcard loader-lkm/*.c loader-lkm/*.h uapi/xmhf/*.h) Kbuild
+$(TOP)/xmhf.ko: $(MODULE_SRCS)
+	@test -n "$(KVER)" || { echo "no testbench kernel with headers found: run scripts/deps.sh"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+module: $(TOP)/xmhf.ko
+
+# ---------------------------------------------------------------- tests
+UNIT_TESTS :=
+include selftests/unit/unit.mk
+include selftests/unit/loader.mk
+
+unit: $(UNIT_TESTS)
+
+# The tree the testbench copies into its initramfs.
+ROOTFS := $(BUILD)/rootfs
+rootfs: hv module userspace
+	rm -rf $(ROOTFS)
+	install -D -m 0644 $(TOP)/xmhf.ko $(ROOTFS)/lib/modules/$(KVER)/extra/xmhf.ko
+	install -D -m 0644 $(BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf.bin
+	install -D -m 0644 $(BUILD)/hv/xmhf.golden $(ROOTFS)/lib/firmware/xmhf/xmhf.golden
+	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(ROOTFS)/usr/bin/xmhfctl
+	mkdir -p $(ROOTFS)/selftests
+	cp -a selftests/guest/. $(ROOTFS)/selftests/
+
+deps:
+	$(TOP)/scripts/deps.sh
+
+check:
+	$(TOP)/scripts/deps.sh
+	$(MAKE) all
+	$(TOP)/scripts/check
+
+run:
+	$(TOP)/scripts/deps.sh
+	$(MAKE) all
+	$(TOP)/scripts/run
+
+clean:
+	rm -rf $(BUILD)
+	-test -z "$(KVER)" || $(MAKE) -C $(KDIR) M=$(TOP) clean
+
+FORCE:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

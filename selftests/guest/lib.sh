@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for the in-guest selftests (busybox sh).
+# Each test script: . /selftests/lib.sh; plan N; ok/fail/skip ...; done_testing
+
+_tap_n=0
+_tap_failed=0
+
+plan() { echo "1..$1"; }
+
+ok() {	# ok DESC -- pass
+	_tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"
+}
+
+not_ok() {	# not_ok DESC [DETAIL...]
+	_tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"; shift
+	for l in "$@"; do echo "#   $l"; done
+}
+
+skip() {	# skip DESC REASON
+	_tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP $2"
+}
+
+check() {	# check DESC COMMAND...: passes when COMMAND succeeds
+	_d=$1; shift
+	if "$@" >/tmp/tap.out 2>&1; then ok "$_d"; else not_ok "$_d" "command: $*" "$(tail -5 /tmp/tap.out)"; fi
+}
+
+is() {	# is DESC GOT EXPECTED
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected: '$3'"; fi
+}
+
+like() {	# like DESC TEXT PATTERN (grep -E)
+	if printf '%s\n' "$2" | grep -qE -- "$3"; then ok "$1"; else not_ok "$1" "text: '$(printf '%s' "$2" | head -c 300)'" "pattern: '$3'"; fi
+}
+
+done_testing() { [ "$_tap_failed" -eq 0 ]; }
+
+# Module helpers.
+xmhf_loaded() { grep -q '^xmhf ' /proc/modules; }
+# Free memory in kB: MemFree plus the pages parked on the per-CPU free
+# lists ("count:" in /proc/zoneinfo).  Those are free too, but MemFree
+# leaves them out, which makes it jump by hundreds of kB between samples.
+mem_free_kb() {
+	sync; echo 3 > /proc/sys/vm/drop_caches
+	_mf=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
+	_pcp=$(awk '$1 == "count:" { s += $2 } END { print s * 4 }' /proc/zoneinfo)
+	echo $((_mf + _pcp))
+}
+# dmesg lines the module printed since the marker was set.
+dmesg_mark() { dmesg | wc -l > /tmp/dmesg.mark; }
+dmesg_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep 'xmhf:'; }
+# Flip one byte of a file in place: flip_byte FILE OFFSET
+flip_byte() {
+	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %o $(( (_b ^ 0xff) & 0xff )))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# xmhf-golden against PCR17 values computed here independently, with
+# coreutils' sha1sum/sha256sum over the parts cut out of the blob by dd.
+. "$(dirname "$0")/tap.sh"
+plan 12
+
+blob=$BUILD/hv/xmhf.bin
+golden=$BUILD/tools/xmhf-golden
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+u32() { od -An -tu4 -j "$1" -N4 "$blob" | tr -d ' '; }
+u16_at() { od -An -tu2 -j "$1" -N2 "$blob" | tr -d ' '; }
+sl_off=$(u32 20); rt_off=$(u32 28); rt_size=$(u32 32)
+slb_len=$(u16_at $((sl_off + 2)))
+
+dd if="$blob" of="$tmp/slb" bs=1 skip="$sl_off" count="$slb_len" status=none
+dd if="$blob" of="$tmp/rt" bs=1 skip="$rt_off" count="$rt_size" status=none
+hexbin() { printf "$(sed 's/../\\x&/g' <<<"$1")"; }
+# extend ALG PCR_HEX DIGEST_HEX -> new PCR hex
+extend() { { hexbin "$2"; hexbin "$3"; } | "${1}sum" | cut -d' ' -f1; }
+
+out=$("$golden" "$blob"); rc=$?
+is "xmhf-golden exits 0 on the built blob" "$rc" 0
+val() { awk -v k="$1" -v b="$2" '$1 == k && $2 == b { print $3 }' <<<"$out"; }
+
+for alg in sha1 sha256; do
+	slb=$("${alg}sum" < "$tmp/slb" | cut -d' ' -f1)
+	rt=$("${alg}sum" < "$tmp/rt" | cut -d' ' -f1)
+	len=${#slb}
+	zero=$(printf "%0${len}d" 0)
+	ff=$(printf "%${len}s" | tr ' ' f)
+	is "$alg H(SLB) of the measured $slb_len bytes" "$(val slb $alg)" "$slb"
+	is "$alg H(runtime)" "$(val runtime $alg)" "$rt"
+	is "$alg DRTM PCR17 = extend(extend(0, H(SLB)), H(runtime))" \
+		"$(val drtm $alg)" "$(extend $alg "$(extend $alg $zero "$slb")" "$rt")"
+	is "$alg emulated PCR17 starts from FF..FF" \
+		"$(val emulated $alg)" "$(extend $alg "$(extend $alg $ff "$slb")" "$rt")"
+done
+
+json=$("$golden" --json "$blob")
+like "--json gives the same emulated sha256 value" "$json" "\"emulated\":\"$(val emulated sha256)\""
+is "installed golden file matches the tool's output" "$(cat "$BUILD/hv/xmhf.golden")" "$out"
+
+head -c 1000 "$blob" > "$tmp/bad.bin"
+err=$("$golden" "$tmp/bad.bin" 2>&1); rc=$?
+like "a truncated blob is refused with a reason" "$rc: $err" "^1: .*not a valid blob: truncated"
+done_testing
