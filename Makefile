@@ -44,7 +44,7 @@ HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=no
 
 SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c
 RT_SRCS := hv/core/head.S hv/core/main.c hv/lib/string.c hv/lib/printf.c \
-	hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
+	hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
 
 SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
 RT_OBJS := $(patsubst %,$(BUILD)/rt/%.o,$(basename $(RT_SRCS)))

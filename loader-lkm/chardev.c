@@ -12,19 +12,6 @@
 
 #include "xmhf.h"
 
-const char *xmhf_state_name(enum xmhf_state state)
-{
-	switch (state) {
-	case XMHF_STATE_LOADED:
-		return "loaded";
-	case XMHF_STATE_LAUNCHED:
-		return "launched";
-	case XMHF_STATE_FAILED:
-		return "failed";
-	}
-	return "unloaded";
-}
-
 /* Physical addresses are for root only, as in /proc/iomem. */
 void xmhf_fill_status(struct xmhf_status *st, bool privileged)
 {

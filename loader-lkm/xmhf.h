@@ -19,6 +19,5 @@ void xmhf_chardev_exit(void);
 int xmhf_sysfs_init(void);
 void xmhf_sysfs_exit(void);
 void xmhf_fill_status(struct xmhf_status *st, bool privileged);
-const char *xmhf_state_name(enum xmhf_state state);
 
 #endif /* XMHF_LOADER_XMHF_H */

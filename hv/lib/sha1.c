@@ -4,24 +4,12 @@
  * do not use it for anything new.
  */
 #include <lib/crypto.h>
+#include <lib/md.h>
 #include <lib/string.h>
 
 static inline u32 rol32(u32 x, unsigned int n)
 {
 	return (x << n) | (x >> (32 - n));
-}
-
-static inline u32 load_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static inline void store_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
 }
 
 /* The schedule is kept as a 16-word ring to keep the stack frame small. */
@@ -81,46 +69,14 @@ void sha1_init(struct sha1_ctx *c)
 
 void sha1_update(struct sha1_ctx *c, const void *data, size_t len)
 {
-	const u8 *p = data;
-	size_t fill = c->count & (SHA1_BLOCK_SIZE - 1);
-
-	c->count += len;
-	if (fill) {
-		size_t n = SHA1_BLOCK_SIZE - fill;
-
-		if (n > len)
-			n = len;
-		memcpy(c->buf + fill, p, n);
-		p += n;
-		len -= n;
-		if (fill + n < SHA1_BLOCK_SIZE)
-			return;
-		sha1_block(c->state, c->buf);
-	}
-	for (; len >= SHA1_BLOCK_SIZE; p += SHA1_BLOCK_SIZE,
-	     len -= SHA1_BLOCK_SIZE)
-		sha1_block(c->state, p);
-	memcpy(c->buf, p, len);
+	md_update(c->state, c->buf, &c->count, data, len, sha1_block);
 }
 
 void sha1_final(struct sha1_ctx *c, u8 out[SHA1_DIGEST_SIZE])
 {
-	u64 bits = c->count << 3;
-	size_t fill = c->count & (SHA1_BLOCK_SIZE - 1);
 	unsigned int i;
 
-	/* 0x80, zeros up to 56 mod 64, then the bit length big-endian. */
-	c->buf[fill++] = 0x80;
-	if (fill > SHA1_BLOCK_SIZE - 8) {
-		memset(c->buf + fill, 0, SHA1_BLOCK_SIZE - fill);
-		sha1_block(c->state, c->buf);
-		fill = 0;
-	}
-	memset(c->buf + fill, 0, SHA1_BLOCK_SIZE - 8 - fill);
-	store_be32(c->buf + 56, bits >> 32);
-	store_be32(c->buf + 60, (u32)bits);
-	sha1_block(c->state, c->buf);
-
+	md_final(c->state, c->buf, c->count, sha1_block);
 	for (i = 0; i < 5; i++)
 		store_be32(out + 4 * i, c->state[i]);
 	memzero_explicit(c, sizeof(*c));

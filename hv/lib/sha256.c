@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SHA-256 (FIPS 180-4 section 6.2). */
 #include <lib/crypto.h>
+#include <lib/md.h>
 #include <lib/string.h>
 
 /* First 32 bits of the fractional parts of the cube roots of primes 2..311. */
@@ -26,19 +27,6 @@ static const u32 K[64] = {
 static inline u32 ror32(u32 x, unsigned int n)
 {
 	return (x >> n) | (x << (32 - n));
-}
-
-static inline u32 load_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static inline void store_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
 }
 
 #define S0(x)	(ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
@@ -100,46 +88,14 @@ void sha256_init(struct sha256_ctx *c)
 
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 {
-	const u8 *p = data;
-	size_t fill = c->count & (SHA256_BLOCK_SIZE - 1);
-
-	c->count += len;
-	if (fill) {
-		size_t n = SHA256_BLOCK_SIZE - fill;
-
-		if (n > len)
-			n = len;
-		memcpy(c->buf + fill, p, n);
-		p += n;
-		len -= n;
-		if (fill + n < SHA256_BLOCK_SIZE)
-			return;
-		sha256_block(c->state, c->buf);
-	}
-	for (; len >= SHA256_BLOCK_SIZE; p += SHA256_BLOCK_SIZE,
-	     len -= SHA256_BLOCK_SIZE)
-		sha256_block(c->state, p);
-	memcpy(c->buf, p, len);
+	md_update(c->state, c->buf, &c->count, data, len, sha256_block);
 }
 
 void sha256_final(struct sha256_ctx *c, u8 out[SHA256_DIGEST_SIZE])
 {
-	u64 bits = c->count << 3;
-	size_t fill = c->count & (SHA256_BLOCK_SIZE - 1);
 	unsigned int i;
 
-	/* 0x80, zeros up to 56 mod 64, then the bit length big-endian. */
-	c->buf[fill++] = 0x80;
-	if (fill > SHA256_BLOCK_SIZE - 8) {
-		memset(c->buf + fill, 0, SHA256_BLOCK_SIZE - fill);
-		sha256_block(c->state, c->buf);
-		fill = 0;
-	}
-	memset(c->buf + fill, 0, SHA256_BLOCK_SIZE - 8 - fill);
-	store_be32(c->buf + 56, bits >> 32);
-	store_be32(c->buf + 60, (u32)bits);
-	sha256_block(c->state, c->buf);
-
+	md_final(c->state, c->buf, c->count, sha256_block);
 	for (i = 0; i < 8; i++)
 		store_be32(out + 4 * i, c->state[i]);
 	memzero_explicit(c, sizeof(*c));

@@ -4,6 +4,15 @@
 . /selftests/lib.sh
 plan 4
 
+# within_1mib DESC BEFORE_KB AFTER_KB
+within_1mib() {
+	if [ $(($2 - $3)) -lt 1024 ]; then
+		ok "$1 (before $2 kB, after $3 kB)"
+	else
+		not_ok "$1" "before $2 kB, after $3 kB"
+	fi
+}
+
 # One warm-up cycle so slab caches and the firmware path are populated.
 modprobe xmhf && rmmod xmhf
 before=$(mem_free_kb)
@@ -15,12 +24,7 @@ while [ $i -lt 20 ]; do
 done
 after=$(mem_free_kb)
 is "20 load/unload cycles all succeed" "$fails" 0
-diff=$((before - after))
-if [ $diff -lt 1024 ]; then
-	ok "free memory within 1 MiB after 20 cycles (before $before kB, after $after kB)"
-else
-	not_ok "free memory within 1 MiB after 20 cycles" "before $before kB, after $after kB"
-fi
+within_1mib "free memory within 1 MiB after 20 cycles" "$before" "$after"
 
 # Failed loads must not leak either: the blob is read, then refused.
 cp /lib/firmware/xmhf/xmhf.bin /lib/firmware/xmhf/bad.bin
@@ -39,10 +43,5 @@ done
 after=$(mem_free_kb)
 rm -f /lib/firmware/xmhf/bad.bin
 is "20 loads of a bad blob all fail" "$loaded" 0
-diff=$((before - after))
-if [ $diff -lt 1024 ]; then
-	ok "free memory within 1 MiB after 20 failed loads (before $before kB, after $after kB)"
-else
-	not_ok "free memory within 1 MiB after 20 failed loads" "before $before kB, after $after kB"
-fi
+within_1mib "free memory within 1 MiB after 20 failed loads" "$before" "$after"
 done_testing

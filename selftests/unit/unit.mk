@@ -16,7 +16,7 @@ UNIT_CFLAGS := -I$(TOP)/hv/include -I$(TOP)/uapi -DXMHF_HOST_TEST \
 UNIT_LDLIBS := -lcmocka
 
 UNIT_NAMES := test_string test_printf test_crypto
-UNIT_LIBSRC := string printf sha1 sha256 hmac
+UNIT_LIBSRC := string printf md sha1 sha256 hmac
 UNIT_LIB := $(UNIT_OUT)/lib
 UNIT_TESTS += $(UNIT_NAMES:%=$(UNIT_OUT)/%)
 
@@ -38,7 +38,7 @@ $(UNIT_OUT)/test_printf: $(UNIT_OUT)/test_printf.o $(UNIT_LIB)/printf.o \
 	$(UNIT_CC) -o $@ $^ $(UNIT_LDLIBS)
 
 $(UNIT_OUT)/test_crypto: $(UNIT_OUT)/test_crypto.o $(UNIT_LIB)/sha1.o \
-		$(UNIT_LIB)/sha256.o $(UNIT_LIB)/hmac.o $(UNIT_LIB)/string.o
+		$(UNIT_LIB)/sha256.o $(UNIT_LIB)/hmac.o $(UNIT_LIB)/md.o $(UNIT_LIB)/string.o
 	$(UNIT_CC) -o $@ $^ $(UNIT_LDLIBS)
 
 -include $(wildcard $(UNIT_NAMES:%=$(UNIT_OUT)/%.d) \

@@ -22,6 +22,19 @@ enum xmhf_state {
 	XMHF_STATE_FAILED = 3,	/* a launch failed; Linux runs natively */
 };
 
+static inline const char *xmhf_state_name(__u32 state)
+{
+	switch (state) {
+	case XMHF_STATE_LOADED:
+		return "loaded";
+	case XMHF_STATE_LAUNCHED:
+		return "launched";
+	case XMHF_STATE_FAILED:
+		return "failed";
+	}
+	return "unloaded";
+}
+
 struct xmhf_status {
 	__u32 size;		/* in: sizeof(struct xmhf_status) */
 	__u32 state;		/* enum xmhf_state */

@@ -8,22 +8,9 @@
 
 #include "xmhfctl.h"
 
-static const char *state_name(unsigned int state)
-{
-	switch (state) {
-	case XMHF_STATE_LOADED:
-		return "loaded";
-	case XMHF_STATE_LAUNCHED:
-		return "launched";
-	case XMHF_STATE_FAILED:
-		return "failed";
-	}
-	return "unknown";
-}
-
 static void print_text(const struct xmhf_status *st)
 {
-	printf("state:          %s", state_name(st->state));
+	printf("state:          %s", xmhf_state_name(st->state));
 	if (st->state == XMHF_STATE_LAUNCHED)
 		printf(" (%s)\n", xmhf_launch_kind_name(st->launch_kind));
 	else if (st->state == XMHF_STATE_LOADED)
@@ -46,7 +33,7 @@ static void print_text(const struct xmhf_status *st)
 static void print_json(const struct xmhf_status *st)
 {
 	printf("{\"state\":");
-	json_str(stdout, state_name(st->state));
+	json_str(stdout, xmhf_state_name(st->state));
 	printf(",\"launched\":%s,\"launch_kind\":",
 	       st->state == XMHF_STATE_LAUNCHED ? "true" : "false");
 	json_str(stdout, xmhf_launch_kind_name(st->launch_kind));
