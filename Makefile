@@ -43,7 +43,7 @@ HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=no
 	--no-warn-rwx-segments
 
 SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c
-RT_SRCS := hv/core/head.S hv/core/main.c hv/lib/string.c hv/lib/printf.c \
+RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/lib/string.c hv/lib/printf.c \
 	hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
 
 SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
@@ -111,7 +111,7 @@ $(BUILD)/userspace/xmhfctl: $(patsubst %.c,$(BUILD)/host/%.o,$(XMHFCTL_SRCS))
 userspace: $(BUILD)/userspace/xmhfctl
 
 # ---------------------------------------------------------------- module
-MODULE_SRCS := $(wildcard loader-lkm/*.c loader-lkm/*.h uapi/xmhf/*.h) Kbuild
+MODULE_SRCS := $(wildcard loader-lkm/*.c loader-lkm/*.S loader-lkm/*.h uapi/xmhf/*.h) Kbuild
 $(TOP)/xmhf.ko: $(MODULE_SRCS)
 	@test -n "$(KVER)" || { echo "no testbench kernel with headers found: run scripts/deps.sh"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) modules

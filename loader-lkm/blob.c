@@ -6,6 +6,7 @@
  */
 #include "blob.h"
 #include <xmhf/layout.h>
+#include <xmhf/log.h>
 
 /* Bitwise CRC-32 (IEEE 802.3, reflected); only a header's worth of data. */
 u32 xmhf_crc32(const void *buf, size_t len)
@@ -102,7 +103,10 @@ static int check_rt(const struct xmhf_blob_header *h, const u8 *blob)
 	/* The runtime's own header must agree with the blob header. */
 	if (rt.magic != XMHF_RT_MAGIC || rt.image_size != h->rt_size ||
 	    rt.mem_size != h->rt_mem_size || rt.entry != h->rt_entry ||
-	    rt.link_base != XMHF_RT_VBASE)
+	    rt.link_base != XMHF_RT_VBASE || rt.reserved ||
+	    (rt.log_ring && (rt.log_ring % 8 ||
+			     rt.mem_size < sizeof(struct xmhf_log_ring) ||
+			     rt.log_ring > rt.mem_size - sizeof(struct xmhf_log_ring))))
 		return XMHF_BLOB_E_RT_HEADER;
 	return XMHF_BLOB_OK;
 }

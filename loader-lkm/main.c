@@ -17,6 +17,7 @@
 #include "xmhf.h"
 
 struct xmhf_loader xmhf_ld;
+static struct xmhf_launch_ctx xmhf_lc;
 DEFINE_MUTEX(xmhf_lock);
 
 #define BLOB_NAME_MAX 128
@@ -82,7 +83,7 @@ static const struct kernel_param_ops launch_ops = {
 	.get = launch_get,
 };
 module_param_cb(launch, &launch_ops, NULL, 0444);
-MODULE_PARM_DESC(launch, "auto|none|emulated|skinit|senter; this version loads only (none)");
+MODULE_PARM_DESC(launch, "auto|none|emulated|skinit|senter (auto = none for now)");
 
 static int debug_port_set(const char *val, const struct kernel_param *kp)
 {
@@ -124,14 +125,22 @@ static int __init xmhf_init(void)
 	if (err)
 		goto err_chardev;
 
+	if (xmhf_ld.launch == XMHF_LAUNCH_EMULATED) {
+		err = xmhf_launch(&xmhf_ld, &xmhf_lc);
+		if (err)
+			goto err_unload;
+		xmhf_ld.state = XMHF_STATE_LAUNCHED;
+	}
+
 	err = xmhf_sysfs_init();
 	if (err)
 		goto err_unload;
 
-	pr_info("%s: %lu KiB at %#llx, blob %s (%s); loaded, not launched\n",
+	pr_info("%s: %lu KiB at %#llx, blob %s (%s); %s\n",
 		XMHF_VERSION_STRING, (unsigned long)XMHF_MEM_SIZE >> 10,
 		(unsigned long long)xmhf_ld.mem_phys, xmhf_ld.blob.build_id,
-		blob_name);
+		blob_name, xmhf_ld.state == XMHF_STATE_LAUNCHED ?
+		"launched" : "loaded, not launched");
 	return 0;
 
 err_unload:

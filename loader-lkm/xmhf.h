@@ -5,9 +5,24 @@
 
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/cpumask.h>
 #include "loader.h"
 
 extern const struct xmhf_platform xmhf_linux_platform;
+
+/* What the launch sets up and unload takes down again. */
+struct xmhf_launch_ctx {
+	u8 *tr;			/* trampoline + transition page tables */
+	u64 tr_pa;
+	u64 transition_cr3;
+	u64 tramp_launch_pa;
+	u64 tramp_return_pa;
+	cpumask_var_t aps;	/* APs that were online before the launch */
+};
+
+int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc);
+void xmhf_online_aps(cpumask_var_t was_online);
+void xmhf_transition_free(struct xmhf_launch_ctx *lc);
 
 /* The one hypervisor instance; every access holds xmhf_lock. */
 extern struct xmhf_loader xmhf_ld;

@@ -13,6 +13,8 @@ _rt_start:
 	.long	_rt_mem_end - _rt_start
 	.long	rt_entry - _rt_start
 	.quad	_rt_start
+	.long	log_ring - _rt_start
+	.long	0
 
 	.text
 	.code64
@@ -21,10 +23,25 @@ _rt_start:
 rt_entry:
 	cli
 	cld
+	/* The bss is ours to clear: nothing says the loader zeroed it. */
+	movq	%rdi, %r12
+	leaq	_rt_image_end(%rip), %rdi
+	leaq	_rt_mem_end(%rip), %rcx
+	subq	%rdi, %rcx
+	xorl	%eax, %eax
+	rep stosb
 	leaq	boot_stack_top(%rip), %rsp
+	movq	%r12, %rdi
 	call	rt_main
-1:	hlt
+1:	cli
+	hlt
 	jmp	1b
+
+/* Back to Linux natively through the module's trampoline (RAX = 1). */
+	.globl	rt_return_native
+rt_return_native:
+	movl	$1, %eax
+	jmpq	*%rdi
 
 	.section .bss
 	.balign	16

@@ -1,25 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Runtime entry on the boot CPU.  This version stops after its banner:
- * the launch path (NPT, VMCB, VMRUN) comes with the hoist work.
+ * Runtime entry on the boot CPU.  The SL has checked the parameter block;
+ * the runtime keeps its own copy.
  */
 #include <types.h>
+#include <core/log.h>
 #include <lib/string.h>
 #include <xmhf/slparams.h>
 #include <xmhf/version.h>
 
 void rt_main(const struct xmhf_sl_params *params);
+void rt_return_native(u64 tramp_pa) __attribute__((noreturn));
 
-static void outb(u16 port, u8 val)
+static struct xmhf_sl_params rt_params;
+
+/* Give up before VMRUN: Linux continues natively and insmod fails. */
+static void __attribute__((noreturn)) rt_abort(const char *why)
 {
-	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+	hv_log("xmhf: launch aborted: %s; returning to Linux natively\n", why);
+	rt_return_native(rt_params.tramp_return_pa);
 }
 
 void rt_main(const struct xmhf_sl_params *params)
 {
-	const char *msg = "xmhf runtime " XMHF_VERSION_STRING "\n";
-	u16 port = (u16)params->debug_port;
-
-	while (port && *msg)
-		outb(port, *msg++);
+	memcpy(&rt_params, params, sizeof(rt_params));
+	log_init((u16)rt_params.debug_port);
+	hv_log("xmhf runtime %s: at 0x%llx, %u CPUs, %s-level paging, guest RIP 0x%llx\n",
+	       XMHF_VERSION_STRING, rt_params.hv_phys_base, rt_params.num_cpus,
+	       (rt_params.bsp.cr4 & (1ull << 12)) ? "5" : "4",
+	       rt_params.bsp.rip);
+	rt_abort("VMRUN of the guest is not built yet");
 }

@@ -12,6 +12,13 @@
 
 #define SEL_CODE	0x08
 #define SEL_DATA	0x10
+#define SEL_CODE64	0x18
+
+#define MSR_EFER	0xc0000080
+#define EFER_LME	0x100
+#define CR0_PG		0x80000000
+#define CR4_PAE		0x20
+#define CR4_LA57	0x1000
 
 	.section .slb_header, "a"
 	.globl	_sl_start
@@ -58,12 +65,56 @@ sl_entry:
 2:	hlt
 	jmp	2b
 
+/*
+ * void sl_enter_runtime(u32 top_table, u32 la57, u32 params, u32 entry_lo,
+ *			 u32 entry_hi)
+ * Turns on long mode with the given tables (which map this code 1:1) and
+ * jumps to the runtime's 64-bit entry with RDI = params (linear address).
+ */
+	.globl	sl_enter_runtime
+sl_enter_runtime:
+	movl	4(%esp), %ebx
+	movl	8(%esp), %ecx
+	movl	12(%esp), %esi
+	movl	16(%esp), %edi
+	movl	20(%esp), %ebp
+	/* LA57 may only change while paging is off, as it is here. */
+	movl	$CR4_PAE, %eax
+	testl	%ecx, %ecx
+	jz	1f
+	orl	$CR4_LA57, %eax
+1:	movl	%eax, %cr4
+	movl	%ebx, %cr3
+	movl	$MSR_EFER, %ecx
+	rdmsr
+	orl	$EFER_LME, %eax
+	wrmsr
+	movl	%cr0, %eax
+	orl	$CR0_PG, %eax
+	movl	%eax, %cr0
+	/* Compatibility mode now; 64-bit code needs a linear target. */
+	movl	sl_base_linear, %eax
+	addl	$2f, %eax
+	pushl	$SEL_CODE64
+	pushl	%eax
+	lret
+
+	.code64
+2:	movl	%edi, %eax		/* zero-extends: upper halves undefined */
+	movl	%ebp, %ebp
+	shlq	$32, %rbp
+	orq	%rbp, %rax
+	movl	%esi, %edi
+	jmpq	*%rax
+	.code32
+
 	.data
 	.balign	8
 gdt:
 	.quad	0
 	.quad	0x00cf9a000000ffff	/* code: 32-bit, 4 GiB, base patched */
 	.quad	0x00cf92000000ffff	/* data: 4 GiB, base patched */
+	.quad	0x00af9a000000ffff	/* code: 64-bit, for the runtime entry */
 gdt_end:
 	.balign	4
 gdt_ptr:

@@ -10,14 +10,22 @@
 #include <xmhf/layout.h>
 
 void sl_main(u32 base);
+void sl_enter_runtime(u32 top_table, u32 la57, u32 params, u32 entry_lo,
+		      u32 entry_hi) __attribute__((noreturn));
 
-static u32 sl_base;
+u32 sl_base_linear;		/* read by entry.S */
 static u16 log_port;
+static u32 pt_next;		/* bump allocator for page tables */
+
+#define PTE_P		0x1ull
+#define PTE_W		0x2ull
+#define PTE_PS		0x80ull
+#define CR4_LA57	(1ull << 12)
 
 /* Linear = base + offset (mod 2^32), so any address below 4 GiB works. */
 static void *sl_phys(u32 phys)
 {
-	return (void *)(uintptr_t)(phys - sl_base);
+	return (void *)(uintptr_t)(phys - sl_base_linear);
 }
 
 static void outb(u16 port, u8 val)
@@ -36,15 +44,80 @@ static void sl_puts(const char *s)
 static void __attribute__((noreturn)) sl_halt(void)
 {
 	for (;;)
-		asm volatile("hlt");
+		asm volatile("cli; hlt");
+}
+
+static bool cpu_has_la57(void)
+{
+	u32 a, b, c, d;
+
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+	return c & (1u << 16);
+}
+
+/* A zeroed page from the early area, as a physical address. */
+static u32 pt_alloc(void)
+{
+	u32 pa = pt_next;
+
+	pt_next += 0x1000;
+	memset(sl_phys(pa), 0, 0x1000);
+	return pa;
+}
+
+static u64 *pt(u32 pa)
+{
+	return sl_phys(pa);
+}
+
+/*
+ * Page tables for the runtime, at the depth Linux runs with so that the
+ * unload path can load Linux's CR3 without leaving long mode:
+ *  - physical [0, 4 GiB) 1:1 in 2 MiB pages (this code, MMIO, the
+ *    trampoline of a native return);
+ *  - the runtime's 2 MiB at XMHF_RT_VBASE.
+ */
+static u32 build_page_tables(u32 base, bool la57)
+{
+	const u64 va = XMHF_RT_VBASE;
+	u32 top, l4_lo, l4_hi, pdpt_lo, pdpt_hi, pd_hi, pd;
+	unsigned int i, j;
+
+	pt_next = base + XMHF_EARLY_OFFSET;
+	top = pt_alloc();
+	pdpt_lo = pt_alloc();
+	for (i = 0; i < 4; i++) {
+		pd = pt_alloc();
+		for (j = 0; j < 512; j++)
+			pt(pd)[j] = ((u64)i << 30 | (u64)j << 21) | PTE_P | PTE_W | PTE_PS;
+		pt(pdpt_lo)[i] = pd | PTE_P | PTE_W;
+	}
+	pdpt_hi = pt_alloc();
+	pd_hi = pt_alloc();
+	pt(pd_hi)[(va >> 21) & 511] = (base + XMHF_RT_OFFSET) | PTE_P | PTE_W | PTE_PS;
+	pt(pdpt_hi)[(va >> 30) & 511] = pd_hi | PTE_P | PTE_W;
+
+	if (la57) {
+		l4_lo = pt_alloc();
+		l4_hi = pt_alloc();
+		pt(top)[0] = l4_lo | PTE_P | PTE_W;
+		pt(top)[(va >> 48) & 511] = l4_hi | PTE_P | PTE_W;
+	} else {
+		l4_lo = l4_hi = top;
+	}
+	pt(l4_lo)[0] = pdpt_lo | PTE_P | PTE_W;
+	pt(l4_hi)[(va >> 39) & 511] = pdpt_hi | PTE_P | PTE_W;
+	return top;
 }
 
 void sl_main(u32 base)
 {
 	struct xmhf_sl_params params;
+	u64 entry;
+	bool la57;
 	int err;
 
-	sl_base = base;
+	sl_base_linear = base;
 	/* Copy first: the checks and all later uses see the same bytes. */
 	memcpy(&params, sl_phys(base + XMHF_SLPB_OFFSET), sizeof(params));
 	err = sl_params_check(&params, base);
@@ -56,6 +129,14 @@ void sl_main(u32 base)
 		sl_puts("\n");
 		sl_halt();
 	}
-	sl_puts("xmhf sl: parameters ok; runtime handoff not built yet\n");
-	sl_halt();
+	la57 = params.bsp.cr4 & CR4_LA57;
+	if (la57 && !cpu_has_la57()) {
+		sl_puts("xmhf sl: 5-level paging requested but not supported\n");
+		sl_halt();
+	}
+	sl_puts("xmhf sl: parameters ok, entering the runtime\n");
+	entry = XMHF_RT_VBASE + params.rt_entry;
+	sl_enter_runtime(build_page_tables(base, la57), la57,
+			 base + (u32)(uintptr_t)&params, (u32)entry,
+			 (u32)(entry >> 32));
 }

@@ -35,8 +35,8 @@ else
 	expect_fail "launch=skinit without SKINIT" "launch=skinit: this CPU has no SKINIT" launch=skinit
 fi
 
-check "good parameters load" modprobe xmhf launch=emulated debug_port=0x3f8
-is "launch parameter reads back" "$(cat /sys/module/xmhf/parameters/launch)" "emulated"
+check "good parameters load" modprobe xmhf launch=none debug_port=0x3f8
+is "launch parameter reads back" "$(cat /sys/module/xmhf/parameters/launch)" "none"
 is "debug_port parameter reads back" "$(cat /sys/module/xmhf/parameters/debug_port)" "1016"
 check "rmmod after good parameters" rmmod xmhf
 done_testing

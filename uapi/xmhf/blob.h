@@ -72,6 +72,8 @@ struct xmhf_rt_header {
 	__u32 mem_size;		/* image + bss, 4 KiB multiple */
 	__u32 entry;		/* offset of the 64-bit entry point */
 	__u64 link_base;	/* virtual address the runtime is linked at */
+	__u32 log_ring;		/* offset of struct xmhf_log_ring, 0 = none */
+	__u32 reserved;
 };
 #endif /* __ASSEMBLY__ */
 

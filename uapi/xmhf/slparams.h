@@ -92,6 +92,13 @@ struct xmhf_sl_params {
 	__u32 phys_addr_bits;	/* CPUID 0x80000008 EAX[7:0] */
 	__u32 hypapp_flags;	/* options passed to hypapps */
 	__u64 debug_port;	/* I/O port for the debug log, 0 = off */
+
+	/*
+	 * The module's trampoline page (below 4 GiB, mapped 1:1 by the
+	 * transition page tables).  A native return jumps here in 64-bit
+	 * mode with RAX = 1; the code there belongs to the guest.
+	 */
+	__u64 tramp_return_pa;
 };
 
 /*

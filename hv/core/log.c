@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The log ring and its debug-port mirror. */
+#include <stdarg.h>
+#include <core/log.h>
+#include <lib/printf.h>
+#include <xmhf/log.h>
+
+/* Found by the module through the runtime header (head.S). */
+struct xmhf_log_ring log_ring;
+static u16 log_port;
+
+static void outb(u16 port, u8 val)
+{
+	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+void log_init(u16 port)
+{
+	log_ring.magic = XMHF_LOG_MAGIC;
+	log_ring.size = XMHF_LOG_SIZE;
+	log_ring.head = 0;
+	log_port = port;
+}
+
+static void log_putc(char c)
+{
+	log_ring.data[log_ring.head % XMHF_LOG_SIZE] = c;
+	log_ring.head++;
+	if (log_port)
+		outb(log_port, c);
+}
+
+void hv_log(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n, i;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	for (i = 0; i < n; i++)
+		log_putc(buf[i]);
+}

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The emulated launch (DESIGN.md, launch steps 4-5): quiesce the APs,
+ * save the boot CPU's complete state, and enter the secure loader the
+ * way SKINIT would.  Linux resumes at xmhf_resume, either hoisted or,
+ * when the hypervisor gave up before VMRUN, natively.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/cpu.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <asm/desc.h>
+#include <asm/debugreg.h>
+#include <asm/fpu/xcr.h>
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <xmhf/layout.h>
+#include <xmhf/log.h>
+
+#include "xmhf.h"
+#include "switch.h"
+
+long xmhf_enter_sl(struct xmhf_cpu_state *st, u64 transition_cr3,
+		   u64 tramp_launch_pa, u64 sl_base, u64 sl_entry_pa,
+		   struct xmhf_cpu_state *sl_copy);
+extern const u8 xmhf_tramp_start[], xmhf_tramp_end[], xmhf_tramp_return[];
+extern u64 xmhf_tramp_cr3[], xmhf_tramp_resume[];
+extern const u8 xmhf_resume[];
+
+#define ST_CHECK(field, off) \
+	static_assert(offsetof(struct xmhf_cpu_state, field) == (off))
+ST_CHECK(rbx, ST_RBX);
+ST_CHECK(rsp, ST_RSP);
+ST_CHECK(rip, ST_RIP);
+ST_CHECK(rflags, ST_RFLAGS);
+ST_CHECK(cr0, ST_CR0);
+ST_CHECK(cr3, ST_CR3);
+ST_CHECK(cr4, ST_CR4);
+ST_CHECK(efer, ST_EFER);
+ST_CHECK(pat, ST_PAT);
+ST_CHECK(dr7, ST_DR7);
+ST_CHECK(es, ST_ES);
+ST_CHECK(cs, ST_CS);
+ST_CHECK(ss, ST_SS);
+ST_CHECK(ds, ST_DS);
+ST_CHECK(fs, ST_FS);
+ST_CHECK(gs, ST_GS);
+ST_CHECK(gdtr_base, ST_GDTR_BASE);
+ST_CHECK(idtr_base, ST_IDTR_BASE);
+ST_CHECK(gdtr_limit, ST_GDTR_LIMIT);
+ST_CHECK(idtr_limit, ST_IDTR_LIMIT);
+ST_CHECK(kernel_gs_base, ST_KGS_BASE);
+static_assert(offsetof(struct xmhf_segment, base) == SEG_BASE);
+static_assert(sizeof(struct xmhf_cpu_state) == ST_SIZE);
+
+/*
+ * The transition pages: the trampoline, the top-level table and the
+ * tables that map the trampoline 1:1.  Below 4 GiB: the trampoline runs
+ * in 32-bit mode at its physical address.
+ */
+#define TR_ORDER	3
+#define TR_PAGES	(1 << TR_ORDER)
+enum { TR_CODE, TR_TOP, TR_L4, TR_L3, TR_L2, TR_L1 };
+
+static struct xmhf_cpu_state saved;
+
+/* VMCB-style attributes from LAR's access-rights bits. */
+static u16 seg_attrib(u16 sel)
+{
+	u32 ar;
+	bool ok;
+
+	if (!(sel & ~3))
+		return 0;
+	asm volatile("lar %k2, %0; setz %1" : "=r"(ar), "=qm"(ok) : "r"((u32)sel));
+	if (!ok)
+		return 0;
+	return ((ar >> 8) & 0xff) | ((ar >> 12) & 0xf00);
+}
+
+static u32 seg_limit(u16 sel)
+{
+	u32 limit = 0;
+
+	if (sel & ~3)
+		asm volatile("lsl %k1, %0" : "+r"(limit) : "r"((u32)sel));
+	return limit;
+}
+
+static void save_seg(struct xmhf_segment *s, u16 sel)
+{
+	s->selector = sel;
+	s->attrib = seg_attrib(sel);
+	s->limit = seg_limit(sel);
+	s->base = 0;
+}
+
+/* A 64-bit TSS descriptor spans two GDT slots; the base is split. */
+static u64 tss_base(const struct desc_ptr *gdt, u16 sel)
+{
+	const u32 *d = (const u32 *)(gdt->address + (sel & ~7));
+
+	return (d[0] >> 16) | ((u64)(d[1] & 0xff) << 16) |
+	       ((u64)(d[1] & 0xff000000)) | ((u64)d[2] << 32);
+}
+
+static void save_cpu_state(struct xmhf_cpu_state *st)
+{
+	struct desc_ptr gdt, idt;
+	u16 sel;
+
+	memset(st, 0, sizeof(*st));
+	st->cr0 = native_read_cr0();
+	st->cr2 = native_read_cr2();
+	st->cr3 = __native_read_cr3();
+	st->cr4 = native_read_cr4();
+	asm volatile("mov %%cr8, %0" : "=r"(st->cr8));
+	rdmsrl(MSR_EFER, st->efer);
+	rdmsrl(MSR_IA32_CR_PAT, st->pat);
+	if (st->cr4 & X86_CR4_OSXSAVE)
+		st->xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	get_debugreg(st->dr6, 6);
+	get_debugreg(st->dr7, 7);
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	st->gdtr_base = gdt.address;
+	st->gdtr_limit = gdt.size;
+	st->idtr_base = idt.address;
+	st->idtr_limit = idt.size;
+
+	savesegment(es, sel); save_seg(&st->es, sel);
+	savesegment(cs, sel); save_seg(&st->cs, sel);
+	savesegment(ss, sel); save_seg(&st->ss, sel);
+	savesegment(ds, sel); save_seg(&st->ds, sel);
+	savesegment(fs, sel); save_seg(&st->fs, sel);
+	savesegment(gs, sel); save_seg(&st->gs, sel);
+	rdmsrl(MSR_FS_BASE, st->fs.base);
+	rdmsrl(MSR_GS_BASE, st->gs.base);
+	asm volatile("str %0" : "=r"(sel)); save_seg(&st->tr, sel);
+	st->tr.base = tss_base(&gdt, sel);
+	asm volatile("sldt %0" : "=r"(sel)); save_seg(&st->ldtr, sel);
+
+	rdmsrl(MSR_KERNEL_GS_BASE, st->kernel_gs_base);
+	rdmsrl(MSR_STAR, st->star);
+	rdmsrl(MSR_LSTAR, st->lstar);
+	rdmsrl(MSR_CSTAR, st->cstar);
+	rdmsrl(MSR_SYSCALL_MASK, st->sfmask);
+	rdmsrl(MSR_IA32_SYSENTER_CS, st->sysenter_cs);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, st->sysenter_esp);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, st->sysenter_eip);
+}
+
+static u64 *tr_page(u8 *tr, int idx)
+{
+	return (u64 *)(tr + idx * PAGE_SIZE);
+}
+
+/*
+ * Linux's kernel half (upper 256 top-level entries) plus a 1:1 map of the
+ * trampoline page, at the paging depth Linux runs with (4 or 5 levels).
+ */
+static u64 build_transition_tables(u8 *tr, u64 tr_pa)
+{
+	const u64 *linux_top = __va(__native_read_cr3() & PAGE_MASK);
+	u64 *top = tr_page(tr, TR_TOP);
+	u64 code_pa = tr_pa + TR_CODE * PAGE_SIZE;
+	const u64 flags = _PAGE_PRESENT | _PAGE_RW;
+	u64 *l4;
+
+	memcpy(top + 256, linux_top + 256, 256 * sizeof(u64));
+	if (native_read_cr4() & X86_CR4_LA57) {
+		top[(code_pa >> 48) & 511] = (tr_pa + TR_L4 * PAGE_SIZE) | flags;
+		l4 = tr_page(tr, TR_L4);
+	} else {
+		l4 = top;
+	}
+	l4[(code_pa >> 39) & 511] = (tr_pa + TR_L3 * PAGE_SIZE) | flags;
+	tr_page(tr, TR_L3)[(code_pa >> 30) & 511] = (tr_pa + TR_L2 * PAGE_SIZE) | flags;
+	tr_page(tr, TR_L2)[(code_pa >> 21) & 511] = (tr_pa + TR_L1 * PAGE_SIZE) | flags;
+	tr_page(tr, TR_L1)[(code_pa >> 12) & 511] = code_pa | flags;
+	return tr_pa + TR_TOP * PAGE_SIZE;
+}
+
+/* Copies the trampoline in and patches the words its return entry reads. */
+static int prepare_transition(struct xmhf_launch_ctx *lc)
+{
+	size_t len = xmhf_tramp_end - xmhf_tramp_start;
+	struct page *page;
+	u8 *code;
+
+	BUILD_BUG_ON(TR_L1 >= TR_PAGES);
+	page = alloc_pages(GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO, TR_ORDER);
+	if (!page)
+		return -ENOMEM;
+	lc->tr = page_address(page);
+	lc->tr_pa = page_to_phys(page);
+	if (WARN_ON(len > PAGE_SIZE)) {
+		__free_pages(page, TR_ORDER);
+		return -EINVAL;
+	}
+	code = lc->tr + TR_CODE * PAGE_SIZE;
+	memcpy(code, xmhf_tramp_start, len);
+	lc->transition_cr3 = build_transition_tables(lc->tr, lc->tr_pa);
+	*(u64 *)(code + ((u8 *)xmhf_tramp_cr3 - xmhf_tramp_start)) = lc->transition_cr3;
+	*(u64 *)(code + ((u8 *)xmhf_tramp_resume - xmhf_tramp_start)) = (u64)xmhf_resume;
+	lc->tramp_launch_pa = lc->tr_pa + TR_CODE * PAGE_SIZE;
+	lc->tramp_return_pa = lc->tramp_launch_pa + (xmhf_tramp_return - xmhf_tramp_start);
+	return 0;
+}
+
+void xmhf_transition_free(struct xmhf_launch_ctx *lc)
+{
+	if (!lc->tr)
+		return;
+	__free_pages(virt_to_page(lc->tr), TR_ORDER);
+	lc->tr = NULL;
+}
+
+/* Offline every online AP, remembering which, so unload brings them back. */
+static int offline_aps(cpumask_var_t was_online)
+{
+	unsigned int cpu;
+	int err;
+
+	cpumask_clear(was_online);
+	for_each_online_cpu(cpu) {
+		if (cpu == 0)
+			continue;
+		err = remove_cpu(cpu);
+		if (err) {
+			pr_err("cannot offline CPU %u (%d)\n", cpu, err);
+			return err;
+		}
+		cpumask_set_cpu(cpu, was_online);
+	}
+	return 0;
+}
+
+void xmhf_online_aps(cpumask_var_t was_online)
+{
+	unsigned int cpu;
+	int err;
+
+	for_each_cpu(cpu, was_online) {
+		err = add_cpu(cpu);
+		if (err)
+			pr_err("cannot bring CPU %u back online (%d)\n", cpu, err);
+	}
+	cpumask_clear(was_online);
+}
+
+/* After a native return: copy the hypervisor's log into dmesg. */
+static void dump_hv_log(struct xmhf_loader *ld)
+{
+	const struct xmhf_rt_header *rt = (void *)(ld->mem + XMHF_RT_OFFSET);
+	const struct xmhf_log_ring *ring;
+	u64 start, i;
+	char line[160];
+	size_t n = 0;
+
+	if (!rt->log_ring || rt->log_ring > XMHF_RT_MAX_SIZE - sizeof(*ring))
+		return;
+	ring = (void *)(ld->mem + XMHF_RT_OFFSET + rt->log_ring);
+	if (ring->magic != XMHF_LOG_MAGIC || ring->size != XMHF_LOG_SIZE)
+		return;
+	start = ring->head > XMHF_LOG_SIZE ? ring->head - XMHF_LOG_SIZE : 0;
+	for (i = start; i < ring->head; i++) {
+		char c = ring->data[i % XMHF_LOG_SIZE];
+
+		if (c == '\n' || n == sizeof(line) - 1) {
+			line[n] = '\0';
+			pr_info("hv: %s\n", line);
+			n = 0;
+			if (c == '\n')
+				continue;
+		}
+		line[n++] = c;
+	}
+}
+
+static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
+{
+	struct xmhf_sl_params *p = xmhf_loader_params(ld);
+	u64 sl_base = ld->mem_phys + XMHF_SL_OFFSET;
+	const struct xmhf_slb_header *slb = (void *)(ld->mem + XMHF_SL_OFFSET);
+	unsigned long flags;
+	long ret;
+
+	p->tramp_return_pa = lc->tramp_return_pa;
+	local_irq_save(flags);
+	save_cpu_state(&saved);
+	ret = xmhf_enter_sl(&saved, lc->transition_cr3, lc->tramp_launch_pa,
+			    sl_base, sl_base + slb->entry, &p->bsp);
+	if (ret == RESUME_NATIVE)
+		force_reload_TR();
+	local_irq_restore(flags);
+	return ret;
+}
+
+/*
+ * Launch the hypervisor.  Returns 0 with Linux hoisted, or an error with
+ * Linux running natively and its APs back online.
+ */
+int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
+{
+	int err;
+
+	if (!zalloc_cpumask_var(&lc->aps, GFP_KERNEL))
+		return -ENOMEM;
+	err = prepare_transition(lc);
+	if (err)
+		goto err_mask;
+	err = offline_aps(lc->aps);
+	if (err)
+		goto err_online;
+
+	if (enter_sl(ld, lc) == RESUME_NATIVE) {
+		pr_err("the hypervisor returned before launching Linux; its log follows\n");
+		dump_hv_log(ld);
+		err = -EIO;
+		goto err_online;
+	}
+	return 0;
+
+err_online:
+	xmhf_online_aps(lc->aps);
+	xmhf_transition_free(lc);
+err_mask:
+	free_cpumask_var(lc->aps);
+	return err;
+}
