@@ -43,8 +43,9 @@ HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=no
 	--no-warn-rwx-segments
 
 SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c
-RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/lib/string.c hv/lib/printf.c \
-	hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
+RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
+	hv/core/exceptions.S hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
+	hv/lib/string.c hv/lib/printf.c hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
 
 SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
 RT_OBJS := $(patsubst %,$(BUILD)/rt/%.o,$(basename $(RT_SRCS)))
@@ -122,6 +123,7 @@ module: $(TOP)/xmhf.ko
 UNIT_TESTS :=
 include selftests/unit/unit.mk
 include selftests/unit/loader.mk
+include selftests/unit/hv.mk
 
 unit: $(UNIT_TESTS)
 

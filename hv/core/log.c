@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The log ring and its debug-port mirror. */
 #include <stdarg.h>
+#include <arch/x86.h>
 #include <core/log.h>
 #include <lib/printf.h>
 #include <xmhf/log.h>
@@ -8,11 +9,6 @@
 /* Found by the module through the runtime header (head.S). */
 struct xmhf_log_ring log_ring;
 static u16 log_port;
-
-static void outb(u16 port, u8 val)
-{
-	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
-}
 
 void log_init(u16 port)
 {

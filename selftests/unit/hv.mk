@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host unit tests for the runtime's arch code (hv/arch).  Included by the
+# top-level Makefile after unit.mk; objects go under $(BUILD)/unit/hv/.
+
+HV_UT := $(BUILD)/unit/hv
+HV_UT_CFLAGS := -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -DXMHF_HOST_TEST \
+	-Wall -Wextra -Werror -O2 -g -MMD -MP
+
+$(HV_UT)/exit_names.o: $(TOP)/hv/arch/x86/svm/exit_names.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(HV_UT)/test_vmcb.o: $(TOP)/selftests/unit/test_vmcb.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+
+$(BUILD)/unit/test_vmcb: $(addprefix $(HV_UT)/,test_vmcb.o exit_names.o)
+	$(CC) -o $@ $^ -lcmocka
+
+UNIT_TESTS += $(BUILD)/unit/test_vmcb
+
+-include $(wildcard $(HV_UT)/*.d)
