@@ -44,7 +44,9 @@ HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=no
 
 SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
-	hv/core/exceptions.S hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
+	hv/core/exceptions.S hv/core/mm.c hv/core/npt.c hv/core/hypercall.c \
+	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
+	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
 	hv/lib/string.c hv/lib/printf.c hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
 
 SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
@@ -124,6 +126,7 @@ UNIT_TESTS :=
 include selftests/unit/unit.mk
 include selftests/unit/loader.mk
 include selftests/unit/hv.mk
+include selftests/unit/guest_mem.mk
 
 unit: $(UNIT_TESTS)
 

@@ -7,6 +7,9 @@
 #include <linux/uaccess.h>
 #include <linux/capability.h>
 #include <linux/cpumask.h>
+#include <linux/ktime.h>
+#include <linux/io.h>
+#include <xmhf/log.h>
 #include <xmhf/layout.h>
 #include <xmhf/version.h>
 
@@ -55,11 +58,176 @@ static long ioctl_status(struct xmhf_status __user *arg)
 	return 0;
 }
 
+/* Hypervisor calls need it launched; the lock keeps unload out meanwhile. */
+static int lock_launched(void)
+{
+	mutex_lock(&xmhf_lock);
+	if (xmhf_ld.state == XMHF_STATE_LAUNCHED)
+		return 0;
+	mutex_unlock(&xmhf_lock);
+	return -ENODEV;
+}
+
+static long ioctl_hv_status(void __user *arg)
+{
+	struct xmhf_hv_status st;
+	int err = lock_launched();
+
+	if (err)
+		return err;
+	err = xmhf_hv_status(&st);
+	mutex_unlock(&xmhf_lock);
+	if (!err && copy_to_user(arg, &st, sizeof(st)))
+		err = -EFAULT;
+	return err;
+}
+
+static long ioctl_log(struct xmhf_log_req __user *arg)
+{
+	struct xmhf_log_req req;
+	struct xmhf_hv_status st;
+	char *buf;
+	long n;
+	int err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (!req.size || req.size > XMHF_LOG_SIZE)
+		return -EINVAL;
+	buf = xmhf_hc_buf_alloc(req.size);
+	if (!buf)
+		return -ENOMEM;
+	err = lock_launched();
+	if (err)
+		goto out;
+	n = xmhf_hypercall(XMHF_HC_LOG, (u64)buf, req.size, req.pos);
+	if (n >= 0)
+		err = xmhf_hv_status(&st);
+	mutex_unlock(&xmhf_lock);
+	if (n < 0)
+		err = -EIO;
+	if (err)
+		goto out;
+	req.len = n;
+	req.head = st.log_head;
+	if (copy_to_user(u64_to_user_ptr(req.buf), buf, n) ||
+	    copy_to_user(arg, &req, sizeof(req)))
+		err = -EFAULT;
+out:
+	xmhf_hc_buf_free(buf, req.size);
+	return err;
+}
+
+static long ioctl_selfcheck(void)
+{
+	long ret;
+	int err = lock_launched();
+
+	if (err)
+		return err;
+	ret = xmhf_hypercall(XMHF_HC_SELFCHECK, 0, 0, 0);
+	mutex_unlock(&xmhf_lock);
+	return ret < 0 ? -EIO : ret;
+}
+
+static long ioctl_bench(struct xmhf_bench_req __user *arg)
+{
+	struct xmhf_bench_req req;
+	u64 i, start;
+	int err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (!req.iterations || req.iterations > 10000000)
+		return -EINVAL;
+	err = lock_launched();
+	if (err)
+		return err;
+	start = ktime_get_ns();
+	for (i = 0; i < req.iterations; i++)
+		xmhf_hypercall(XMHF_HC_NULL, 0, 0, 0);
+	req.total_ns = ktime_get_ns() - start;
+	mutex_unlock(&xmhf_lock);
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static long ioctl_test_hypercall(struct xmhf_raw_hypercall __user *arg)
+{
+	struct xmhf_raw_hypercall req;
+	int err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.fn == XMHF_HC_UNLOAD || req.flags & ~XMHF_RAW_A1_PHYS)
+		return -EINVAL;
+	if (req.flags & XMHF_RAW_A1_PHYS)
+		req.a1 = (u64)phys_to_virt(req.a1);
+	err = lock_launched();
+	if (err)
+		return err;
+	req.ret = xmhf_hypercall(req.fn, req.a1, req.a2, req.a3);
+	mutex_unlock(&xmhf_lock);
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/* Returns -EFAULT when the store faults (the exception table catches it). */
+static int write_nofault(void *dst, u64 val)
+{
+	int err = 0;
+
+	pagefault_disable();
+	__put_kernel_nofault(dst, &val, u64, fault);
+	goto out;
+fault:
+	err = -EFAULT;
+out:
+	pagefault_enable();
+	return err;
+}
+
+/* A write through Linux's direct map into the hypervisor's block. */
+static long ioctl_test_write_hv(struct xmhf_test_write __user *arg)
+{
+	struct xmhf_test_write req;
+	int err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.offset > XMHF_MEM_SIZE - sizeof(u64))
+		return -EINVAL;
+	err = lock_launched();
+	if (err)
+		return err;
+	req.result = write_nofault(xmhf_ld.mem + req.offset, 0x5858585858585858ull);
+	mutex_unlock(&xmhf_lock);
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
 static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	void __user *uarg = (void __user *)arg;
+
 	switch (cmd) {
 	case XMHF_IOC_STATUS:
-		return ioctl_status((struct xmhf_status __user *)arg);
+		return ioctl_status(uarg);
+	case XMHF_IOC_HV_STATUS:
+		return ioctl_hv_status(uarg);
+	case XMHF_IOC_LOG:
+		return ioctl_log(uarg);
+	case XMHF_IOC_SELFCHECK:
+		return ioctl_selfcheck();
+	case XMHF_IOC_BENCH:
+		return ioctl_bench(uarg);
+	case XMHF_IOC_UNLOAD:
+		return xmhf_unload();
+	}
+	if (!xmhf_selftest)
+		return -ENOTTY;
+	switch (cmd) {
+	case XMHF_IOC_TEST_HYPERCALL:
+		return ioctl_test_hypercall(uarg);
+	case XMHF_IOC_TEST_WRITE_HV:
+		return ioctl_test_write_hv(uarg);
 	}
 	return -ENOTTY;
 }

@@ -28,6 +28,7 @@
 long xmhf_enter_sl(struct xmhf_cpu_state *st, u64 transition_cr3,
 		   u64 tramp_launch_pa, u64 sl_base, u64 sl_entry_pa,
 		   struct xmhf_cpu_state *sl_copy);
+long xmhf_leave(struct xmhf_cpu_state *st);
 extern const u8 xmhf_tramp_start[], xmhf_tramp_end[], xmhf_tramp_return[];
 extern u64 xmhf_tramp_cr3[], xmhf_tramp_resume[];
 extern const u8 xmhf_resume[];
@@ -326,6 +327,13 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 		err = -EIO;
 		goto err_online;
 	}
+	if (!xmhf_cpuid_present())
+		pr_err("launched, but the hypervisor's CPUID leaf is missing\n");
+	/*
+	 * APs stay offline while hoisted: one started now would run outside
+	 * the hypervisor, with the run of its memory.
+	 */
+	cpu_hotplug_disable();
 	return 0;
 
 err_online:
@@ -334,4 +342,31 @@ err_online:
 err_mask:
 	free_cpumask_var(lc->aps);
 	return err;
+}
+
+/*
+ * Unload (DESIGN.md, "Unload"): the hypervisor devirtualizes this CPU and
+ * returns here natively; then the APs come back.  Returns -EIO, with
+ * Linux still hoisted, if the hypervisor refused.
+ */
+int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
+{
+	unsigned long flags;
+	long ret;
+
+	local_irq_save(flags);
+	save_cpu_state(&saved);
+	ret = xmhf_leave(&saved);
+	if (ret == RESUME_NATIVE)
+		force_reload_TR();
+	local_irq_restore(flags);
+	if (ret != RESUME_NATIVE) {
+		pr_err("the hypervisor refused to unload (%ld)\n", ret);
+		return -EIO;
+	}
+	cpu_hotplug_enable();
+	xmhf_online_aps(lc->aps);
+	free_cpumask_var(lc->aps);
+	xmhf_transition_free(lc);
+	return 0;
 }

@@ -113,6 +113,7 @@ static int fill_params(struct xmhf_loader *ld, const struct xmhf_load_opts *opts
 	p->rt_mem_size = ld->blob.rt_mem_size;
 	p->phys_addr_bits = ld->caps.phys_addr_bits;
 	p->debug_port = opts->debug_port;
+	p->flags = opts->flags;
 
 	err = ld->plat->describe(p);
 	if (err)

@@ -15,6 +15,7 @@ struct xmhf_load_opts {
 	const char *blob_name;	/* file under the firmware directory */
 	enum xmhf_launch_kind launch;	/* what the user asked for */
 	u16 debug_port;		/* hypervisor log port, 0 = off */
+	u32 flags;		/* XMHF_SLPB_F_* */
 };
 
 struct xmhf_loader {

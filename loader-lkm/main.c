@@ -25,6 +25,12 @@ DEFINE_MUTEX(xmhf_lock);
 static char blob_name[BLOB_NAME_MAX] = "xmhf/xmhf.bin";
 static enum xmhf_launch_kind launch_kind = XMHF_LAUNCH_NONE;
 static unsigned int debug_port = 0xe9;
+bool xmhf_selftest;
+module_param_named(selftest, xmhf_selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "enable the test-only ioctls (raw hypercalls, guest writes to hypervisor memory)");
+static bool test_abort;
+module_param(test_abort, bool, 0444);
+MODULE_PARM_DESC(test_abort, "test only: the hypervisor gives up just before VMRUN, so the launch fails and Linux goes on natively");
 
 /* A relative path under /lib/firmware: no "..", no absolute path. */
 static int blob_set(const char *val, const struct kernel_param *kp)
@@ -111,6 +117,7 @@ static int __init xmhf_init(void)
 		.blob_name = blob_name,
 		.launch = launch_kind,
 		.debug_port = debug_port,
+		.flags = test_abort ? XMHF_SLPB_F_TEST_ABORT : 0,
 	};
 	int err;
 
@@ -150,14 +157,30 @@ err_chardev:
 	return err;
 }
 
+/* Devirtualize if launched, then free the hypervisor's memory. */
+int xmhf_unload(void)
+{
+	int err = 0;
+
+	mutex_lock(&xmhf_lock);
+	if (xmhf_ld.state == XMHF_STATE_LAUNCHED) {
+		err = xmhf_devirtualize(&xmhf_lc);
+		if (!err)
+			pr_info("hypervisor unloaded; Linux runs natively\n");
+	}
+	if (!err)
+		xmhf_loader_unload(&xmhf_ld);
+	mutex_unlock(&xmhf_lock);
+	return err;
+}
+
 static void __exit xmhf_exit(void)
 {
 	xmhf_sysfs_exit();
 	xmhf_chardev_exit();
-	mutex_lock(&xmhf_lock);
-	xmhf_loader_unload(&xmhf_ld);
-	mutex_unlock(&xmhf_lock);
-	pr_info("unloaded\n");
+	if (xmhf_unload())
+		pr_crit("module removed while the hypervisor is still running\n");
+	pr_info("module removed\n");
 }
 
 module_init(xmhf_init);

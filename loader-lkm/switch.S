@@ -21,6 +21,8 @@
 #include <asm/processor-flags.h>
 #include "switch.h"
 
+#define XMHF_HC_UNLOAD	3	/* uapi/xmhf/hypercall.h */
+
 #define TR_CS32		0x08
 #define TR_DS32		0x10
 
@@ -64,6 +66,36 @@ SYM_FUNC_START(xmhf_enter_sl)
 	movq	%r10, %cr3		/* kernel half unchanged: we keep running */
 	jmp	*%rax
 SYM_FUNC_END(xmhf_enter_sl)
+
+/*
+ * long xmhf_leave(struct xmhf_cpu_state *st)
+ * Asks the hypervisor to unload (VMMCALL UNLOAD).  It comes back natively
+ * through xmhf_resume with the state in *st (filled by the caller just
+ * before, interrupts off) and returns RESUME_NATIVE; if the hypervisor
+ * refuses, VMMCALL simply returns and so do we, with its error code.
+ * The pushes match xmhf_enter_sl(): xmhf_resume unwinds either.
+ */
+SYM_FUNC_START(xmhf_leave)
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushfq
+	movq	%rdi, xmhf_resume_state(%rip)
+	movq	%rsp, ST_RSP(%rdi)
+	movl	$XMHF_HC_UNLOAD, %eax
+	vmmcall
+	popfq
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	RET
+SYM_FUNC_END(xmhf_leave)
 
 /* Build a 10-byte pseudo-descriptor on the stack and load it. */
 .macro load_dtr insn, base_off, limit_off

@@ -23,6 +23,15 @@ struct xmhf_launch_ctx {
 int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc);
 void xmhf_online_aps(cpumask_var_t was_online);
 void xmhf_transition_free(struct xmhf_launch_ctx *lc);
+int xmhf_devirtualize(struct xmhf_launch_ctx *lc);
+int xmhf_unload(void);
+
+long xmhf_hypercall(u64 fn, u64 a1, u64 a2, u64 a3);
+bool xmhf_cpuid_present(void);
+void *xmhf_hc_buf_alloc(size_t size);
+void xmhf_hc_buf_free(void *buf, size_t size);
+int xmhf_hv_status(struct xmhf_hv_status *st);
+extern bool xmhf_selftest;
 
 /* The one hypervisor instance; every access holds xmhf_lock. */
 extern struct xmhf_loader xmhf_ld;

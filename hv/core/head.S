@@ -43,6 +43,22 @@ rt_return_native:
 	movl	$1, %eax
 	jmpq	*%rdi
 
+/*
+ * Unload: scrub [start, end) -- bss, stack and heap, secrets included --
+ * then return natively.  Nothing touches the stack after the scrub.
+ * void rt_scrub_and_return(u64 tramp_pa, void *start, void *end)
+ */
+	.globl	rt_scrub_and_return
+rt_scrub_and_return:
+	movq	%rdi, %r8
+	movq	%rsi, %rdi
+	movq	%rdx, %rcx
+	subq	%rdi, %rcx
+	xorl	%eax, %eax
+	rep stosb
+	movl	$1, %eax
+	jmpq	*%r8
+
 	.section .bss
 	.balign	16
 boot_stack:

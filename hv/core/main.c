@@ -1,20 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Runtime entry on the boot CPU.  The SL has checked the parameter block;
- * the runtime keeps its own copy.
+ * Runtime on the boot CPU: own descriptor tables, nested page tables,
+ * then Linux as the guest, from the state it was saved in, until the
+ * guest asks for UNLOAD.  Failing before VMRUN returns to Linux natively.
  */
-#include <types.h>
+#include <arch/x86.h>
 #include <core/cpu_setup.h>
+#include <core/guest_mem.h>
+#include <core/hv.h>
 #include <core/log.h>
+#include <core/mm.h>
+#include <core/npt.h>
+#include <core/svm.h>
+#include <lib/crypto.h>
 #include <lib/string.h>
+#include <xmhf/layout.h>
+#include <xmhf/log.h>
 #include <xmhf/slparams.h>
 #include <xmhf/version.h>
 
 void rt_main(const struct xmhf_sl_params *params);
 void rt_return_native(u64 tramp_pa) __attribute__((noreturn));
+void rt_scrub_and_return(u64 tramp_pa, void *start, void *end)
+	__attribute__((noreturn));
+
+extern u8 _rt_start[], _rt_code_end[], _rt_image_end[];
+extern struct xmhf_log_ring log_ring;
 
 static struct xmhf_sl_params rt_params;
 static struct host_cpu bsp_host_cpu;
+static struct vcpu bsp_vcpu;
+static struct npt guest_npt;
+static u8 code_hash[SHA256_DIGEST_SIZE];
 
 /* Give up before VMRUN: Linux continues natively and insmod fails. */
 static void __attribute__((noreturn)) rt_abort(const char *why)
@@ -23,16 +40,127 @@ static void __attribute__((noreturn)) rt_abort(const char *why)
 	rt_return_native(rt_params.tramp_return_pa);
 }
 
+/* Guest-physical RAM below 4 GiB (the runtime's 1:1 range), never ours. */
+static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
+{
+	u32 i;
+
+	(void)ctx;
+	if (gpa + len < gpa || gpa + len > (1ull << 32) || hv_owns(gpa, len))
+		return NULL;
+	for (i = 0; i < rt_params.num_ram; i++) {
+		const struct xmhf_mem_range *r = &rt_params.ram[i];
+
+		if (gpa >= r->start && gpa + len <= r->start + r->size)
+			return (void *)(uintptr_t)gpa;
+	}
+	return NULL;
+}
+
+long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size)
+{
+	struct xmhf_hv_status st;
+	struct guest_paging gp;
+
+	if (size < sizeof(st))
+		return XMHF_HC_E_INVAL;
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	st.version = XMHF_VERSION_MAJOR << 16 | XMHF_VERSION_MINOR;
+	st.launch_kind = rt_params.launch_kind;
+	st.num_cpus = 1;
+	st.mem_size = rt_params.hv_size;
+	st.log_head = log_ring.head;
+	memcpy(st.exits, v->exits, sizeof(st.exits));
+	st.exits_total = v->exits_total;
+	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
+	return gm_copy_to_guest(&gp, gva, &st, sizeof(st)) ? XMHF_HC_E_FAULT : 0;
+}
+
+/* Copies log bytes from position pos on; returns how many. */
+long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos)
+{
+	static char chunk[512];
+	struct guest_paging gp;
+	u64 head = log_ring.head, oldest, done = 0;
+
+	if (size > 1ull << 20)
+		return XMHF_HC_E_INVAL;
+	oldest = head > XMHF_LOG_SIZE ? head - XMHF_LOG_SIZE : 0;
+	if (pos < oldest)
+		pos = oldest;
+	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
+	while (done < size && pos < head) {
+		u64 n = 0;
+
+		while (n < sizeof(chunk) && done + n < size && pos + n < head) {
+			chunk[n] = log_ring.data[(pos + n) % XMHF_LOG_SIZE];
+			n++;
+		}
+		if (gm_copy_to_guest(&gp, gva + done, chunk, n))
+			return done ? (long)done : XMHF_HC_E_FAULT;
+		done += n;
+		pos += n;
+	}
+	return (long)done;
+}
+
+static void hash_code(u8 out[SHA256_DIGEST_SIZE])
+{
+	sha256(_rt_start, (size_t)(_rt_code_end - _rt_start), out);
+}
+
+/* 1 when code and rodata still hash to what they did at launch. */
+long hv_selfcheck(void)
+{
+	u8 now[SHA256_DIGEST_SIZE];
+
+	hash_code(now);
+	return !memcmp(now, code_hash, sizeof(now));
+}
+
+/* The end of RAM or 4 GiB, whichever is higher, in 1 GiB steps. */
+static u64 npt_initial_end(void)
+{
+	u64 end = 1ull << 32;
+	u32 i;
+
+	for (i = 0; i < rt_params.num_ram; i++)
+		if (rt_params.ram[i].start + rt_params.ram[i].size > end)
+			end = rt_params.ram[i].start + rt_params.ram[i].size;
+	return ALIGN_UP(end, 1ull << 30);
+}
+
 void rt_main(const struct xmhf_sl_params *params)
 {
+	bool la57;
+
 	memcpy(&rt_params, params, sizeof(rt_params));
 	log_init((u16)rt_params.debug_port);
 	/* Own descriptor tables first, so a fault is reported, not a reset. */
 	idt_init();
 	host_cpu_setup(&bsp_host_cpu);
+	mm_init(rt_params.hv_phys_base);
+	hash_code(code_hash);
+
+	la57 = read_cr4() & X86_CR4_LA57;
 	hv_log("xmhf runtime %s: at 0x%llx, %u CPUs, %s-level paging, guest RIP 0x%llx\n",
 	       XMHF_VERSION_STRING, rt_params.hv_phys_base, rt_params.num_cpus,
-	       (rt_params.bsp.cr4 & (1ull << 12)) ? "5" : "4",
-	       rt_params.bsp.rip);
-	rt_abort("VMRUN of the guest is not built yet");
+	       la57 ? "5" : "4", rt_params.bsp.rip);
+
+	if (npt_init(&guest_npt, la57, npt_initial_end()))
+		rt_abort("out of memory for the nested page tables");
+	if (svm_vcpu_init(&bsp_vcpu, &rt_params.bsp, &guest_npt))
+		rt_abort("out of memory for the VMCB");
+	if (rt_params.flags & XMHF_SLPB_F_TEST_ABORT)
+		rt_abort("the module asked for a test abort before VMRUN");
+	hv_log("xmhf: nested paging up to 0x%lx, heap %lu KiB used; running Linux as the guest\n",
+	       npt_initial_end(), hv_heap_used() >> 10);
+
+	svm_run(&bsp_vcpu, &guest_npt);
+
+	hv_log("xmhf: unload: %lu exits handled; scrubbing and returning to Linux\n",
+	       bsp_vcpu.exits_total);
+	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_image_end,
+			    (void *)(uintptr_t)(XMHF_RT_VBASE + XMHF_RT_MAX_SIZE));
 }

@@ -16,6 +16,7 @@ SECTIONS
 		. = ALIGN(16);
 		*(.rodata .rodata.*)
 		. = ALIGN(16);
+		_rt_code_end = .;	/* code + rodata: what the self-check hashes */
 		*(.data .data.*)
 		. = ALIGN(4096);
 	}

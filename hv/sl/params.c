@@ -47,7 +47,7 @@ static bool devices_ok(const struct xmhf_sl_params *p)
 int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base)
 {
 	if (p->magic != XMHF_SLPB_MAGIC || p->version != XMHF_SLPB_VERSION ||
-	    p->size != sizeof(*p))
+	    p->size != sizeof(*p) || (p->flags & ~XMHF_SLPB_F_KNOWN))
 		return SL_PARAMS_E_HEADER;
 	if (p->hv_phys_base != sl_base - XMHF_SL_OFFSET ||
 	    p->hv_size != XMHF_MEM_SIZE)
@@ -74,7 +74,7 @@ const char *sl_params_strerror(int err)
 {
 	static const char *const msg[SL_PARAMS_E_COUNT] = {
 		[SL_PARAMS_OK] = "ok",
-		[SL_PARAMS_E_HEADER] = "bad magic, version or size",
+		[SL_PARAMS_E_HEADER] = "bad magic, version, size or flags",
 		[SL_PARAMS_E_BASE] = "hypervisor base or size mismatch",
 		[SL_PARAMS_E_LAUNCH] = "bad launch kind",
 		[SL_PARAMS_E_RUNTIME] = "bad runtime size or entry",

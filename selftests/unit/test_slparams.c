@@ -63,6 +63,11 @@ static void test_header(void **state)
 	setup(NULL);
 	p.size--;
 	CHECK(SL_PARAMS_E_HEADER);
+	setup(NULL);
+	p.flags = XMHF_SLPB_F_TEST_ABORT;
+	CHECK(SL_PARAMS_OK);
+	p.flags = 1u << 31;		/* unknown flag */
+	CHECK(SL_PARAMS_E_HEADER);
 }
 
 /* The base the CPU gave in EAX wins over the block's claim. */

@@ -9,6 +9,7 @@
 
 #include <xmhf/types.h>
 #include <xmhf/blob.h>
+#include <xmhf/hypercall.h>
 #ifndef XMHF_FREESTANDING
 #include <linux/ioctl.h>
 #endif
@@ -50,7 +51,48 @@ struct xmhf_status {
 	char blob_build_id[XMHF_BLOB_ID_LEN];
 };
 
+/* Copy of the hypervisor's log from position pos on (XMHF_IOC_LOG). */
+struct xmhf_log_req {
+	__u64 buf;		/* user buffer */
+	__u32 size;		/* its size, at most XMHF_LOG_SIZE */
+	__u32 len;		/* out: bytes copied */
+	__u64 pos;		/* in: first log position wanted */
+	__u64 head;		/* out: log position after the last byte */
+};
+
+/* Null hypercalls in a loop, timed in the kernel (XMHF_IOC_BENCH). */
+struct xmhf_bench_req {
+	__u64 iterations;	/* in, 1 .. 10^7 */
+	__u64 total_ns;		/* out */
+};
+
+/*
+ * Test hooks, only with the module parameter selftest=1: a raw hypercall
+ * from CPL 0 (UNLOAD refused), and a write to the hypervisor's memory
+ * through Linux's direct map that must not land.
+ */
+#define XMHF_RAW_A1_PHYS	1	/* a1 is physical: pass its direct-map VA */
+struct xmhf_raw_hypercall {
+	__u64 fn, a1, a2, a3;
+	__u32 flags;
+	__u32 pad;
+	__s64 ret;		/* out: RAX */
+};
+
+struct xmhf_test_write {
+	__u64 offset;		/* into the hypervisor's 4 MiB */
+	__s32 result;		/* out: 0 if the write went through, -EFAULT if refused */
+	__u32 pad;
+};
+
 #define XMHF_IOC_MAGIC		0xb9	/* no user in the uapi headers (0xb7 is nsfs) */
 #define XMHF_IOC_STATUS		_IOWR(XMHF_IOC_MAGIC, 0x00, struct xmhf_status)
+#define XMHF_IOC_HV_STATUS	_IOR(XMHF_IOC_MAGIC, 0x01, struct xmhf_hv_status)
+#define XMHF_IOC_LOG		_IOWR(XMHF_IOC_MAGIC, 0x02, struct xmhf_log_req)
+#define XMHF_IOC_UNLOAD		_IO(XMHF_IOC_MAGIC, 0x03)
+#define XMHF_IOC_SELFCHECK	_IO(XMHF_IOC_MAGIC, 0x04)
+#define XMHF_IOC_BENCH		_IOWR(XMHF_IOC_MAGIC, 0x05, struct xmhf_bench_req)
+#define XMHF_IOC_TEST_HYPERCALL	_IOWR(XMHF_IOC_MAGIC, 0x40, struct xmhf_raw_hypercall)
+#define XMHF_IOC_TEST_WRITE_HV	_IOWR(XMHF_IOC_MAGIC, 0x41, struct xmhf_test_write)
 
 #endif /* XMHF_UAPI_IOCTL_H */

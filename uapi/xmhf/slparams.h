@@ -59,6 +59,10 @@ struct xmhf_cpu_state {
 	__u64 sysenter_cs, sysenter_esp, sysenter_eip;
 };
 
+/* Test only: the runtime returns natively just before VMRUN. */
+#define XMHF_SLPB_F_TEST_ABORT	(1u << 0)
+#define XMHF_SLPB_F_KNOWN	XMHF_SLPB_F_TEST_ABORT
+
 #define XMHF_SLPB_MAX_RAM	32	/* RAM ranges passed to the SL */
 #define XMHF_SLPB_MAX_CPUS	64
 
@@ -90,7 +94,7 @@ struct xmhf_sl_params {
 	__u64 tpm_base;		/* TIS MMIO base, 0 if no TPM */
 	__u64 iommu_base;	/* AMD IOMMU MMIO base, 0 if none */
 	__u32 phys_addr_bits;	/* CPUID 0x80000008 EAX[7:0] */
-	__u32 hypapp_flags;	/* options passed to hypapps */
+	__u32 flags;		/* XMHF_SLPB_F_* */
 	__u64 debug_port;	/* I/O port for the debug log, 0 = off */
 
 	/*

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's nested page tables.  Everything is mapped 1:1 in 2 MiB
+ * pages; the hypervisor's 4 MiB block is exactly two 2 MiB pages that
+ * stay not present, so the guest cannot reach it, through any mapping
+ * of its own, by CPU access.  Physical ranges above the initial map
+ * (64-bit MMIO) are added when the guest first touches them.
+ */
+#include <core/npt.h>
+#include <core/mm.h>
+
+#define NPT_P		(1ull << 0)
+#define NPT_RW		(1ull << 1)
+#define NPT_US		(1ull << 2)	/* nested walks are user accesses */
+#define NPT_PS		(1ull << 7)
+#define NPT_TABLE	(NPT_P | NPT_RW | NPT_US)
+#define NPT_ADDR	0x000ffffffffff000ull
+
+static u64 *table_va(u64 entry)
+{
+	/* Tables come from the heap, which sits in the runtime's mapping. */
+	extern u8 _rt_start[];
+	u64 pa = entry & NPT_ADDR;
+
+	return (u64 *)(_rt_start + (pa - hv_pa(_rt_start)));
+}
+
+/* The next level's table for va at this entry, created on demand. */
+static u64 *next_table(u64 *entry)
+{
+	u64 *t;
+
+	if (*entry & NPT_P)
+		return table_va(*entry);
+	t = hv_alloc_pages(1);
+	if (!t)
+		return NULL;
+	*entry = hv_pa(t) | NPT_TABLE;
+	return t;
+}
+
+bool npt_protected(u64 gpa)
+{
+	return hv_owns(gpa & ~0x1fffffull, 0x200000);
+}
+
+int npt_map_2m(struct npt *n, u64 gpa)
+{
+	u64 *t = n->root;
+
+	gpa &= ~0x1fffffull;
+	if (npt_protected(gpa))
+		return -1;
+	if (n->la57 && !(t = next_table(&t[(gpa >> 48) & 511])))
+		return -1;
+	if (!(t = next_table(&t[(gpa >> 39) & 511])) ||
+	    !(t = next_table(&t[(gpa >> 30) & 511])))
+		return -1;
+	t[(gpa >> 21) & 511] = gpa | NPT_P | NPT_RW | NPT_US | NPT_PS;
+	return 0;
+}
+
+int npt_init(struct npt *n, bool la57, u64 map_end)
+{
+	u64 gpa;
+
+	n->la57 = la57;
+	n->root = hv_alloc_pages(1);
+	if (!n->root)
+		return -1;
+	n->root_pa = hv_pa(n->root);
+	for (gpa = 0; gpa < map_end; gpa += 0x200000) {
+		if (npt_protected(gpa))
+			continue;
+		if (npt_map_2m(n, gpa))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Runtime-wide state and services used by the hypercalls. */
+#ifndef XMHF_CORE_HV_H
+#define XMHF_CORE_HV_H
+
+#include <types.h>
+#include <core/vcpu.h>
+
+long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size);
+long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos);
+long hv_selfcheck(void);
+
+#endif /* XMHF_CORE_HV_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Nested page tables for the rich guest: guest-physical == host-physical
+ * everywhere, except the hypervisor's own memory, which is not present.
+ */
+#ifndef XMHF_CORE_NPT_H
+#define XMHF_CORE_NPT_H
+
+#include <types.h>
+
+struct npt {
+	u64 *root;
+	u64 root_pa;
+	bool la57;		/* same depth as the host's paging */
+};
+
+int npt_init(struct npt *n, bool la57, u64 map_end);
+int npt_map_2m(struct npt *n, u64 gpa);
+bool npt_protected(u64 gpa);
+
+#endif /* XMHF_CORE_NPT_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtual CPU of the rich guest.  The core and hypapps reach guest state
+ * through the accessors below, so no SVM type leaks out of arch/.
+ */
+#ifndef XMHF_CORE_VCPU_H
+#define XMHF_CORE_VCPU_H
+
+#include <types.h>
+#include <core/guest_mem.h>
+#include <xmhf/hypercall.h>
+
+/* Guest GPRs that VMRUN does not switch; vmrun.S depends on this order. */
+struct guest_regs {
+	u64 rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct vcpu {
+	struct guest_regs regs;		/* first: vmrun.S addresses it at 0 */
+	void *arch;			/* struct vmcb on SVM */
+	u64 arch_pa;
+	u64 host_save_pa;		/* VMSAVE area for the host's own state */
+	u64 exits[XMHF_EXIT_CLASSES];
+	u64 exits_total;
+	bool unload;			/* leave the run loop, devirtualize */
+};
+
+u64 vcpu_rax(struct vcpu *v);
+void vcpu_set_rax(struct vcpu *v, u64 val);
+unsigned int vcpu_cpl(struct vcpu *v);
+void vcpu_skip_insn(struct vcpu *v, unsigned int len);
+void vcpu_inject_ud(struct vcpu *v);
+void vcpu_inject_gp(struct vcpu *v, u32 error);
+
+/* The guest's paging state, for translating its pointers (core/guest_mem.h). */
+void vcpu_guest_paging(struct vcpu *v, struct guest_paging *gp,
+		       gpa_map_fn map, void *ctx);
+
+/* The core's hypercall dispatcher (core/hypercall.c). */
+void hypercall(struct vcpu *v);
+
+#endif /* XMHF_CORE_VCPU_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's side of the hypercalls, used only while Linux runs as the
+ * hypervisor's guest (VMMCALL without it raises #UD).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <asm/processor.h>
+#include <xmhf/hypercall.h>
+
+#include "xmhf.h"
+
+long xmhf_hypercall(u64 fn, u64 a1, u64 a2, u64 a3)
+{
+	long ret;
+
+	asm volatile("vmmcall"
+		     : "=a"(ret)
+		     : "a"(fn), "D"(a1), "S"(a2), "d"(a3)
+		     : "memory");
+	return ret;
+}
+
+/* The hypervisor's CPUID leaf says it is there (DESIGN, launch step 8). */
+bool xmhf_cpuid_present(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(XMHF_CPUID_LEAF, &a, &b, &c, &d);
+	return b == XMHF_CPUID_SIG_EBX && c == XMHF_CPUID_SIG_ECX &&
+	       d == XMHF_CPUID_SIG_EDX;
+}
+
+/*
+ * Buffers handed to the hypervisor are pages below 4 GiB: the runtime
+ * reaches guest memory through its 1:1 map of the first 4 GiB.
+ */
+void *xmhf_hc_buf_alloc(size_t size)
+{
+	return (void *)__get_free_pages(GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO,
+					get_order(size));
+}
+
+void xmhf_hc_buf_free(void *buf, size_t size)
+{
+	free_pages((unsigned long)buf, get_order(size));
+}
+
+int xmhf_hv_status(struct xmhf_hv_status *st)
+{
+	struct xmhf_hv_status *buf = xmhf_hc_buf_alloc(sizeof(*buf));
+	long ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = xmhf_hypercall(XMHF_HC_STATUS, (u64)buf, sizeof(*buf), 0);
+	if (!ret)
+		*st = *buf;
+	xmhf_hc_buf_free(buf, sizeof(*buf));
+	return ret ? -EIO : 0;
+}

@@ -1,0 +1,214 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The in-guest half of `make bench` (scripts/bench boots the testbench once
+# and runs this with busybox sh).  In one boot:
+#   1. native:  microbench getpid, forkexec, mmap (before any module loads);
+#   2. peer:    modprobe kvm_amd, kvm-vmmcall, rmmod kvm_amd kvm;
+#   3. hoisted: modprobe xmhf launch=emulated (timed: the launch latency) and,
+#               only if /sys/kernel/xmhf/state says "launched", the same
+#               microbenchmarks, the null hypercall (xmhfctl bench-hypercall),
+#               and the unload (xmhfctl unload, else rmmod xmhf; timed);
+#   4. after:   the microbenchmarks natively again, after a successful
+#               unload: the drift between 1 and 4 shows how steady the
+#               machine was (the host's load moves TCG's speed).
+#
+#   run-bench.sh [--quick]      --quick: few iterations, for a smoke test
+#
+# Output for the host, one line each (anything else is commentary):
+#   BENCH KEY NS            a figure, in ns (per iteration, or per call)
+#   BENCH-NA KEY REASON     a figure that could not be taken, and why
+#   BENCH-INFO KEY VALUE    context (kernel, CPU, iterations, unload method)
+#   BENCH-PHASE NAME        progress: native, kvm, launch, hoisted, hypercall,
+#                           unload, after, done; tells the host where a dead
+#                           guest died
+# KEYs: native.{getpid,forkexec,mmap}, hoisted.{getpid,forkexec,mmap},
+#       after.{getpid,forkexec,mmap}, kvm.vmmcall, ours.hypercall, launch,
+#       unload.
+#
+# The hypervisor-side seam: `xmhfctl bench-hypercall --iterations N --json`
+# is expected to print one JSON object with "ns_per_op" (ns per null
+# hypercall round trip; "ns_per_call" is accepted too), like microbench and
+# kvm-vmmcall do.  While it, `xmhfctl unload` or the launch itself are
+# missing, the rows say n/a and why.
+#
+# Exit status: 0 when the native and KVM figures were taken (the hoisted
+# ones may be n/a: they depend on the hypervisor), 1 otherwise.
+
+quick=0
+case "${1:-}" in
+	--quick) quick=1 ;;
+	"") ;;
+	*) echo "usage: run-bench.sh [--quick]" >&2; exit 2 ;;
+esac
+
+# Iterations: each figure takes about 1-2 s under TCG (see scripts/bench).
+if [ $quick -eq 1 ]; then
+	N_GETPID=5000 N_FORKEXEC=5 N_MMAP=50 N_KVM=1000 N_HCALL=1000 REPEAT=3
+else
+	N_GETPID=300000 N_FORKEXEC=150 N_MMAP=1500 N_KVM=100000 N_HCALL=20000 REPEAT=7
+fi
+
+# The benchmark programs: scripts/bench adds them under /extra; a staged
+# tree may also put them on PATH.
+if [ -x /extra/microbench ] && [ -x /extra/kvm-vmmcall ]; then
+	MB=/extra/microbench KV=/extra/kvm-vmmcall
+else
+	MB=$(command -v microbench) KV=$(command -v kvm-vmmcall)
+fi
+if [ -z "$MB" ] || [ -z "$KV" ]; then
+	echo "run-bench: microbench and kvm-vmmcall not found (in /extra or on PATH)" >&2
+	exit 1
+fi
+
+status=0
+tmp=/tmp/bench.$$
+mkdir -p "$tmp"
+
+# The value of the JSON key "ns_per_op" (or "ns_per_call") on stdin.
+json_ns() {
+	sed -nE 's/.*"ns_per_(op|call)" *: *([0-9][0-9.]*).*/\2/p' | head -n 1
+}
+# One line of text, for a reason: first non-empty line, whitespace squeezed.
+first_line() {
+	grep -v '^[[:space:]]*$' | head -n 1 | tr -s ' \t' '  ' | cut -c 1-160
+}
+module_loaded() { grep -q "^$1 " /proc/modules; }
+
+# run_micro PREFIX: the three microbenchmarks, as PREFIX.getpid etc.
+# Returns non-zero if any failed.
+run_micro() {
+	_rc=0
+	for _b in getpid forkexec mmap; do
+		case $_b in
+			getpid) _n=$N_GETPID ;;
+			forkexec) _n=$N_FORKEXEC ;;
+			mmap) _n=$N_MMAP ;;
+		esac
+		if "$MB" "$_b" --iterations "$_n" --repeat "$REPEAT" --json \
+			> "$tmp/out" 2> "$tmp/err"; then
+			_v=$(json_ns < "$tmp/out")
+		else
+			_v=
+		fi
+		if [ -n "$_v" ]; then
+			echo "BENCH $1.$_b $_v"
+		else
+			echo "BENCH-NA $1.$_b microbench $_b failed: $(first_line < "$tmp/err")"
+			_rc=1
+		fi
+	done
+	return $_rc
+}
+
+echo "BENCH-INFO kernel $(uname -r)"
+echo "BENCH-INFO cpu $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)"
+echo "BENCH-INFO cpus $(grep -c '^processor' /proc/cpuinfo)"
+echo "BENCH-INFO iterations getpid=$N_GETPID forkexec=$N_FORKEXEC mmap=$N_MMAP repeat=$REPEAT kvm=$N_KVM hypercall=$N_HCALL"
+
+# ------------------------------------------------------------ 1. native
+echo "BENCH-PHASE native"
+for m in xmhf kvm_amd; do
+	module_loaded $m && rmmod $m 2>/dev/null
+done
+echo "BENCH-INFO online.native $(cat /sys/devices/system/cpu/online)"
+run_micro native || status=1
+
+# ------------------------------------------------------------ 2. KVM peer
+echo "BENCH-PHASE kvm"
+if ! modprobe kvm_amd 2> "$tmp/err"; then
+	echo "BENCH-NA kvm.vmmcall modprobe kvm_amd failed: $(first_line < "$tmp/err")"
+	status=1
+else
+	if "$KV" --iterations "$N_KVM" --json > "$tmp/out" 2> "$tmp/err" &&
+		v=$(json_ns < "$tmp/out") && [ -n "$v" ]; then
+		echo "BENCH kvm.vmmcall $v"
+	else
+		echo "BENCH-NA kvm.vmmcall kvm-vmmcall failed: $(first_line < "$tmp/err")"
+		status=1
+	fi
+	# SVM must be free again before our hypervisor launches.
+	if ! rmmod kvm_amd kvm 2> "$tmp/err"; then
+		echo "run-bench: rmmod kvm_amd kvm failed: $(first_line < "$tmp/err")" >&2
+		status=1
+	fi
+fi
+
+# ------------------------------------------------------------ 3. hoisted
+echo "BENCH-PHASE launch"
+na_hoisted() {	# REASON: every hoisted row is n/a for this reason
+	for k in hoisted.getpid hoisted.forkexec hoisted.mmap ours.hypercall launch unload; do
+		echo "BENCH-NA $k $1"
+	done
+}
+dmesg > "$tmp/dmesg.before"
+launch_ns=$("$MB" time -- modprobe xmhf launch=emulated 2> "$tmp/err")
+launch_rc=$?
+state=$(cat /sys/kernel/xmhf/state 2>/dev/null)
+if [ $launch_rc -eq 0 ] && [ "$state" = launched ]; then
+	echo "BENCH launch $launch_ns"
+
+	echo "BENCH-PHASE hoisted"
+	echo "BENCH-INFO online.hoisted $(cat /sys/devices/system/cpu/online)"
+	run_micro hoisted
+
+	echo "BENCH-PHASE hypercall"
+	if xmhfctl bench-hypercall --iterations "$N_HCALL" --json \
+		> "$tmp/out" 2> "$tmp/err" &&
+		v=$(json_ns < "$tmp/out") && [ -n "$v" ]; then
+		echo "BENCH ours.hypercall $v"
+	elif grep -q "unknown command" "$tmp/err"; then
+		echo "BENCH-NA ours.hypercall not available"
+	else
+		echo "BENCH-NA ours.hypercall xmhfctl bench-hypercall failed: $(first_line < "$tmp/err")"
+	fi
+
+	echo "BENCH-PHASE unload"
+	unloaded=0
+	if xmhfctl --help 2>&1 | grep -qw unload; then
+		if unload_ns=$("$MB" time -- xmhfctl unload 2> "$tmp/err"); then
+			echo "BENCH unload $unload_ns"
+			echo "BENCH-INFO unload.method xmhfctl unload"
+			unloaded=1
+		else
+			echo "run-bench: xmhfctl unload failed: $(first_line < "$tmp/err"); trying rmmod xmhf" >&2
+		fi
+	fi
+	if [ $unloaded -eq 1 ]; then
+		# The module may stay loaded after the hypervisor left: not timed.
+		module_loaded xmhf && rmmod xmhf
+	elif unload_ns=$("$MB" time -- rmmod xmhf 2> "$tmp/err"); then
+		echo "BENCH unload $unload_ns"
+		echo "BENCH-INFO unload.method rmmod xmhf"
+	else
+		echo "BENCH-NA unload rmmod xmhf failed: $(first_line < "$tmp/err")"
+	fi
+
+	# Native again: tells how much the machine's speed drifted meanwhile
+	# (under TCG, other work on the host shows up here).
+	if ! module_loaded xmhf; then
+		echo "BENCH-PHASE after"
+		echo "BENCH-INFO online.after $(cat /sys/devices/system/cpu/online)"
+		run_micro after
+	fi
+else
+	if [ $launch_rc -eq 0 ]; then
+		why="state is '${state:-unknown}' after modprobe"
+		module_loaded xmhf && rmmod xmhf
+	else
+		# The module's own explanation: the first new line of ours that
+		# says what went wrong; else what modprobe said.
+		why=$(dmesg | tail -n +$(($(wc -l < "$tmp/dmesg.before") + 1)) |
+			sed -n 's/^\[[ 0-9.]*\] //; /xmhf: /p' |
+			grep -v -e 'taints kernel' -e 'module verification failed' |
+			grep -iE 'abort|fail|error|refus|cannot|can.t|unable|not (built|supported|present|found)|no |-E[A-Z]+' |
+			head -n 1 | sed -E 's/^((xmhf|hv): )*//' | cut -c 1-160)
+		[ -n "$why" ] || why=$(first_line < "$tmp/err")
+		[ -n "$why" ] || why="modprobe xmhf launch=emulated exited $launch_rc"
+	fi
+	na_hoisted "hypervisor not launched: $why"
+fi
+
+echo "BENCH-PHASE done"
+rm -rf "$tmp"
+exit $status

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Hypercalls: VMMCALL (AMD) with RAX = function, arguments in RDI, RSI,
+ * RDX; the result comes back in RAX (>= 0 success, < 0 an XMHF_HC_E_*
+ * code).  Every guest pointer is translated and bounds-checked by the
+ * hypervisor itself; a bad argument gets an error and changes nothing.
+ */
+#ifndef XMHF_UAPI_HYPERCALL_H
+#define XMHF_UAPI_HYPERCALL_H
+
+#include <xmhf/types.h>
+
+/* CPUID leaf 0x40000000: EAX = max leaf, EBX:ECX:EDX = signature. */
+#define XMHF_CPUID_LEAF		0x40000000
+#define XMHF_CPUID_SIGNATURE	"xmhfllxmhfll"
+#define XMHF_CPUID_SIG_EBX	0x66686d78	/* "xmhf" */
+#define XMHF_CPUID_SIG_ECX	0x6d786c6c	/* "llxm" */
+#define XMHF_CPUID_SIG_EDX	0x6c6c6668	/* "hfll" */
+#define XMHF_CPUID_MAX_LEAF	0x40000001	/* EAX = version (major << 16 | minor) */
+
+enum xmhf_hypercall {
+	XMHF_HC_NULL = 0,	/* any CPL: returns 0; for benchmarks */
+	XMHF_HC_STATUS = 1,	/* CPL 0: RDI = struct xmhf_hv_status *, RSI = size */
+	XMHF_HC_LOG = 2,	/* CPL 0: RDI = buffer, RSI = size, RDX = log position */
+	XMHF_HC_UNLOAD = 3,	/* CPL 0: devirtualize; returns only on failure */
+	XMHF_HC_SELFCHECK = 4,	/* CPL 0: re-hash the runtime code; 1 = matches */
+};
+
+#define XMHF_HC_E_NOSYS		(-1)	/* unknown function */
+#define XMHF_HC_E_PERM		(-2)	/* not allowed from this CPL */
+#define XMHF_HC_E_FAULT		(-3)	/* a guest pointer did not translate */
+#define XMHF_HC_E_INVAL		(-4)	/* a bad size or argument */
+
+/* Exit reasons counted by the core, indexes into exits[]. */
+enum xmhf_exit_class {
+	XMHF_EXIT_CPUID, XMHF_EXIT_VMMCALL, XMHF_EXIT_MSR, XMHF_EXIT_NPF,
+	XMHF_EXIT_SVM_INSN, XMHF_EXIT_SHUTDOWN, XMHF_EXIT_OTHER,
+	XMHF_EXIT_CLASSES
+};
+
+struct xmhf_hv_status {
+	__u32 size;		/* bytes the hypervisor filled in */
+	__u32 version;		/* major << 16 | minor */
+	__u32 launch_kind;	/* enum xmhf_launch_kind */
+	__u32 num_cpus;		/* CPUs under the hypervisor */
+	__u64 mem_size;		/* hypervisor footprint in bytes */
+	__u64 log_head;		/* bytes written to the log so far */
+	__u64 exits[XMHF_EXIT_CLASSES];
+	__u64 exits_total;
+};
+
+#endif /* XMHF_UAPI_HYPERCALL_H */
