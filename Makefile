@@ -130,9 +130,15 @@ include selftests/unit/guest_mem.mk
 
 unit: $(UNIT_TESTS)
 
+# In-guest test programs, installed under /selftests/bin.
+GUEST_TESTS := $(BUILD)/selftests/hctest
+$(BUILD)/selftests/%: selftests/guest/%.c $(wildcard uapi/xmhf/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/uapi $< -o $@
+
 # The tree the testbench copies into its initramfs.
 ROOTFS := $(BUILD)/rootfs
-rootfs: hv module userspace
+rootfs: hv module userspace $(GUEST_TESTS)
 	rm -rf $(ROOTFS)
 	install -D -m 0644 $(TOP)/xmhf.ko $(ROOTFS)/lib/modules/$(KVER)/extra/xmhf.ko
 	install -D -m 0644 $(BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf.bin
@@ -140,6 +146,8 @@ rootfs: hv module userspace
 	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(ROOTFS)/usr/bin/xmhfctl
 	mkdir -p $(ROOTFS)/selftests
 	cp -a selftests/guest/. $(ROOTFS)/selftests/
+	rm -f $(ROOTFS)/selftests/*.c
+	install -D -m 0755 -t $(ROOTFS)/selftests/bin $(GUEST_TESTS)
 
 deps:
 	$(TOP)/scripts/deps.sh

@@ -17,7 +17,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "status", cmd_status, "show the hypervisor's state and footprint" },
+	{ "status", cmd_status, "show the hypervisor's state, footprint and exit counters" },
+	{ "log", cmd_log, "print the hypervisor's log" },
+	{ "unload", cmd_unload, "devirtualize: the hypervisor leaves, Linux runs natively" },
+	{ "bench-hypercall", cmd_bench_hypercall, "time null hypercalls" },
 };
 
 static void usage(FILE *f)

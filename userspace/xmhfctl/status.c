@@ -1,12 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xmhfctl status: what the module and the hypervisor report. */
+#include <errno.h>
 #include <getopt.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <xmhf/ioctl.h>
 #include <xmhf/slparams.h>
 
 #include "xmhfctl.h"
+
+static const char *const exit_names[XMHF_EXIT_CLASSES] = {
+	[XMHF_EXIT_CPUID] = "cpuid", [XMHF_EXIT_VMMCALL] = "vmmcall",
+	[XMHF_EXIT_MSR] = "msr", [XMHF_EXIT_NPF] = "npf",
+	[XMHF_EXIT_SVM_INSN] = "svm_insn", [XMHF_EXIT_SHUTDOWN] = "shutdown",
+	[XMHF_EXIT_OTHER] = "other",
+};
+
+static void print_hv_text(const struct xmhf_hv_status *hv)
+{
+	int i;
+
+	printf("hypervisor:     %u.%u, %u CPU%s under it, log %llu bytes\n",
+	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus,
+	       hv->num_cpus == 1 ? "" : "s", (unsigned long long)hv->log_head);
+	printf("exits:          %llu total", (unsigned long long)hv->exits_total);
+	for (i = 0; i < XMHF_EXIT_CLASSES; i++)
+		if (hv->exits[i])
+			printf(", %s %llu", exit_names[i], (unsigned long long)hv->exits[i]);
+	printf("\n");
+}
+
+static void print_hv_json(const struct xmhf_hv_status *hv)
+{
+	int i;
+
+	printf(",\"hypervisor\":{\"version\":\"%u.%u\",\"cpus\":%u,\"log_head\":%llu,\"exits_total\":%llu,\"exits\":{",
+	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus,
+	       (unsigned long long)hv->log_head, (unsigned long long)hv->exits_total);
+	for (i = 0; i < XMHF_EXIT_CLASSES; i++)
+		printf("%s\"%s\":%llu", i ? "," : "", exit_names[i],
+		       (unsigned long long)hv->exits[i]);
+	printf("}}");
+}
 
 static void print_text(const struct xmhf_status *st)
 {
@@ -45,7 +82,7 @@ static void print_json(const struct xmhf_status *st)
 	printf(",\"mem_size\":%llu,\"mem_phys\":%llu,\"sl_size\":%llu,\"rt_mem_size\":%llu",
 	       (unsigned long long)st->mem_size, (unsigned long long)st->mem_phys,
 	       (unsigned long long)st->sl_size, (unsigned long long)st->rt_mem_size);
-	printf(",\"cpus_online\":%u}\n", st->num_cpus);
+	printf(",\"cpus_online\":%u", st->num_cpus);
 }
 
 static void usage(FILE *f)
@@ -62,7 +99,8 @@ int cmd_status(const struct global_opts *g, int argc, char **argv)
 		{ 0 }
 	};
 	struct xmhf_status st;
-	bool json = g->json;
+	struct xmhf_hv_status hv;
+	bool json = g->json, have_hv = false;
 	int c, fd, err;
 
 	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
@@ -86,12 +124,26 @@ int cmd_status(const struct global_opts *g, int argc, char **argv)
 	if (fd < 0)
 		return 1;
 	err = xmhf_get_status(fd, &st);
+	if (!err && st.state == XMHF_STATE_LAUNCHED) {
+		/* The hypervisor's own report, through a hypercall. */
+		if (ioctl(fd, XMHF_IOC_HV_STATUS, &hv) == 0)
+			have_hv = true;
+		else
+			fprintf(stderr, "xmhfctl: the hypervisor's status hypercall failed: %s\n",
+				strerror(errno));
+	}
 	close(fd);
 	if (err)
 		return 1;
-	if (json)
+	if (json) {
 		print_json(&st);
-	else
+		if (have_hv)
+			print_hv_json(&hv);
+		printf("}\n");
+	} else {
 		print_text(&st);
+		if (have_hv)
+			print_hv_text(&hv);
+	}
 	return 0;
 }

@@ -16,6 +16,9 @@ struct global_opts {
 #define EXIT_USAGE 2
 
 int cmd_status(const struct global_opts *g, int argc, char **argv);
+int cmd_log(const struct global_opts *g, int argc, char **argv);
+int cmd_unload(const struct global_opts *g, int argc, char **argv);
+int cmd_bench_hypercall(const struct global_opts *g, int argc, char **argv);
 
 /* Opens /dev/xmhf, printing why it cannot; returns an fd or -1. */
 int xmhf_open(void);
