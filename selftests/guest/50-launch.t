@@ -2,7 +2,7 @@
 # Hoist and return (issue 3, acceptance 1-2): insmod demotes the running
 # Linux into the hypervisor's guest; rmmod hands the machine back.
 . /selftests/lib.sh
-plan 13
+plan 15
 
 sig() { cpuid -1 -l 0x40000000 | sed -n 's/.*hypervisor_id (0x40000000) = "\(.*\)"/\1/p'; }
 workload() {
@@ -19,6 +19,8 @@ dmesg_mark
 check "modprobe xmhf launch=emulated hoists Linux" modprobe xmhf launch=emulated
 is "sysfs state is launched" "$(cat /sys/kernel/xmhf/state 2>&1)" "launched"
 is "CPUID 0x40000000 shows the hypervisor's signature" "$(sig)" "xmhfllxmhfll"
+like "xmhfctl status reports launched (emulated)" "$(xmhfctl status)" "^state: +launched \(emulated\)"
+like "xmhfctl status shows the hypervisor's exit counters" "$(xmhfctl status)" "^exits: +[0-9]+ total, cpuid [0-9]+"
 is "the busybox workload gives the same result hoisted" "$(workload)" "$native_work"
 is "APs stay offline while hoisted (SMP is not built yet)" "$(cat /sys/devices/system/cpu/online)" "0"
 echo 1 > /sys/devices/system/cpu/cpu1/online 2>/dev/null; rc=$?
