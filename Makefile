@@ -131,7 +131,7 @@ include selftests/unit/guest_mem.mk
 unit: $(UNIT_TESTS)
 
 # In-guest test programs, installed under /selftests/bin.
-GUEST_TESTS := $(BUILD)/selftests/hctest
+GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest
 $(BUILD)/selftests/%: selftests/guest/%.c $(wildcard uapi/xmhf/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/uapi $< -o $@

@@ -208,6 +208,41 @@ static long ioctl_test_write_hv(struct xmhf_test_write __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
+/* One byte of MMIO, with a fault caught: what the guest sees of a device. */
+static long ioctl_test_mmio(struct xmhf_test_mmio __user *arg)
+{
+	struct xmhf_test_mmio req;
+	void __iomem *va;
+	u8 *p, val;
+	int err = -EFAULT;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.write > 1 || req.value > 0xff)
+		return -EINVAL;
+	va = ioremap(req.phys & PAGE_MASK, PAGE_SIZE);
+	if (!va)
+		return -ENOMEM;
+	p = (u8 __force *)va + (req.phys & ~PAGE_MASK);
+	val = req.value;
+	if (req.write)
+		asm volatile("1:	movb %[v], (%[p])\n"
+			     "	xorl %[err], %[err]\n"
+			     "2:\n"
+			     _ASM_EXTABLE(1b, 2b)
+			     : [err] "+r"(err) : [v] "q"(val), [p] "r"(p) : "memory");
+	else
+		asm volatile("1:	movb (%[p]), %[v]\n"
+			     "	xorl %[err], %[err]\n"
+			     "2:\n"
+			     _ASM_EXTABLE(1b, 2b)
+			     : [err] "+r"(err), [v] "+q"(val) : [p] "r"(p) : "memory");
+	iounmap(va);
+	req.result = err;
+	req.value = val;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
 static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -233,6 +268,8 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_test_hypercall(uarg);
 	case XMHF_IOC_TEST_WRITE_HV:
 		return ioctl_test_write_hv(uarg);
+	case XMHF_IOC_TEST_MMIO:
+		return ioctl_test_mmio(uarg);
 	}
 	return -ENOTTY;
 }

@@ -12,6 +12,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
@@ -285,6 +286,30 @@ static void dump_hv_log(struct xmhf_loader *ld)
 	}
 }
 
+/* SKINIT wants the APs in INIT (DESIGN.md, launch step 5). */
+static void init_aps(cpumask_var_t aps)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, aps)
+		apic_icr_write(APIC_INT_ASSERT | APIC_DM_INIT,
+			       per_cpu(x86_cpu_to_apicid, cpu));
+}
+
+/* The CPU's measurement needs the TPM free: give up locality 0. */
+static void relinquish_tpm_locality0(u64 tpm_base)
+{
+	void __iomem *access;
+
+	if (!tpm_base)
+		return;
+	access = ioremap(tpm_base, PAGE_SIZE);
+	if (!access)
+		return;
+	writeb(0x20, access);	/* TPM_ACCESS.activeLocality: relinquish */
+	iounmap(access);
+}
+
 static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 {
 	struct xmhf_sl_params *p = xmhf_loader_params(ld);
@@ -293,10 +318,22 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	unsigned long flags;
 	long ret;
 
+	bool skinit = ld->launch == XMHF_LAUNCH_SKINIT;
+	u64 efer;
+
 	p->tramp_return_pa = lc->tramp_return_pa;
+	if (skinit) {
+		init_aps(lc->aps);
+		relinquish_tpm_locality0(p->tpm_base);
+	}
 	local_irq_save(flags);
 	save_cpu_state(&saved);
-	ret = xmhf_enter_sl(&saved, lc->transition_cr3, lc->tramp_launch_pa,
+	if (skinit) {
+		rdmsrl(MSR_EFER, efer);
+		wrmsrl(MSR_EFER, efer | EFER_SVME);	/* else SKINIT is #UD */
+	}
+	ret = xmhf_enter_sl(&saved, lc->transition_cr3,
+			    skinit ? 0 : lc->tramp_launch_pa,
 			    sl_base, sl_base + slb->entry, &p->bsp);
 	if (ret == RESUME_NATIVE)
 		force_reload_TR();

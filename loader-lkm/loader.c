@@ -12,19 +12,14 @@ const char *xmhf_launch_name(enum xmhf_launch_kind kind)
 	return xmhf_launch_kind_name(kind);
 }
 
-/* The kind names plus "auto"; "auto" maps to NONE until a launch exists. */
 int xmhf_launch_parse(const char *s, enum xmhf_launch_kind *kind)
 {
 	static const enum xmhf_launch_kind kinds[] = {
 		XMHF_LAUNCH_NONE, XMHF_LAUNCH_EMULATED, XMHF_LAUNCH_SKINIT,
-		XMHF_LAUNCH_SENTER,
+		XMHF_LAUNCH_SENTER, XMHF_LAUNCH_AUTO,
 	};
 	unsigned int i;
 
-	if (!strcmp(s, "auto")) {
-		*kind = XMHF_LAUNCH_NONE;
-		return 0;
-	}
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (!strcmp(s, xmhf_launch_kind_name(kinds[i]))) {
 			*kind = kinds[i];
@@ -46,6 +41,53 @@ static int check_launch(struct xmhf_loader *ld, enum xmhf_launch_kind kind)
 		return -ENODEV;
 	}
 	ld->launch = kind;
+	return 0;
+}
+
+/*
+ * SKINIT's preconditions that software can check (AMD APM vol. 2,
+ * "Secure Startup with SKINIT"): the instruction, a TPM to measure into,
+ * an SLB that is 64 KiB aligned below 4 GiB with a sane header.
+ * Returns NULL when all hold, else what is wrong.
+ */
+const char *xmhf_skinit_check(const struct xmhf_cpu_caps *caps, u64 sl_base,
+			      const struct xmhf_slb_header *slb, bool tpm)
+{
+	if (!caps->skinit)
+		return "this CPU has no SKINIT";
+	if (!tpm)
+		return "no TPM: SKINIT measures the SLB into one";
+	if (sl_base % XMHF_SL_MAX_SIZE)
+		return "the SLB is not 64 KiB aligned";
+	if (sl_base + XMHF_SL_MAX_SIZE > (1ull << 32))
+		return "the SLB is above 4 GiB";
+	if (slb->length < sizeof(*slb) || slb->entry < sizeof(*slb) ||
+	    slb->entry >= slb->length)
+		return "the SLB header is malformed";
+	return NULL;
+}
+
+/* auto: SKINIT where the CPU and a TPM allow it, else the emulated launch. */
+enum xmhf_launch_kind xmhf_launch_choose(enum xmhf_launch_kind requested,
+					 const struct xmhf_cpu_caps *caps,
+					 bool tpm)
+{
+	if (requested != XMHF_LAUNCH_AUTO)
+		return requested;
+	return caps->skinit && tpm ? XMHF_LAUNCH_SKINIT : XMHF_LAUNCH_EMULATED;
+}
+
+static int check_skinit(struct xmhf_loader *ld)
+{
+	const char *why;
+
+	why = xmhf_skinit_check(&ld->caps, ld->mem_phys + XMHF_SL_OFFSET,
+				(const void *)(ld->mem + XMHF_SL_OFFSET),
+				xmhf_loader_params(ld)->tpm_base != 0);
+	if (why) {
+		ld->plat->log(XMHF_LOG_ERR, "launch=skinit: %s", why);
+		return -ENODEV;
+	}
 	return 0;
 }
 
@@ -163,6 +205,13 @@ int xmhf_loader_load(struct xmhf_loader *ld, const struct xmhf_platform *plat,
 	if (!err) {
 		copy_images(ld, data);
 		err = fill_params(ld, opts);
+		if (!err) {
+			ld->launch = xmhf_launch_choose(ld->launch, &ld->caps,
+							xmhf_loader_params(ld)->tpm_base);
+			xmhf_loader_params(ld)->launch_kind = ld->launch;
+			if (ld->launch == XMHF_LAUNCH_SKINIT)
+				err = check_skinit(ld);
+		}
 		if (err)
 			free_mem(ld);
 	}

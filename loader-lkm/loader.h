@@ -34,5 +34,10 @@ void xmhf_loader_unload(struct xmhf_loader *ld);
 struct xmhf_sl_params *xmhf_loader_params(struct xmhf_loader *ld);
 const char *xmhf_launch_name(enum xmhf_launch_kind kind);
 int xmhf_launch_parse(const char *s, enum xmhf_launch_kind *kind);
+const char *xmhf_skinit_check(const struct xmhf_cpu_caps *caps, u64 sl_base,
+			      const struct xmhf_slb_header *slb, bool tpm);
+enum xmhf_launch_kind xmhf_launch_choose(enum xmhf_launch_kind requested,
+					 const struct xmhf_cpu_caps *caps,
+					 bool tpm);
 
 #endif /* XMHF_LOADER_LOADER_H */

@@ -23,7 +23,7 @@ DEFINE_MUTEX(xmhf_lock);
 #define BLOB_NAME_MAX 128
 
 static char blob_name[BLOB_NAME_MAX] = "xmhf/xmhf.bin";
-static enum xmhf_launch_kind launch_kind = XMHF_LAUNCH_NONE;
+static enum xmhf_launch_kind launch_kind = XMHF_LAUNCH_AUTO;
 static unsigned int debug_port = 0xe9;
 bool xmhf_selftest;
 module_param_named(selftest, xmhf_selftest, bool, 0444);
@@ -89,7 +89,7 @@ static const struct kernel_param_ops launch_ops = {
 	.get = launch_get,
 };
 module_param_cb(launch, &launch_ops, NULL, 0444);
-MODULE_PARM_DESC(launch, "auto|none|emulated|skinit|senter (auto = none for now)");
+MODULE_PARM_DESC(launch, "auto (default: skinit if the CPU and a TPM allow, else emulated), none (load only), emulated, skinit, senter");
 
 static int debug_port_set(const char *val, const struct kernel_param *kp)
 {
@@ -132,7 +132,7 @@ static int __init xmhf_init(void)
 	if (err)
 		goto err_chardev;
 
-	if (xmhf_ld.launch == XMHF_LAUNCH_EMULATED) {
+	if (xmhf_ld.launch != XMHF_LAUNCH_NONE) {
 		err = xmhf_launch(&xmhf_ld, &xmhf_lc);
 		if (err)
 			goto err_unload;

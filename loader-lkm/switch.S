@@ -32,6 +32,7 @@
  * long xmhf_enter_sl(struct xmhf_cpu_state *st, u64 transition_cr3,
  *		      u64 tramp_launch_pa, u64 sl_base, u64 sl_entry_pa,
  *		      struct xmhf_cpu_state *sl_copy)
+ * tramp_launch_pa = 0 launches with SKINIT instead of the trampoline.
  * Completes *st (RSP, RIP, RFLAGS at this point), copies it to the SL's
  * parameter block (sl_copy) and enters the SL.  st must be module memory:
  * the hoisted guest cannot read the hypervisor's.  Returns 0 when Linux
@@ -60,11 +61,17 @@ SYM_FUNC_START(xmhf_enter_sl)
 	movl	$ST_SIZE / 8, %ecx
 	rep movsq
 
-	movq	%rdx, %rax		/* trampoline, 1:1 mapped */
+	movq	%rdx, %rax		/* trampoline, 1:1 mapped; 0 = SKINIT */
 	movq	%r11, %rsi
 	movq	%r8, %rdx		/* SL entry */
+	testq	%rax, %rax
+	jz	.Lskinit
 	movq	%r10, %cr3		/* kernel half unchanged: we keep running */
 	jmp	*%rax
+.Lskinit:
+	/* The one instruction in which the two launch kinds differ. */
+	movl	%esi, %eax
+	skinit
 SYM_FUNC_END(xmhf_enter_sl)
 
 /*

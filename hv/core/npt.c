@@ -3,7 +3,8 @@
  * The guest's nested page tables.  Everything is mapped 1:1 in 2 MiB
  * pages; the hypervisor's 4 MiB block is exactly two 2 MiB pages that
  * stay not present, so the guest cannot reach it, through any mapping
- * of its own, by CPU access.  Physical ranges above the initial map
+ * of its own, by CPU access.  The 2 MiB around the TPM is split into
+ * 4 KiB pages so that localities 2-4 stay not present too.  Physical ranges above the initial map
  * (64-bit MMIO) are added when the guest first touches them.
  */
 #include <core/npt.h>
@@ -39,9 +40,35 @@ static u64 *next_table(u64 *entry)
 	return t;
 }
 
+/* TPM localities 2-4 belong to the hypervisor (DESIGN: "Measurements"). */
+#define TPM_HV_LOCALITIES	0xfed42000ull
+#define TPM_HV_LOCALITIES_END	0xfed45000ull
+
+static bool tpm_hv_page(u64 gpa)
+{
+	return gpa >= TPM_HV_LOCALITIES && gpa < TPM_HV_LOCALITIES_END;
+}
+
 bool npt_protected(u64 gpa)
 {
-	return hv_owns(gpa & ~0x1fffffull, 0x200000);
+	return hv_owns(gpa & ~0xfffull, 0x1000) || tpm_hv_page(gpa);
+}
+
+/* The 2 MiB around the TPM in 4 KiB pages, its top localities left out. */
+static int map_tpm_2m(u64 *pde, u64 base)
+{
+	u64 *pt = hv_alloc_pages(1), pa;
+	unsigned int i;
+
+	if (!pt)
+		return -1;
+	for (i = 0; i < 512; i++) {
+		pa = base + (u64)i * 0x1000;
+		if (!tpm_hv_page(pa))
+			pt[i] = pa | NPT_P | NPT_RW | NPT_US;
+	}
+	*pde = hv_pa(pt) | NPT_TABLE;
+	return 0;
 }
 
 int npt_map_2m(struct npt *n, u64 gpa)
@@ -49,13 +76,15 @@ int npt_map_2m(struct npt *n, u64 gpa)
 	u64 *t = n->root;
 
 	gpa &= ~0x1fffffull;
-	if (npt_protected(gpa))
+	if (hv_owns(gpa, 0x200000))
 		return -1;
 	if (n->la57 && !(t = next_table(&t[(gpa >> 48) & 511])))
 		return -1;
 	if (!(t = next_table(&t[(gpa >> 39) & 511])) ||
 	    !(t = next_table(&t[(gpa >> 30) & 511])))
 		return -1;
+	if (gpa == (TPM_HV_LOCALITIES & ~0x1fffffull))
+		return map_tpm_2m(&t[(gpa >> 21) & 511], gpa);
 	t[(gpa >> 21) & 511] = gpa | NPT_P | NPT_RW | NPT_US | NPT_PS;
 	return 0;
 }
@@ -70,7 +99,7 @@ int npt_init(struct npt *n, bool la57, u64 map_end)
 		return -1;
 	n->root_pa = hv_pa(n->root);
 	for (gpa = 0; gpa < map_end; gpa += 0x200000) {
-		if (npt_protected(gpa))
+		if (hv_owns(gpa, 0x200000))
 			continue;
 		if (npt_map_2m(n, gpa))
 			return -1;

@@ -6,7 +6,7 @@ plan 17
 golden_id=$(awk '$1 == "build_id" { print $2 }' /lib/firmware/xmhf/xmhf.golden)
 
 dmesg_mark
-check "modprobe xmhf loads the module" modprobe xmhf
+check "modprobe xmhf launch=none loads the module" modprobe xmhf launch=none
 check "/dev/xmhf is a character device" test -c /dev/xmhf
 is "sysfs state is loaded" "$(cat /sys/kernel/xmhf/state 2>&1)" "loaded"
 is "sysfs footprint is 4 MiB" "$(cat /sys/kernel/xmhf/footprint 2>&1)" "4194304"

@@ -2,7 +2,7 @@
 # Hoist and return (issue 3, acceptance 1-2): insmod demotes the running
 # Linux into the hypervisor's guest; rmmod hands the machine back.
 . /selftests/lib.sh
-plan 15
+plan 17
 
 sig() { cpuid -1 -l 0x40000000 | sed -n 's/.*hypervisor_id (0x40000000) = "\(.*\)"/\1/p'; }
 workload() {
@@ -35,6 +35,11 @@ is "after unload the signature is gone" "$(sig)" "$native_sig"
 is "after unload the APs are back" "$(cat /sys/devices/system/cpu/online)" "$cpus_before"
 like "dmesg: launched, then unloaded" "$(dmesg_new)" "launched.*
 .*hypervisor unloaded; Linux runs natively"
+
+# The default (launch=auto) hoists too: emulated here, with no SKINIT.
+check "plain modprobe xmhf launches" sh -c 'modprobe xmhf && [ "$(cat /sys/kernel/xmhf/state)" = launched ]'
+is "auto chose the emulated launch" "$(cat /sys/kernel/xmhf/launch)" "emulated"
+rmmod xmhf
 
 # 20 launch/unload cycles in one boot: no hang, no oops, memory back.
 modprobe xmhf launch=emulated && rmmod xmhf

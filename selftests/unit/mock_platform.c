@@ -141,7 +141,7 @@ static int m_describe(struct xmhf_sl_params *p)
 	p->ram[0].size = 0x3ff00000;
 	p->num_cpus = 2;
 	p->apic_ids[1] = 1;
-	p->tpm_base = 0xfed40000;
+	p->tpm_base = mock.no_tpm ? 0 : 0xfed40000;
 	return 0;
 }
 

@@ -18,6 +18,7 @@ struct mock_state {
 	u64 vm_cr, efer;
 	bool msr_faults;		/* every RDMSR faults */
 	bool skinit;
+	bool no_tpm;			/* describe() reports no TPM */
 	const unsigned char *blob;
 	size_t blob_size;
 	u64 phys;			/* what mem_alloc reports */

@@ -180,6 +180,59 @@ static void test_failed_load_scrubs(void **state)
 	assert_false(mock.freed_dirty);
 }
 
+/* auto: SKINIT needs both the instruction and a TPM; else emulated. */
+static void test_launch_choice(void **state)
+{
+	struct xmhf_cpu_caps caps = { .skinit = true };
+	struct xmhf_load_opts o = opts;
+
+	(void)state;
+	assert_int_equal(xmhf_launch_choose(XMHF_LAUNCH_AUTO, &caps, true), XMHF_LAUNCH_SKINIT);
+	assert_int_equal(xmhf_launch_choose(XMHF_LAUNCH_AUTO, &caps, false), XMHF_LAUNCH_EMULATED);
+	caps.skinit = false;
+	assert_int_equal(xmhf_launch_choose(XMHF_LAUNCH_AUTO, &caps, true), XMHF_LAUNCH_EMULATED);
+	assert_int_equal(xmhf_launch_choose(XMHF_LAUNCH_NONE, &caps, true), XMHF_LAUNCH_NONE);
+	assert_int_equal(xmhf_launch_choose(XMHF_LAUNCH_EMULATED, &caps, true), XMHF_LAUNCH_EMULATED);
+
+	/* Through the loader: the mock CPU has no SKINIT. */
+	o.launch = XMHF_LAUNCH_AUTO;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), 0);
+	assert_int_equal(ld.launch, XMHF_LAUNCH_EMULATED);
+	assert_int_equal(xmhf_loader_params(&ld)->launch_kind, XMHF_LAUNCH_EMULATED);
+	xmhf_loader_unload(&ld);
+
+	mock.skinit = true;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), 0);
+	assert_int_equal(ld.launch, XMHF_LAUNCH_SKINIT);
+	xmhf_loader_unload(&ld);
+
+	/* Explicit SKINIT without a TPM fails after describe(), nothing held. */
+	mock.no_tpm = true;
+	o.launch = XMHF_LAUNCH_SKINIT;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), -ENODEV);
+	assert_non_null(strstr(mock.last_log, "launch=skinit: no TPM"));
+	assert_int_equal(mock.mem_held, 0);
+	assert_false(mock.freed_dirty);
+}
+
+static void test_skinit_preconditions(void **state)
+{
+	struct xmhf_cpu_caps caps = { .skinit = true };
+	struct xmhf_slb_header slb = { .entry = 4, .length = 0x800 };
+	struct xmhf_slb_header bad = { .entry = 0x800, .length = 0x800 };
+
+	(void)state;
+	assert_null(xmhf_skinit_check(&caps, 0x1c00000, &slb, true));
+	assert_non_null(strstr(xmhf_skinit_check(&caps, 0x1c08000, &slb, true), "64 KiB aligned"));
+	assert_non_null(strstr(xmhf_skinit_check(&caps, 0x100000000ull, &slb, true), "above 4 GiB"));
+	/* The last 64 KiB below 4 GiB is still reachable. */
+	assert_null(xmhf_skinit_check(&caps, 0xffff0000ull, &slb, true));
+	assert_non_null(strstr(xmhf_skinit_check(&caps, 0x1c00000, &bad, true), "malformed"));
+	assert_non_null(strstr(xmhf_skinit_check(&caps, 0x1c00000, &slb, false), "no TPM"));
+	caps.skinit = false;
+	assert_non_null(strstr(xmhf_skinit_check(&caps, 0x1c00000, &slb, true), "no SKINIT"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -188,7 +241,8 @@ int main(void)
 		T(test_load_ok), T(test_every_fault_unwinds), T(test_bad_blob_rejected),
 		T(test_truncated_blob_rejected), T(test_no_svm_touches_nothing),
 		T(test_unusable_memory), T(test_launch_kinds), T(test_unload_scrubs),
-		T(test_failed_load_scrubs),
+		T(test_failed_load_scrubs), T(test_launch_choice),
+		T(test_skinit_preconditions),
 	};
 
 	return cmocka_run_group_tests_name("loader", tests, NULL, NULL);

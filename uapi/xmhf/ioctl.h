@@ -85,6 +85,15 @@ struct xmhf_test_write {
 	__u32 pad;
 };
 
+/* A one-byte MMIO access by the guest kernel (XMHF_IOC_TEST_MMIO). */
+struct xmhf_test_mmio {
+	__u64 phys;
+	__u32 write;		/* 0 = read a byte, 1 = write value */
+	__u32 value;		/* in for writes, out for reads */
+	__s32 result;		/* out: 0, or -EFAULT if the access faulted */
+	__u32 pad;
+};
+
 #define XMHF_IOC_MAGIC		0xb9	/* no user in the uapi headers (0xb7 is nsfs) */
 #define XMHF_IOC_STATUS		_IOWR(XMHF_IOC_MAGIC, 0x00, struct xmhf_status)
 #define XMHF_IOC_HV_STATUS	_IOR(XMHF_IOC_MAGIC, 0x01, struct xmhf_hv_status)
@@ -94,5 +103,6 @@ struct xmhf_test_write {
 #define XMHF_IOC_BENCH		_IOWR(XMHF_IOC_MAGIC, 0x05, struct xmhf_bench_req)
 #define XMHF_IOC_TEST_HYPERCALL	_IOWR(XMHF_IOC_MAGIC, 0x40, struct xmhf_raw_hypercall)
 #define XMHF_IOC_TEST_WRITE_HV	_IOWR(XMHF_IOC_MAGIC, 0x41, struct xmhf_test_write)
+#define XMHF_IOC_TEST_MMIO	_IOWR(XMHF_IOC_MAGIC, 0x42, struct xmhf_test_mmio)
 
 #endif /* XMHF_UAPI_IOCTL_H */

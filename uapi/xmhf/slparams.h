@@ -18,6 +18,7 @@ enum xmhf_launch_kind {
 	XMHF_LAUNCH_EMULATED = 1,	/* module enters the SL itself */
 	XMHF_LAUNCH_SKINIT = 2,	/* AMD DRTM */
 	XMHF_LAUNCH_SENTER = 3,	/* Intel TXT DRTM */
+	XMHF_LAUNCH_AUTO = 0xff,	/* module parameter only: resolved at load */
 };
 
 static inline const char *xmhf_launch_kind_name(__u32 kind)
@@ -31,6 +32,8 @@ static inline const char *xmhf_launch_kind_name(__u32 kind)
 		return "skinit";
 	case XMHF_LAUNCH_SENTER:
 		return "senter";
+	case XMHF_LAUNCH_AUTO:
+		return "auto";
 	}
 	return "unknown";
 }
