@@ -5,6 +5,7 @@
 #   make          the blob, xmhf.ko, xmhfctl, host tools and tests
 #   make check    install deps, build, run every test; last line "N passed, N failed"
 #   make run      install deps, build, boot the testbench and show the hypervisor
+#   make bench    benchmarks as ratios from one boot (outside make check)
 #
 # The module itself is built by kbuild from ./Kbuild.
 
@@ -22,11 +23,11 @@ OBJCOPY ?= objcopy
 
 export TOP BUILD KVER
 
-.PHONY: all hv module userspace tools rootfs unit check run deps clean help
+.PHONY: all hv module userspace tools rootfs unit check run bench deps clean help
 all: hv module userspace tools unit rootfs
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- hypervisor
 # Freestanding: no libc, no SSE/x87 (general registers only), no red zone.
@@ -42,12 +43,14 @@ HV32_CFLAGS := $(HV_CFLAGS) -m32 -march=i686
 HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=none \
 	--no-warn-rwx-segments
 
-SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c
+TPM_SRCS := hv/core/measure.c hv/lib/tpm_tis.c hv/lib/tpm2.c \
+	hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c
+SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c $(TPM_SRCS)
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
 	hv/core/exceptions.S hv/core/mm.c hv/core/npt.c hv/core/hypercall.c \
 	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
-	hv/lib/string.c hv/lib/printf.c hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c hv/lib/hmac.c
+	hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS)
 
 SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
 RT_OBJS := $(patsubst %,$(BUILD)/rt/%.o,$(basename $(RT_SRCS)))
@@ -107,9 +110,12 @@ tools: $(BUILD)/tools/mkblob $(BUILD)/tools/xmhf-golden
 
 # ---------------------------------------------------------------- userspace
 XMHFCTL_SRCS := $(wildcard userspace/xmhfctl/*.c)
+# tpm2-tss for the TPM (ESYS over the device TCTI), OpenSSL for verify.
+XMHFCTL_LIBS := $(shell pkg-config --libs tss2-esys tss2-tctildr tss2-mu tss2-rc libcrypto 2>/dev/null || \
+	echo -ltss2-esys -ltss2-tctildr -ltss2-mu -ltss2-rc -lcrypto)
 $(BUILD)/userspace/xmhfctl: $(patsubst %.c,$(BUILD)/host/%.o,$(XMHFCTL_SRCS))
 	@mkdir -p $(dir $@)
-	$(CC) $^ -o $@
+	$(CC) $^ $(XMHFCTL_LIBS) -o $@
 
 userspace: $(BUILD)/userspace/xmhfctl
 
@@ -127,6 +133,9 @@ include selftests/unit/unit.mk
 include selftests/unit/loader.mk
 include selftests/unit/hv.mk
 include selftests/unit/guest_mem.mk
+include selftests/unit/tpm.mk
+include selftests/unit/golden.mk
+include userspace/bench/bench.mk
 
 unit: $(UNIT_TESTS)
 
@@ -161,6 +170,11 @@ run:
 	$(TOP)/scripts/deps.sh
 	$(MAKE) all
 	$(TOP)/scripts/run
+
+bench:
+	$(TOP)/scripts/deps.sh
+	$(MAKE) all $(BENCH_BINS)
+	$(TOP)/scripts/bench
 
 clean:
 	rm -rf $(BUILD)

@@ -37,6 +37,10 @@ void hypercall(struct vcpu *v)
 	case XMHF_HC_SELFCHECK:
 		ret = cpl0 ? hv_selfcheck() : XMHF_HC_E_PERM;
 		break;
+	case XMHF_HC_EVENTLOG:
+		ret = cpl0 ? hv_eventlog_to_guest(v, v->regs.rdi, v->regs.rsi) :
+			     XMHF_HC_E_PERM;
+		break;
 	default:
 		ret = XMHF_HC_E_NOSYS;
 	}

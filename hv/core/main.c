@@ -9,17 +9,19 @@
 #include <core/guest_mem.h>
 #include <core/hv.h>
 #include <core/log.h>
+#include <core/measure.h>
 #include <core/mm.h>
 #include <core/npt.h>
 #include <core/svm.h>
 #include <lib/crypto.h>
 #include <lib/string.h>
+#include <sl_handoff.h>
 #include <xmhf/layout.h>
 #include <xmhf/log.h>
 #include <xmhf/slparams.h>
 #include <xmhf/version.h>
 
-void rt_main(const struct xmhf_sl_params *params);
+void rt_main(const struct sl_handoff *h);
 void rt_return_native(u64 tramp_pa) __attribute__((noreturn));
 void rt_scrub_and_return(u64 tramp_pa, void *start, void *end)
 	__attribute__((noreturn));
@@ -28,6 +30,7 @@ extern u8 _rt_start[], _rt_code_end[], _rt_image_end[];
 extern struct xmhf_log_ring log_ring;
 
 static struct xmhf_sl_params rt_params;
+static struct xmhf_eventlog evlog;
 static struct host_cpu bsp_host_cpu;
 static struct vcpu bsp_vcpu;
 static struct npt guest_npt;
@@ -73,6 +76,8 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size)
 	st.log_head = log_ring.head;
 	memcpy(st.exits, v->exits, sizeof(st.exits));
 	st.exits_total = v->exits_total;
+	st.measure_state = evlog.state;
+	st.events = evlog.count;
 	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
 	return gm_copy_to_guest(&gp, gva, &st, sizeof(st)) ? XMHF_HC_E_FAULT : 0;
 }
@@ -105,6 +110,34 @@ long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos)
 	return (long)done;
 }
 
+long hv_eventlog_to_guest(struct vcpu *v, u64 gva, u64 size)
+{
+	struct guest_paging gp;
+
+	if (size < sizeof(evlog))
+		return XMHF_HC_E_INVAL;
+	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
+	return gm_copy_to_guest(&gp, gva, &evlog, sizeof(evlog)) ? XMHF_HC_E_FAULT : 0;
+}
+
+/*
+ * So that no later quote can claim the hypervisor is here: an extend
+ * that no golden value contains.  Skipped when the launch was unmeasured.
+ */
+static void extend_unload_marker(void)
+{
+	static const char marker[] = XMHF_UNLOAD_MARKER;
+	struct xmhf_event *ev;
+
+	if (evlog.state != XMHF_MEAS_OK)
+		return;
+	ev = evlog_add(&evlog, XMHF_EV_UNLOAD, marker, sizeof(marker) - 1,
+		       "unload marker");
+	if (!ev || evlog_extend(&evlog, (volatile u8 *)(uintptr_t)rt_params.tpm_base, ev))
+		hv_log("xmhf: extending the unload marker failed (%d, TPM rc 0x%x)\n",
+		       evlog.tpm_error, evlog.tpm_rc);
+}
+
 static void hash_code(u8 out[SHA256_DIGEST_SIZE])
 {
 	sha256(_rt_start, (size_t)(_rt_code_end - _rt_start), out);
@@ -131,11 +164,17 @@ static u64 npt_initial_end(void)
 	return ALIGN_UP(end, 1ull << 30);
 }
 
-void rt_main(const struct xmhf_sl_params *params)
+void rt_main(const struct sl_handoff *h)
 {
+	static const char *const meas[] = {
+		[XMHF_MEAS_NONE] = "unmeasured (no TPM)",
+		[XMHF_MEAS_OK] = "PCR 17 extended",
+		[XMHF_MEAS_FAILED] = "unmeasured (TPM error)",
+	};
 	bool la57;
 
-	memcpy(&rt_params, params, sizeof(rt_params));
+	memcpy(&rt_params, &h->params, sizeof(rt_params));
+	memcpy(&evlog, &h->log, sizeof(evlog));
 	log_init((u16)rt_params.debug_port);
 	/* Own descriptor tables first, so a fault is reported, not a reset. */
 	idt_init();
@@ -148,6 +187,8 @@ void rt_main(const struct xmhf_sl_params *params)
 	       XMHF_VERSION_STRING, rt_params.hv_phys_base, rt_params.num_cpus,
 	       la57 ? "5" : "4", rt_params.bsp.rip);
 
+	hv_log("xmhf: measurement: %s, %u events\n",
+	       evlog.state <= XMHF_MEAS_FAILED ? meas[evlog.state] : "?", evlog.count);
 	if (npt_init(&guest_npt, la57, npt_initial_end()))
 		rt_abort("out of memory for the nested page tables");
 	if (svm_vcpu_init(&bsp_vcpu, &rt_params.bsp, &guest_npt))
@@ -161,6 +202,7 @@ void rt_main(const struct xmhf_sl_params *params)
 
 	hv_log("xmhf: unload: %lu exits handled; scrubbing and returning to Linux\n",
 	       bsp_vcpu.exits_total);
+	extend_unload_marker();
 	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_image_end,
 			    (void *)(uintptr_t)(XMHF_RT_VBASE + XMHF_RT_MAX_SIZE));
 }

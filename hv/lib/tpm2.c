@@ -20,12 +20,22 @@
 
 /* Big enough for NV_Write/NV_Read of one chunk and every other command here. */
 #define CMD_BUF_SIZE	(TPM_NV_CHUNK + 64)
+#define RETRY_MAX	8	/* resends after TPM_RC_RETRY / TPM_RC_YIELDED */
 #define PW_SESSION_SIZE	9	/* handle 4 + nonce.size 2 + attrs 1 + hmac.size 2 */
 #define RANDOM_CHUNK	32	/* every TPM 2.0 returns at least a SHA-256's worth */
 
+/*
+ * One command and its response.  Kept apart (not one buffer for both) so
+ * that a command can be sent again when the TPM asks for a retry.
+ */
+struct xfer {
+	u8 cmd[CMD_BUF_SIZE];
+	u8 rsp[CMD_BUF_SIZE];
+};
+
 /* ---- marshalling: a write cursor that counts past the end ---- */
 struct wbuf {
-	u8 *p;
+	u8 *p, *rsp;
 	size_t n, cap;
 };
 
@@ -55,9 +65,10 @@ static void putn(struct wbuf *b, const u8 *src, size_t len)
 	b->n += len;
 }
 
-static void begin(struct wbuf *b, u8 *buf, u16 tag, u32 cc)
+static void begin(struct wbuf *b, struct xfer *x, u16 tag, u32 cc)
 {
-	b->p = buf;
+	b->p = x->cmd;
+	b->rsp = x->rsp;
 	b->n = 0;
 	b->cap = CMD_BUF_SIZE;
 	put16(b, tag);
@@ -124,13 +135,25 @@ static bool done_ok(const struct rbuf *r)
 }
 
 /*
- * Sends the command in b, checks the response framing and code, and
- * points params at the response parameters.  With sessions, the one
+ * TPM_RC_RETRY: "the TPM was not able to start the command"; TPM_RC_YIELDED:
+ * it suspended the command.  Both mean: send the same command again.
+ * (swtpm answers the first NV_Write after NV_DefineSpace with RETRY.)
+ */
+static bool retryable(u32 rc)
+{
+	return rc == TPM_RC_RETRY || rc == TPM_RC_YIELDED;
+}
+
+/*
+ * Sends the command in b (again, up to RETRY_MAX times, while the TPM
+ * asks for a retry), checks the response framing and code, and points
+ * params at the response parameters.  With sessions, the one
  * TPMS_AUTH_RESPONSE after them must fill the response exactly.
  */
 static int run(struct tpm *t, struct wbuf *b, struct rbuf *params)
 {
 	u16 tag = (u16)(b->p[0] << 8 | b->p[1]);
+	unsigned int tries;
 	struct rbuf r;
 	size_t len;
 	u32 psize;
@@ -143,13 +166,17 @@ static int run(struct tpm *t, struct wbuf *b, struct rbuf *params)
 	b->p[4] = (u8)(b->n >> 8);
 	b->p[5] = (u8)b->n;
 
-	rc = tpm_transmit(t, b->p, b->n, b->p, b->cap, &len);
-	if (rc)
-		return rc;
+	for (tries = 0; ; tries++) {
+		rc = tpm_transmit(t, b->p, b->n, b->rsp, CMD_BUF_SIZE, &len);
+		if (rc)
+			return rc;
+		if (!retryable(t->last_rc) || tries == RETRY_MAX)
+			break;
+	}
 	if (t->last_rc != TPM_RC_SUCCESS)
 		return -TPM_E_RC;
 
-	r.p = b->p;
+	r.p = b->rsp;
 	r.n = len;
 	r.off = 0;
 	r.bad = false;
@@ -188,7 +215,7 @@ static int run(struct tpm *t, struct wbuf *b, struct rbuf *params)
 
 int tpm2_pcr_extend(struct tpm *t, u32 pcr, const u8 *sha1, const u8 *sha256)
 {
-	u8 buf[CMD_BUF_SIZE];
+	struct xfer x;
 	struct wbuf b;
 	struct rbuf p;
 	int rc;
@@ -196,7 +223,7 @@ int tpm2_pcr_extend(struct tpm *t, u32 pcr, const u8 *sha1, const u8 *sha256)
 	if (!t || pcr >= TPM_NR_PCRS || (!sha1 && !sha256))
 		return -TPM_E_INVAL;
 
-	begin(&b, buf, TPM_ST_SESSIONS, TPM_CC_PCR_EXTEND);
+	begin(&b, &x, TPM_ST_SESSIONS, TPM_CC_PCR_EXTEND);
 	put32(&b, pcr);			/* pcrHandle: the PCR's index */
 	put_pw_session(&b);
 	put32(&b, (sha1 ? 1 : 0) + (sha256 ? 1 : 0));	/* TPML_DIGEST_VALUES */
@@ -217,7 +244,8 @@ int tpm2_pcr_extend(struct tpm *t, u32 pcr, const u8 *sha1, const u8 *sha256)
 int tpm2_pcr_read(struct tpm *t, u32 pcr, u16 alg, u8 *digest,
 		  size_t digest_len)
 {
-	u8 buf[CMD_BUF_SIZE], sel[TPM_PCR_SELECT_SIZE] = { 0 };
+	u8 sel[TPM_PCR_SELECT_SIZE] = { 0 };
+	struct xfer x;
 	u32 count, i;
 	size_t size, at;
 	struct wbuf b;
@@ -235,7 +263,7 @@ int tpm2_pcr_read(struct tpm *t, u32 pcr, u16 alg, u8 *digest,
 	if (!t || !digest || digest_len < size || pcr >= TPM_NR_PCRS)
 		return -TPM_E_INVAL;
 
-	begin(&b, buf, TPM_ST_NO_SESSIONS, TPM_CC_PCR_READ);
+	begin(&b, &x, TPM_ST_NO_SESSIONS, TPM_CC_PCR_READ);
 	put32(&b, 1);			/* TPML_PCR_SELECTION.count */
 	put16(&b, alg);			/* TPMS_PCR_SELECTION.hash */
 	put8(&b, TPM_PCR_SELECT_SIZE);	/* sizeofSelect */
@@ -280,13 +308,13 @@ int tpm2_pcr_read(struct tpm *t, u32 pcr, u16 alg, u8 *digest,
 	getn(&p, NULL, size);
 	if (!done_ok(&p))
 		return -TPM_E_RESP;
-	memcpy(digest, p.p + at, size);
+	memcpy(digest, p.p + at, size);	/* only once all of it checked out */
 	return 0;
 }
 
 int tpm2_get_random(struct tpm *t, u8 *out, size_t len)
 {
-	u8 buf[CMD_BUF_SIZE];
+	struct xfer x;
 	struct wbuf b;
 	struct rbuf p;
 	u16 want, got;
@@ -296,7 +324,7 @@ int tpm2_get_random(struct tpm *t, u8 *out, size_t len)
 		return -TPM_E_INVAL;
 	while (len) {
 		want = len < RANDOM_CHUNK ? (u16)len : RANDOM_CHUNK;
-		begin(&b, buf, TPM_ST_NO_SESSIONS, TPM_CC_GET_RANDOM);
+		begin(&b, &x, TPM_ST_NO_SESSIONS, TPM_CC_GET_RANDOM);
 		put16(&b, want);		/* bytesRequested */
 		rc = run(t, &b, &p);
 		if (rc)
@@ -325,7 +353,7 @@ static int nv_check(struct tpm *t, const void *buf, u16 offset, u16 len)
 
 int tpm2_nv_read(struct tpm *t, u32 nv_index, u16 offset, u8 *out, u16 len)
 {
-	u8 buf[CMD_BUF_SIZE];
+	struct xfer x;
 	struct wbuf b;
 	struct rbuf p;
 	u16 n, got;
@@ -334,7 +362,7 @@ int tpm2_nv_read(struct tpm *t, u32 nv_index, u16 offset, u8 *out, u16 len)
 	rc = nv_check(t, out, offset, len);
 	while (!rc && len) {
 		n = len < TPM_NV_CHUNK ? len : TPM_NV_CHUNK;
-		begin(&b, buf, TPM_ST_SESSIONS, TPM_CC_NV_READ);
+		begin(&b, &x, TPM_ST_SESSIONS, TPM_CC_NV_READ);
 		put32(&b, nv_index);		/* authHandle: the index itself */
 		put32(&b, nv_index);		/* nvIndex */
 		put_pw_session(&b);
@@ -359,7 +387,7 @@ int tpm2_nv_read(struct tpm *t, u32 nv_index, u16 offset, u8 *out, u16 len)
 int tpm2_nv_write(struct tpm *t, u32 nv_index, u16 offset, const u8 *data,
 		  u16 len)
 {
-	u8 buf[CMD_BUF_SIZE];
+	struct xfer x;
 	struct wbuf b;
 	struct rbuf p;
 	u16 n;
@@ -368,7 +396,7 @@ int tpm2_nv_write(struct tpm *t, u32 nv_index, u16 offset, const u8 *data,
 	rc = nv_check(t, data, offset, len);
 	while (!rc && len) {
 		n = len < TPM_NV_CHUNK ? len : TPM_NV_CHUNK;
-		begin(&b, buf, TPM_ST_SESSIONS, TPM_CC_NV_WRITE);
+		begin(&b, &x, TPM_ST_SESSIONS, TPM_CC_NV_WRITE);
 		put32(&b, nv_index);		/* authHandle: the index itself */
 		put32(&b, nv_index);		/* nvIndex */
 		put_pw_session(&b);

@@ -13,6 +13,7 @@
 #define SEL_CODE	0x08
 #define SEL_DATA	0x10
 #define SEL_CODE64	0x18
+#define GDT_SIZE	32		/* four descriptors */
 
 #define MSR_EFER	0xc0000080
 #define EFER_LME	0x100
@@ -34,7 +35,28 @@ sl_entry:
 	cld
 	movl	%eax, %ebp		/* EBP = base for the whole of entry */
 
-	/* Patch base = EBP into both descriptors, through flat SS. */
+	/*
+	 * Clear the scratch area (bss and our GDT) through SS, the one data
+	 * segment both SKINIT and the emulated launch leave flat.
+	 */
+	leal	_sl_scratch(%ebp), %edi
+	leal	_sl_scratch_end(%ebp), %ecx
+1:	cmpl	%ecx, %edi
+	jae	2f
+	movl	$0, %ss:(%edi)
+	addl	$4, %edi
+	jmp	1b
+2:	/* The GDT template (measured, read-only) into scratch. */
+	leal	gdt_template(%ebp), %esi
+	leal	gdt(%ebp), %edi
+	movl	$(GDT_SIZE / 4), %ecx
+3:	movl	%ss:(%esi), %eax
+	movl	%eax, %ss:(%edi)
+	addl	$4, %esi
+	addl	$4, %edi
+	loop	3b
+
+	/* Patch base = EBP into the code and data descriptors. */
 	leal	gdt(%ebp), %edi
 	movl	%ebp, %eax
 	movw	%ax, %ss:(SEL_CODE + 2)(%edi)
@@ -44,14 +66,15 @@ sl_entry:
 	movb	%al, %ss:(SEL_DATA + 4)(%edi)
 	movb	%ah, %ss:(SEL_CODE + 7)(%edi)
 	movb	%ah, %ss:(SEL_DATA + 7)(%edi)
+	movw	$(GDT_SIZE - 1), %ss:gdt_ptr(%ebp)
 	movl	%edi, %ss:(gdt_ptr + 2)(%ebp)
 	lgdt	%ss:gdt_ptr(%ebp)
 
 	/* Far return into the based code segment: offsets now link-time. */
 	pushl	$SEL_CODE
-	pushl	$1f
+	pushl	$4f
 	lret
-1:	movl	$SEL_DATA, %eax
+4:	movl	$SEL_DATA, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
@@ -62,8 +85,8 @@ sl_entry:
 
 	pushl	%ebp			/* sl_main(u32 base) */
 	call	sl_main
-2:	hlt
-	jmp	2b
+5:	hlt
+	jmp	5b
 
 /*
  * void sl_enter_runtime(u32 top_table, u32 la57, u32 params, u32 entry_lo,
@@ -108,15 +131,18 @@ sl_enter_runtime:
 	jmpq	*%rax
 	.code32
 
-	.data
+	.section .rodata
 	.balign	8
-gdt:
+gdt_template:
 	.quad	0
 	.quad	0x00cf9a000000ffff	/* code: 32-bit, 4 GiB, base patched */
 	.quad	0x00cf92000000ffff	/* data: 4 GiB, base patched */
 	.quad	0x00af9a000000ffff	/* code: 64-bit, for the runtime entry */
-gdt_end:
-	.balign	4
+gdt_template_end:
+
+	.section .bss
+	.balign	8
+gdt:
+	.skip	GDT_SIZE
 gdt_ptr:
-	.word	gdt_end - gdt - 1
-	.long	0			/* linear address, patched */
+	.skip	8

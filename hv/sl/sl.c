@@ -6,7 +6,11 @@
  */
 #include <types.h>
 #include <sl.h>
+#include <sl_handoff.h>
+#include <xmhf/blob.h>
+#include <core/measure.h>
 #include <lib/string.h>
+#include <lib/tpm.h>
 #include <xmhf/layout.h>
 
 void sl_main(u32 base);
@@ -14,6 +18,7 @@ void sl_enter_runtime(u32 top_table, u32 la57, u32 params, u32 entry_lo,
 		      u32 entry_hi) __attribute__((noreturn));
 
 u32 sl_base_linear;		/* read by entry.S */
+static struct sl_handoff handoff;	/* scratch: not part of the measurement */
 static u16 log_port;
 static u32 pt_next;		/* bump allocator for page tables */
 
@@ -110,33 +115,69 @@ static u32 build_page_tables(u32 base, bool la57)
 	return top;
 }
 
+/*
+ * H(SLB) and H(runtime) into PCR 17 at locality 2 (DESIGN.md): under
+ * SKINIT the CPU already extended H(SLB); the emulated launch does it here.
+ * The measured bytes are never written at run time (sl.lds.S), so the
+ * hashes equal what the build's golden values were computed from.
+ */
+static void measure(struct sl_handoff *h, u32 base)
+{
+	const struct xmhf_slb_header *slb = sl_phys(base);
+	const struct xmhf_rt_header *rt = sl_phys(base + XMHF_RT_OFFSET);
+	bool skinit = h->params.launch_kind == XMHF_LAUNCH_SKINIT;
+	struct xmhf_event *ev_slb, *ev_rt;
+	u32 rt_len = rt->image_size;
+	volatile u8 *tpm = sl_phys((u32)h->params.tpm_base);
+
+	if (rt_len > XMHF_RT_MAX_SIZE)
+		rt_len = XMHF_RT_MAX_SIZE;
+	ev_slb = evlog_add(&h->log, XMHF_EV_SLB, slb, slb->length,
+			   skinit ? "SLB (extended by SKINIT)" : "SLB (extended by the SL)");
+	ev_rt = evlog_add(&h->log, XMHF_EV_RUNTIME, rt, rt_len,
+			  "runtime image (hypapps included)");
+	if (!h->params.tpm_base) {
+		h->log.state = XMHF_MEAS_NONE;
+		sl_puts("xmhf sl: no TPM: launching unmeasured\n");
+		return;
+	}
+	h->log.state = XMHF_MEAS_OK;
+	if ((!skinit && evlog_extend(&h->log, tpm, ev_slb)) ||
+	    evlog_extend(&h->log, tpm, ev_rt)) {
+		sl_puts("xmhf sl: TPM extend failed: launching unmeasured\n");
+		return;
+	}
+	sl_puts("xmhf sl: PCR 17 extended\n");
+}
+
 void sl_main(u32 base)
 {
-	struct xmhf_sl_params params;
+	struct xmhf_sl_params *params = &handoff.params;
 	u64 entry;
 	bool la57;
 	int err;
 
 	sl_base_linear = base;
 	/* Copy first: the checks and all later uses see the same bytes. */
-	memcpy(&params, sl_phys(base + XMHF_SLPB_OFFSET), sizeof(params));
-	err = sl_params_check(&params, base);
-	if (err == SL_PARAMS_OK || xmhf_debug_port_ok(params.debug_port))
-		log_port = (u16)params.debug_port;
+	memcpy(params, sl_phys(base + XMHF_SLPB_OFFSET), sizeof(*params));
+	err = sl_params_check(params, base);
+	if (err == SL_PARAMS_OK || xmhf_debug_port_ok(params->debug_port))
+		log_port = (u16)params->debug_port;
 	if (err) {
 		sl_puts("xmhf sl: parameter block rejected: ");
 		sl_puts(sl_params_strerror(err));
 		sl_puts("\n");
 		sl_halt();
 	}
-	la57 = params.bsp.cr4 & CR4_LA57;
+	la57 = params->bsp.cr4 & CR4_LA57;
 	if (la57 && !cpu_has_la57()) {
 		sl_puts("xmhf sl: 5-level paging requested but not supported\n");
 		sl_halt();
 	}
-	sl_puts("xmhf sl: parameters ok, entering the runtime\n");
-	entry = XMHF_RT_VBASE + params.rt_entry;
+	measure(&handoff, base);
+	sl_puts("xmhf sl: entering the runtime\n");
+	entry = XMHF_RT_VBASE + params->rt_entry;
 	sl_enter_runtime(build_page_tables(base, la57), la57,
-			 base + (u32)(uintptr_t)&params, (u32)entry,
+			 base + (u32)(uintptr_t)&handoff, (u32)entry,
 			 (u32)(entry >> 32));
 }

@@ -9,15 +9,26 @@ ENTRY(sl_entry)
 SECTIONS
 {
 	. = 0;
+	/* What SKINIT measures: header, code, constants.  Nothing here is
+	 * written at run time, so the SL can re-hash itself exactly. */
 	.slb : {
 		KEEP(*(.slb_header))
 		*(.text .text.*)
 		*(.rodata .rodata.*)
-		*(.data .data.*)
-		*(.bss .bss.* COMMON)
 		. = ALIGN(16);
 	}
 	_sl_measured_end = .;
+
+	/* Scratch after the measured part: cleared by the SL's entry. */
+	/* Initialized writable data would be lost in NOLOAD scratch. */
+	.data_must_be_empty : { *(.data .data.*) }
+
+	.scratch (NOLOAD) : {
+		_sl_scratch = .;
+		*(.bss .bss.* COMMON)
+		. = ALIGN(16);
+		_sl_scratch_end = .;
+	}
 
 	/DISCARD/ : { *(.note*) *(.comment) *(.eh_frame*) }
 }
@@ -25,4 +36,8 @@ SECTIONS
 /* The measured part and the stack share the 64 KiB SLB. */
 ASSERT(_sl_measured_end <= XMHF_SL_MAX_SIZE - XMHF_SL_STACK_SIZE,
        "secure loader too big: it must leave the stack room in 64 KiB")
+ASSERT(_sl_scratch_end <= XMHF_SL_MAX_SIZE - XMHF_SL_STACK_SIZE,
+       "secure loader scratch data runs into its stack")
+ASSERT(SIZEOF(.data_must_be_empty) == 0,
+       "the SL has initialized writable data: make it const or zero-initialized")
 ASSERT(sl_entry < _sl_measured_end, "SL entry outside the measured part")

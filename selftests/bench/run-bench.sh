@@ -29,7 +29,8 @@
 # The hypervisor-side seam: `xmhfctl bench-hypercall --iterations N --json`
 # is expected to print one JSON object with "ns_per_op" (ns per null
 # hypercall round trip; "ns_per_call" is accepted too), like microbench and
-# kvm-vmmcall do.  While it, `xmhfctl unload` or the launch itself are
+# kvm-vmmcall do; it is called REPEAT_HV times and the fastest counts.
+# While it, `xmhfctl unload` or the launch itself are
 # missing, the rows say n/a and why.
 #
 # Exit status: 0 when the native and KVM figures were taken (the hoisted

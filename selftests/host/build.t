@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Properties of the hypervisor build: SLB header, size limit, freestanding code.
 . "$(dirname "$0")/tap.sh"
-plan 7
+plan 8
 
 sl=$BUILD/hv/sl.bin
 entry=$(od -An -tu2 -j 0 -N2 "$sl" | tr -d ' ')
@@ -16,14 +16,25 @@ else not_ok "measured SL fits" "$len"; fi
 
 # An SL that outgrows 64 KiB must fail the link, not produce a blob.
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-printf '\t.data\n\t.skip 0x10000\n' > "$tmp/big.S"
+printf '\t.section .rodata\n\t.skip 0x10000\n\t.section .note.GNU-stack,"",@progbits\n' > "$tmp/big.S"
 gcc -m32 -c "$tmp/big.S" -o "$tmp/big.o"
 out=$(ld -m elf_i386 -nostdlib -static -T "$BUILD/hv/sl/sl.lds" \
-	"$BUILD"/sl/hv/sl/*.o "$BUILD"/sl/hv/lib/*.o "$tmp/big.o" -o "$tmp/sl.elf" 2>&1); rc=$?
+	"$BUILD"/sl/hv/*/*.o "$BUILD"/sl/hv/lib/*.o "$tmp/big.o" -o "$tmp/sl.elf" 2>&1); rc=$?
 if [ "$rc" -ne 0 ] && grep -q "secure loader too big" <<<"$out"; then
 	ok "an SL over 64 KiB fails the link with a clear message"
 else
 	not_ok "an SL over 64 KiB fails the link with a clear message" "rc $rc" "$out"
+fi
+
+# Initialized writable data would be lost in the SL's NOLOAD scratch area.
+printf '\t.data\n\t.long 1\n\t.section .note.GNU-stack,"",@progbits\n' > "$tmp/data.S"
+gcc -m32 -c "$tmp/data.S" -o "$tmp/data.o"
+out=$(ld -m elf_i386 -nostdlib -static -T "$BUILD/hv/sl/sl.lds" \
+	"$BUILD"/sl/hv/*/*.o "$BUILD"/sl/hv/lib/*.o "$tmp/data.o" -o "$tmp/sl2.elf" 2>&1); rc=$?
+if [ "$rc" -ne 0 ] && grep -q "the SL has initialized writable data" <<<"$out"; then
+	ok "initialized writable data in the SL fails the link"
+else
+	not_ok "initialized writable data in the SL fails the link" "rc $rc" "$out"
 fi
 
 # No SSE/x87 in hypervisor code: the FPU state is the guest's.  Checked

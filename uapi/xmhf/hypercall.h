@@ -24,6 +24,7 @@ enum xmhf_hypercall {
 	XMHF_HC_LOG = 2,	/* CPL 0: RDI = buffer, RSI = size, RDX = log position */
 	XMHF_HC_UNLOAD = 3,	/* CPL 0: devirtualize; returns only on failure */
 	XMHF_HC_SELFCHECK = 4,	/* CPL 0: re-hash the runtime code; 1 = matches */
+	XMHF_HC_EVENTLOG = 5,	/* CPL 0: RDI = struct xmhf_eventlog *, RSI = size */
 };
 
 #define XMHF_HC_E_NOSYS		(-1)	/* unknown function */
@@ -47,6 +48,8 @@ struct xmhf_hv_status {
 	__u64 log_head;		/* bytes written to the log so far */
 	__u64 exits[XMHF_EXIT_CLASSES];
 	__u64 exits_total;
+	__u32 measure_state;	/* enum xmhf_measure_state */
+	__u32 events;		/* entries in the measurement log */
 };
 
 #endif /* XMHF_UAPI_HYPERCALL_H */

@@ -84,6 +84,7 @@
 
 #define TPM_RC_SUCCESS		0x000u
 #define TPM_RC_LOCALITY		0x907u
+#define TPM_RC_YIELDED		0x908u
 #define TPM_RC_RETRY		0x922u
 
 #define TPM_HEADER_SIZE		10	/* tag u16, size u32, code u32 */
@@ -156,8 +157,9 @@ int tpm_transmit(struct tpm *t, const u8 *cmd, size_t cmd_len,
 		 u8 *resp, size_t resp_max, size_t *resp_len);
 
 /*
- * TPM2 commands.  A non-zero TPM response code gives TPM_E_RC with the
- * code in t->last_rc.
+ * TPM2 commands.  A command answered with TPM_RC_RETRY or TPM_RC_YIELDED
+ * is sent again (up to 8 times, at once: there is no clock).  Any other
+ * non-zero response code gives TPM_E_RC with the code in t->last_rc.
  *
  * tpm2_pcr_extend sends ONE TPM2_PCR_Extend with a TPML_DIGEST_VALUES
  * holding the sha1 and the sha256 digest, authorized by a password session
