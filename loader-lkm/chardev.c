@@ -119,6 +119,28 @@ out:
 	return err;
 }
 
+static long ioctl_eventlog(void __user *arg)
+{
+	struct xmhf_eventlog *log = xmhf_hc_buf_alloc(sizeof(*log));
+	long ret;
+	int err;
+
+	if (!log)
+		return -ENOMEM;
+	err = lock_launched();
+	if (err)
+		goto out;
+	ret = xmhf_hypercall(XMHF_HC_EVENTLOG, (u64)log, sizeof(*log), 0);
+	mutex_unlock(&xmhf_lock);
+	if (ret)
+		err = -EIO;
+	else if (copy_to_user(arg, log, sizeof(*log)))
+		err = -EFAULT;
+out:
+	xmhf_hc_buf_free(log, sizeof(*log));
+	return err;
+}
+
 static long ioctl_selfcheck(void)
 {
 	long ret;
@@ -256,6 +278,8 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_log(uarg);
 	case XMHF_IOC_SELFCHECK:
 		return ioctl_selfcheck();
+	case XMHF_IOC_EVENTLOG:
+		return ioctl_eventlog(uarg);
 	case XMHF_IOC_BENCH:
 		return ioctl_bench(uarg);
 	case XMHF_IOC_UNLOAD:

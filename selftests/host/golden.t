@@ -3,7 +3,7 @@
 # xmhf-golden against PCR17 values computed here independently, with
 # coreutils' sha1sum/sha256sum over the parts cut out of the blob by dd.
 . "$(dirname "$0")/tap.sh"
-plan 12
+plan 16
 
 blob=$BUILD/hv/xmhf.bin
 golden=$BUILD/tools/xmhf-golden
@@ -36,6 +36,11 @@ for alg in sha1 sha256; do
 		"$(val drtm $alg)" "$(extend $alg "$(extend $alg $zero "$slb")" "$rt")"
 	is "$alg emulated PCR17 starts from FF..FF" \
 		"$(val emulated $alg)" "$(extend $alg "$(extend $alg $ff "$slb")" "$rt")"
+	marker=$(printf '%s' "xmhf-ll: hypervisor unloaded" | "${alg}sum" | cut -d' ' -f1)
+	is "$alg after unload: the marker on top of the emulated value" \
+		"$(val emulated-unloaded $alg)" "$(extend $alg "$(val emulated $alg)" "$marker")"
+	is "$alg after unload: the marker on top of the DRTM value" \
+		"$(val drtm-unloaded $alg)" "$(extend $alg "$(val drtm $alg)" "$marker")"
 done
 
 json=$("$golden" --json "$blob")

@@ -10,6 +10,7 @@
 #include <xmhf/types.h>
 #include <xmhf/blob.h>
 #include <xmhf/hypercall.h>
+#include <xmhf/eventlog.h>
 #ifndef XMHF_FREESTANDING
 #include <linux/ioctl.h>
 #endif
@@ -101,6 +102,7 @@ struct xmhf_test_mmio {
 #define XMHF_IOC_UNLOAD		_IO(XMHF_IOC_MAGIC, 0x03)
 #define XMHF_IOC_SELFCHECK	_IO(XMHF_IOC_MAGIC, 0x04)
 #define XMHF_IOC_BENCH		_IOWR(XMHF_IOC_MAGIC, 0x05, struct xmhf_bench_req)
+#define XMHF_IOC_EVENTLOG	_IOR(XMHF_IOC_MAGIC, 0x06, struct xmhf_eventlog)
 #define XMHF_IOC_TEST_HYPERCALL	_IOWR(XMHF_IOC_MAGIC, 0x40, struct xmhf_raw_hypercall)
 #define XMHF_IOC_TEST_WRITE_HV	_IOWR(XMHF_IOC_MAGIC, 0x41, struct xmhf_test_write)
 #define XMHF_IOC_TEST_MMIO	_IOWR(XMHF_IOC_MAGIC, 0x42, struct xmhf_test_mmio)

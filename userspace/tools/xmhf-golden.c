@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "blob.h"
+#include <xmhf/eventlog.h>
 #include <xmhf/version.h>
 
 #define MAX_DIGEST 32
@@ -36,6 +37,8 @@ static const struct bank banks[] = {
 struct values {
 	u8 slb[MAX_DIGEST], rt[MAX_DIGEST];
 	u8 drtm[MAX_DIGEST], emulated[MAX_DIGEST];
+	/* After an unload: the marker extended on top (uapi/xmhf/eventlog.h). */
+	u8 drtm_unloaded[MAX_DIGEST], emulated_unloaded[MAX_DIGEST];
 };
 
 static void hash2(const struct bank *b, const void *p1, size_t n1,
@@ -62,6 +65,7 @@ static void extend(const struct bank *b, u8 *pcr, const u8 *digest)
 static void compute(const struct bank *b, const u8 *blob, struct values *v)
 {
 	const struct xmhf_blob_header *h = (const void *)blob;
+	u8 marker[MAX_DIGEST];
 
 	hash2(b, blob + h->sl_offset, xmhf_blob_slb(blob)->length, NULL, 0, v->slb);
 	hash2(b, blob + h->rt_offset, h->rt_size, NULL, 0, v->rt);
@@ -73,6 +77,12 @@ static void compute(const struct bank *b, const u8 *blob, struct values *v)
 	memset(v->emulated, 0xff, b->len);
 	extend(b, v->emulated, v->slb);
 	extend(b, v->emulated, v->rt);
+
+	hash2(b, XMHF_UNLOAD_MARKER, strlen(XMHF_UNLOAD_MARKER), NULL, 0, marker);
+	memcpy(v->drtm_unloaded, v->drtm, b->len);
+	extend(b, v->drtm_unloaded, marker);
+	memcpy(v->emulated_unloaded, v->emulated, b->len);
+	extend(b, v->emulated_unloaded, marker);
 }
 
 static void hex(FILE *f, const u8 *d, unsigned int n)
@@ -83,15 +93,18 @@ static void hex(FILE *f, const u8 *d, unsigned int n)
 
 static void print_text(FILE *f, const char *build_id, struct values *v)
 {
-	static const char *const names[] = { "slb", "runtime", "drtm", "emulated" };
+	static const char *const names[] = { "slb", "runtime", "drtm", "emulated",
+					     "drtm-unloaded", "emulated-unloaded" };
 	unsigned int i, k;
 
 	fprintf(f, "# xmhf-ll golden PCR17 values (xmhf-golden %s)\n", XMHF_VERSION_STRING);
 	fprintf(f, "# drtm: 00..00 then extend slb, runtime; emulated: FF..FF then the same\n");
+	fprintf(f, "# *-unloaded: then extend H(\"%s\"), the unload marker\n", XMHF_UNLOAD_MARKER);
 	fprintf(f, "build_id %s\n", build_id);
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 6; k++) {
 		for (i = 0; i < 2; i++) {
-			const u8 *d[] = { v[i].slb, v[i].rt, v[i].drtm, v[i].emulated };
+			const u8 *d[] = { v[i].slb, v[i].rt, v[i].drtm, v[i].emulated,
+					  v[i].drtm_unloaded, v[i].emulated_unloaded };
 
 			fprintf(f, "%s %s ", names[k], banks[i].name);
 			hex(f, d[k], banks[i].len);
@@ -114,6 +127,10 @@ static void print_json(FILE *f, const char *build_id, struct values *v)
 		hex(f, v[i].drtm, banks[i].len);
 		fprintf(f, "\",\"emulated\":\"");
 		hex(f, v[i].emulated, banks[i].len);
+		fprintf(f, "\",\"drtm_unloaded\":\"");
+		hex(f, v[i].drtm_unloaded, banks[i].len);
+		fprintf(f, "\",\"emulated_unloaded\":\"");
+		hex(f, v[i].emulated_unloaded, banks[i].len);
 		fprintf(f, "\"}");
 	}
 	fprintf(f, "}\n");

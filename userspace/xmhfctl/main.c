@@ -19,8 +19,10 @@ struct command {
 static const struct command commands[] = {
 	{ "status", cmd_status, "show the hypervisor's state, footprint and exit counters" },
 	{ "log", cmd_log, "print the hypervisor's log" },
+	{ "eventlog", cmd_eventlog, "print the measurement log and the PCR 17 it replays to" },
 	{ "unload", cmd_unload, "devirtualize: the hypervisor leaves, Linux runs natively" },
 	{ "bench-hypercall", cmd_bench_hypercall, "time null hypercalls" },
+	{ "pcr", cmd_pcr, "show PCR 17-19 (TPM)" }, { "quote", cmd_quote, "quote PCR 17-19 with a nonce (TPM)" }, { "verify", cmd_verify, "check a quote; is the hypervisor present?" },
 };
 
 static void usage(FILE *f)

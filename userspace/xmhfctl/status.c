@@ -18,10 +18,23 @@ static const char *const exit_names[XMHF_EXIT_CLASSES] = {
 	[XMHF_EXIT_OTHER] = "other",
 };
 
+static const char *measure_name(unsigned int state)
+{
+	switch (state) {
+	case XMHF_MEAS_OK:
+		return "measured";
+	case XMHF_MEAS_FAILED:
+		return "unmeasured (TPM error)";
+	}
+	return "unmeasured (no TPM)";
+}
+
 static void print_hv_text(const struct xmhf_hv_status *hv)
 {
 	int i;
 
+	printf("measurement:    %s, %u events in the log\n",
+	       measure_name(hv->measure_state), hv->events);
 	printf("hypervisor:     %u.%u, %u CPU%s under it, log %llu bytes\n",
 	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus,
 	       hv->num_cpus == 1 ? "" : "s", (unsigned long long)hv->log_head);
@@ -36,9 +49,12 @@ static void print_hv_json(const struct xmhf_hv_status *hv)
 {
 	int i;
 
-	printf(",\"hypervisor\":{\"version\":\"%u.%u\",\"cpus\":%u,\"log_head\":%llu,\"exits_total\":%llu,\"exits\":{",
-	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus,
-	       (unsigned long long)hv->log_head, (unsigned long long)hv->exits_total);
+	printf(",\"hypervisor\":{\"version\":\"%u.%u\",\"cpus\":%u,\"measurement\":",
+	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus);
+	json_str(stdout, measure_name(hv->measure_state));
+	printf(",\"events\":%u,\"log_head\":%llu,\"exits_total\":%llu,\"exits\":{",
+	       hv->events, (unsigned long long)hv->log_head,
+	       (unsigned long long)hv->exits_total);
 	for (i = 0; i < XMHF_EXIT_CLASSES; i++)
 		printf("%s\"%s\":%llu", i ? "," : "", exit_names[i],
 		       (unsigned long long)hv->exits[i]);

@@ -17,8 +17,12 @@ struct global_opts {
 
 int cmd_status(const struct global_opts *g, int argc, char **argv);
 int cmd_log(const struct global_opts *g, int argc, char **argv);
+int cmd_eventlog(const struct global_opts *g, int argc, char **argv);
 int cmd_unload(const struct global_opts *g, int argc, char **argv);
 int cmd_bench_hypercall(const struct global_opts *g, int argc, char **argv);
+int cmd_pcr(const struct global_opts *g, int argc, char **argv);
+int cmd_quote(const struct global_opts *g, int argc, char **argv);
+int cmd_verify(const struct global_opts *g, int argc, char **argv);
 
 /* Opens /dev/xmhf, printing why it cannot; returns an fd or -1. */
 int xmhf_open(void);
