@@ -2,7 +2,7 @@
 /*
  * xmhfctl's golden-file parser and the verdict of `xmhfctl verify`
  * (userspace/xmhfctl/golden.c): present (DRTM, emulated), not present,
- * unknown, malformed golden files, missing banks, nonce hex.
+ * unloaded, unknown, malformed golden files, missing banks, nonce hex.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +20,11 @@
 #define DRTM256 "9e25593e450d0495e9ad7ffc11dea4265b69e4ba7983ee3daee599a9ae868f14"
 #define EMU1 "bf807fc0761839d42d4e11fb14a154fb1fc78bda"
 #define EMU256 "4c519053e586fd0afdbca68d24a0ac69f5dca18c01e748dabc89d607f794de0d"
+/* The same, then extended with H("xmhf-ll: hypervisor unloaded"). */
+#define DRTM1_UNL "3bba06d322f04bc409ef92d496219a3b84ae9453"
+#define DRTM256_UNL "cfe546acc490548669b29389371979bd8a827ca555f103e21dd5a2a76ea118e5"
+#define EMU1_UNL "26098bc75379512d1a5c047bc8e91ad8bc2bc6b5"
+#define EMU256_UNL "20643bcf504740227dcae923064837629f4c225bb3cb228e6de422cf69302d5d"
 
 static const char full[] =
 	"# xmhf-ll golden PCR17 values (xmhf-golden 0.1.0)\n"
@@ -32,7 +37,11 @@ static const char full[] =
 	"drtm sha1 " DRTM1 "\n"
 	"drtm sha256 " DRTM256 "\n"
 	"emulated sha1 " EMU1 "\n"
-	"emulated sha256 " EMU256 "\n";
+	"emulated sha256 " EMU256 "\n"
+	"drtm-unloaded sha1 " DRTM1_UNL "\n"
+	"drtm-unloaded sha256 " DRTM256_UNL "\n"
+	"emulated-unloaded sha1 " EMU1_UNL "\n"
+	"emulated-unloaded sha256 " EMU256_UNL "\n";
 
 static int parse(const char *text, struct golden *g, char *err, size_t errlen)
 {
@@ -81,6 +90,9 @@ static void test_parse_full(void **state)
 	assert_memory_equal(g.value[GOLDEN_EMULATED][GOLDEN_SHA256], want, 32);
 	hex_decode(DRTM1, want, sizeof(want), &n);
 	assert_memory_equal(g.value[GOLDEN_DRTM][GOLDEN_SHA1], want, 20);
+	assert_true(g.have[GOLDEN_DRTM_UNLOADED][GOLDEN_SHA256]);
+	hex_decode(EMU1_UNL, want, sizeof(want), &n);
+	assert_memory_equal(g.value[GOLDEN_EMULATED_UNLOADED][GOLDEN_SHA1], want, 20);
 }
 
 static void test_parse_tolerant(void **state)
@@ -128,6 +140,10 @@ static void test_parse_malformed(void **state)
 	expect_bad("build_id\n", "want 'build_id ID'");
 	expect_bad("emulated sha256 " EMU256 "\nemulated sha256 " EMU256 "\n",
 		   "line 2: repeated value");
+	expect_bad("emulated sha1 " EMU1 "\nemulated-unloaded sha256 " EMU1_UNL "\n",
+		   "line 2: a sha256 value has 64 hex digits");
+	/* Unload values alone say nothing about a launch. */
+	expect_bad("emulated-unloaded sha256 " EMU256_UNL "\n", "no 'drtm' or 'emulated'");
 	/* Nothing a verdict could use. */
 	expect_bad("", "no 'drtm' or 'emulated'");
 	expect_bad("# only comments\nbuild_id x\nslb sha1 " EMU1 "\n", "no 'drtm' or 'emulated'");
@@ -202,6 +218,37 @@ static void test_verdict_not_present(void **state)
 	assert_int_equal(verdict_exit_code(VERDICT_NOT_PRESENT), EXIT_NOT_PRESENT);
 	assert_non_null(strstr(verdict_text(VERDICT_NOT_PRESENT), "hypervisor not present"));
 	assert_string_equal(verdict_name(VERDICT_NOT_PRESENT), "not_present");
+}
+
+static void test_verdict_unloaded(void **state)
+{
+	struct golden g = full_golden();
+	struct pcr17 p = { 0 };
+
+	(void)state;
+	set_bank(&p, GOLDEN_SHA256, EMU256_UNL);
+	set_bank(&p, GOLDEN_SHA1, EMU1_UNL);
+	assert_int_equal(golden_verdict(&g, &p), VERDICT_UNLOADED);
+	set_bank(&p, GOLDEN_SHA256, DRTM256_UNL);
+	set_bank(&p, GOLDEN_SHA1, DRTM1_UNL);
+	assert_int_equal(golden_verdict(&g, &p), VERDICT_UNLOADED);
+	assert_false(verdict_present(VERDICT_UNLOADED));
+	assert_int_equal(verdict_exit_code(VERDICT_UNLOADED), EXIT_NOT_PRESENT);
+	assert_string_equal(verdict_name(VERDICT_UNLOADED), "unloaded");
+	assert_non_null(strstr(verdict_text(VERDICT_UNLOADED), "hypervisor not present (unloaded"));
+	/* Banks from different kinds do not add up to one. */
+	set_bank(&p, GOLDEN_SHA1, EMU1_UNL);
+	assert_int_equal(golden_verdict(&g, &p), VERDICT_UNKNOWN);
+	/* A golden file without unload lines (older xmhf-golden): unknown. */
+	{
+		static const char old[] = "emulated sha256 " EMU256 "\n";
+		char err[160];
+
+		assert_int_equal(parse(old, &g, err, sizeof(err)), 0);
+		memset(&p, 0, sizeof(p));
+		set_bank(&p, GOLDEN_SHA256, EMU256_UNL);
+		assert_int_equal(golden_verdict(&g, &p), VERDICT_UNKNOWN);
+	}
 }
 
 static void test_verdict_unknown(void **state)
@@ -310,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_emulated),
 		cmocka_unit_test(test_verdict_drtm),
 		cmocka_unit_test(test_verdict_not_present),
+		cmocka_unit_test(test_verdict_unloaded),
 		cmocka_unit_test(test_verdict_unknown),
 		cmocka_unit_test(test_verdict_missing_banks),
 		cmocka_unit_test(test_hex),

@@ -142,6 +142,10 @@ int golden_parse(const char *text, size_t len, struct golden *g,
 			kind = GOLDEN_DRTM;
 		else if (!strcmp(f[0], "emulated"))
 			kind = GOLDEN_EMULATED;
+		else if (!strcmp(f[0], "drtm-unloaded"))
+			kind = GOLDEN_DRTM_UNLOADED;
+		else if (!strcmp(f[0], "emulated-unloaded"))
+			kind = GOLDEN_EMULATED_UNLOADED;
 		else if (!strcmp(f[0], "slb") || !strcmp(f[0], "runtime"))
 			kind = -1;	/* the component hashes: checked, not kept */
 		else
@@ -171,7 +175,8 @@ int golden_parse(const char *text, size_t len, struct golden *g,
 				return fail(err, errlen, lineno, "repeated value for", f[0]);
 			memcpy(g->value[kind][bank], v, got);
 			g->have[kind][bank] = true;
-			any = true;
+			if (kind == GOLDEN_DRTM || kind == GOLDEN_EMULATED)
+				any = true;
 		}
 	}
 	if (!any) {
@@ -235,6 +240,8 @@ enum verdict golden_verdict(const struct golden *g, const struct pcr17 *p)
 		return VERDICT_DRTM;
 	if (matches(g, p, GOLDEN_EMULATED) > 0)
 		return VERDICT_EMULATED;
+	if (matches(g, p, GOLDEN_DRTM_UNLOADED) > 0 || matches(g, p, GOLDEN_EMULATED_UNLOADED) > 0)
+		return VERDICT_UNLOADED;
 	return VERDICT_UNKNOWN;
 }
 
@@ -247,6 +254,8 @@ const char *verdict_name(enum verdict v)
 		return "emulated";
 	case VERDICT_NOT_PRESENT:
 		return "not_present";
+	case VERDICT_UNLOADED:
+		return "unloaded";
 	default:
 		return "unknown";
 	}
@@ -261,9 +270,11 @@ const char *verdict_text(enum verdict v)
 		return "hypervisor present: emulated launch";
 	case VERDICT_NOT_PRESENT:
 		return "hypervisor not present (PCR17 is the post-boot value FF..FF or 00..00)";
+	case VERDICT_UNLOADED:
+		return "hypervisor not present (unloaded: PCR17 holds a launch and the unload marker)";
 	default:
 		return "unknown measurement: PCR17 matches no golden value "
-		       "(another or a modified hypervisor, or PCR17 extended after an unload)";
+		       "(another or a modified hypervisor, or a second launch in this boot)";
 	}
 }
 

@@ -21,7 +21,13 @@
 #define GOLDEN_MAX_DIGEST 32
 
 enum golden_bank { GOLDEN_SHA1, GOLDEN_SHA256, GOLDEN_BANKS };
-enum golden_kind { GOLDEN_DRTM, GOLDEN_EMULATED, GOLDEN_KINDS };
+enum golden_kind {
+	GOLDEN_DRTM,			/* "drtm": after a DRTM launch */
+	GOLDEN_EMULATED,		/* "emulated": after an emulated launch */
+	GOLDEN_DRTM_UNLOADED,		/* "drtm-unloaded": then the unload marker */
+	GOLDEN_EMULATED_UNLOADED,	/* "emulated-unloaded" */
+	GOLDEN_KINDS
+};
 
 struct golden {
 	bool have[GOLDEN_KINDS][GOLDEN_BANKS];
@@ -39,6 +45,7 @@ enum verdict {
 	VERDICT_DRTM,		/* a golden DRTM value */
 	VERDICT_EMULATED,	/* a golden emulated-launch value */
 	VERDICT_NOT_PRESENT,	/* every bank is all-FF or all-00 */
+	VERDICT_UNLOADED,	/* a golden launch, then the unload marker */
 	VERDICT_UNKNOWN,	/* anything else */
 };
 
@@ -51,17 +58,17 @@ int golden_bank_from_name(const char *name);
  * Parses an xmhf.golden file (as userspace/tools/xmhf-golden writes it):
  *   # comment
  *   build_id ID
- *   (slb|runtime|drtm|emulated) (sha1|sha256) HEX
+ *   (slb|runtime|drtm|emulated|drtm-unloaded|emulated-unloaded) (sha1|sha256) HEX
  * Blank lines and comments are skipped. Lines with another first word are
  * ignored, so a later format can add lines; a known line with a bad bank,
  * a digest of the wrong length, missing or extra fields, or a repeated
- * drtm/emulated value is an error. At least one drtm or emulated value is
- * required. Returns 0, or -1 with a message (that names the line) in err.
+ * value is an error. At least one drtm or emulated value is required.
+ * Returns 0, or -1 with a message (that names the line) in err.
  */
 int golden_parse(const char *text, size_t len, struct golden *g,
 		 char *err, size_t errlen);
 
-/* How many banks both g (for some launch kind) and p have. */
+/* How many banks both g (for a drtm or emulated value) and p have. */
 int golden_comparable_banks(const struct golden *g, const struct pcr17 *p);
 
 /*
@@ -70,8 +77,10 @@ int golden_comparable_banks(const struct golden *g, const struct pcr17 *p);
  *    never extended) or all-00 (reset by a DRTM, nothing measured);
  *  - DRTM / emulated: every bank that both p and g have equals g's value for
  *    that launch kind, and there is at least one such bank;
+ *  - unloaded: the same with the drtm-unloaded or emulated-unloaded values
+ *    (the boot's first launch, then the unload marker);
  *  - unknown: anything else (another or a modified hypervisor, banks that
- *    disagree, or PCR17 extended after an unload).
+ *    disagree, a second launch in the same boot, ...).
  */
 enum verdict golden_verdict(const struct golden *g, const struct pcr17 *p);
 const char *verdict_name(enum verdict v);	/* "drtm", "emulated", ... */
