@@ -181,6 +181,21 @@ if [ $launch_rc -eq 0 ] && [ "$state" = launched ]; then
 		echo "BENCH-NA ours.hypercall xmhfctl bench-hypercall failed: $(first_line < "$tmp/err")"
 	fi
 
+	echo "BENCH-PHASE attest"
+	# One quote and its verification while hoisted (TPM at locality 0).
+	if [ -e /dev/tpmrm0 ] &&
+	   q_ns=$("$MB" time -- xmhfctl quote --nonce 00112233445566778899aabbccddeeff --out "$tmp/q" 2> "$tmp/err"); then
+		echo "BENCH quote $q_ns"
+		if v_ns=$("$MB" time -- xmhfctl verify --in "$tmp/q" --nonce 00112233445566778899aabbccddeeff 2> "$tmp/err"); then
+			echo "BENCH verify $v_ns"
+		else
+			echo "BENCH-NA verify xmhfctl verify failed: $(first_line < "$tmp/err")"
+		fi
+	else
+		echo "BENCH-NA quote no TPM or xmhfctl quote failed: $(first_line < "$tmp/err" 2>/dev/null)"
+		echo "BENCH-NA verify no quote to verify"
+	fi
+
 	echo "BENCH-PHASE unload"
 	unloaded=0
 	if xmhfctl --help 2>&1 | grep -qw unload; then
