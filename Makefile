@@ -46,11 +46,18 @@ HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=no
 TPM_SRCS := hv/core/measure.c hv/lib/tpm_tis.c hv/lib/tpm2.c \
 	hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c
 SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c $(TPM_SRCS)
+# Hypapps linked into the runtime, asked in this order (hypapps/README.md).
+# They are part of the measured runtime, so the golden values follow them.
+HYPAPPS ?= hello
+HYPAPP_SRCS := $(foreach a,$(HYPAPPS),$(sort $(wildcard hypapps/$(a)/*.c)))
+$(foreach a,$(HYPAPPS),$(if $(wildcard hypapps/$(a)/*.c),,$(error HYPAPPS: no hypapp '$(a)' under hypapps/)))
+
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
 	hv/core/exceptions.S hv/core/mm.c hv/core/npt.c hv/core/hypercall.c \
 	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
-	hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS)
+	hv/core/hub.c hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS) \
+	$(HYPAPP_SRCS)
 
 SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
 RT_OBJS := $(patsubst %,$(BUILD)/rt/%.o,$(basename $(RT_SRCS)))
@@ -74,7 +81,12 @@ $(BUILD)/hv/%.lds: hv/%.lds.S
 
 $(BUILD)/hv/sl.elf: $(SL_OBJS) $(BUILD)/hv/sl/sl.lds
 	$(LD) -m elf_i386 $(HV_LDFLAGS) -T $(BUILD)/hv/sl/sl.lds $(SL_OBJS) -o $@
-$(BUILD)/hv/runtime.elf: $(RT_OBJS) $(BUILD)/hv/core/runtime.lds
+# Relink when the selection changes, not only when a source does.
+$(BUILD)/hv/hypapps: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HYPAPPS)' | cmp -s - $@ || echo '$(HYPAPPS)' > $@
+
+$(BUILD)/hv/runtime.elf: $(RT_OBJS) $(BUILD)/hv/core/runtime.lds $(BUILD)/hv/hypapps
 	$(LD) -m elf_x86_64 $(HV_LDFLAGS) -T $(BUILD)/hv/core/runtime.lds $(RT_OBJS) -o $@
 $(BUILD)/hv/%.bin: $(BUILD)/hv/%.elf
 	$(OBJCOPY) -O binary $< $@
@@ -140,7 +152,7 @@ include userspace/bench/bench.mk
 unit: $(UNIT_TESTS)
 
 # In-guest test programs, installed under /selftests/bin.
-GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest
+GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest
 $(BUILD)/selftests/%: selftests/guest/%.c $(wildcard uapi/xmhf/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/uapi $< -o $@

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Entry stubs for vectors 0-31.  Each builds a struct exception_frame
- * (core/cpu_setup.h) and calls exception_handler().  Only NMI comes
- * back here and leaves with iretq; every other vector halts in C, and
- * halts here too should C ever return.
+ * (core/cpu_setup.h) and calls exception_handler().  It returns non-zero
+ * for an NMI and for a fault at an instruction with a fixup (rdmsr_safe
+ * and the like); those resume with iretq.  Everything else halts.
  */
 #include <core/cpu_setup.h>
 
@@ -81,10 +81,10 @@ exc_common:
 	movq	%rsp, %rdi		/* struct exception_frame * */
 	movq	%rsp, %rbx		/* callee-saved across the call */
 	andq	$-16, %rsp
-	call	exception_handler
+	call	exception_handler	/* non-zero: resume (NMI, fixed up) */
 	movq	%rbx, %rsp
-	cmpq	$2, EXC_FRAME_VECTOR(%rsp)
-	jne	exc_halt
+	testl	%eax, %eax
+	jz	exc_halt
 	popq	%r15
 	popq	%r14
 	popq	%r13

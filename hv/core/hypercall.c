@@ -3,6 +3,7 @@
  * The core's hypercalls (uapi/xmhf/hypercall.h).  Management calls are
  * CPL 0 only; every failure is an error code in RAX and nothing else.
  */
+#include <core/hub.h>
 #include <core/hv.h>
 #include <core/log.h>
 #include <core/vcpu.h>
@@ -11,6 +12,22 @@ static long hc_unload(struct vcpu *v)
 {
 	v->unload = true;
 	return 0;
+}
+
+/*
+ * A hypapp's range: it sets RAX itself (ha_set) and the core moves RIP
+ * past VMMCALL, unless the hypapp asked for a retry.
+ */
+static long hypapp_hypercall(struct vcpu *v, u64 fn)
+{
+	struct ha_event_info e = { .type = HA_EV_HYPERCALL, .hcall = {
+		(u32)fn, { v->regs.rdi, v->regs.rsi, v->regs.rdx }, vcpu_cpl(v) } };
+
+	if (fn < XMHF_HC_HYPAPP_BASE || fn > 0xffffffffull || !hub_wants(&e))
+		return XMHF_HC_E_NOSYS;
+	if (hub_dispatch(v, &e) == HA_DEFAULT)
+		return XMHF_HC_E_NOSYS;
+	return (long)vcpu_rax(v);
 }
 
 void hypercall(struct vcpu *v)
@@ -42,7 +59,7 @@ void hypercall(struct vcpu *v)
 			     XMHF_HC_E_PERM;
 		break;
 	default:
-		ret = XMHF_HC_E_NOSYS;
+		ret = hypapp_hypercall(v, fn);
 	}
 	vcpu_set_rax(v, (u64)ret);
 	vcpu_skip_insn(v, 3);		/* VMMCALL is 0f 01 d9 */

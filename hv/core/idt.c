@@ -172,11 +172,29 @@ static void __attribute__((noreturn)) fatal(const struct exception_frame *f)
 	halt_forever();
 }
 
-void exception_handler(struct exception_frame *f)
+/* Faults the code expects (arch/x86.h: rdmsr_safe, wrmsr_safe) resume at their fixup. */
+static bool fixup_exception(struct exception_frame *f)
+{
+	extern const struct hv_fixup __hv_fixup_start[], __hv_fixup_end[];
+	const struct hv_fixup *e;
+
+	for (e = __hv_fixup_start; e < __hv_fixup_end; e++) {
+		if (e->insn == f->rip) {
+			f->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+int exception_handler(struct exception_frame *f)
 {
 	if (f->vector == X86_TRAP_NMI) {
 		nmi_handler(f);
-		return;
+		return 1;
 	}
+	if (fixup_exception(f))
+		return 1;
 	fatal(f);
+	return 0;
 }

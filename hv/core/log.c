@@ -28,13 +28,19 @@ static void log_putc(char c)
 
 void hv_log(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
-	int n, i;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	hv_vlog(fmt, ap);
 	va_end(ap);
+}
+
+void hv_vlog(const char *fmt, va_list ap)
+{
+	char buf[256];
+	int n, i;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
 	for (i = 0; i < n; i++)

@@ -8,6 +8,7 @@
 #include <core/cpu_setup.h>
 #include <core/guest_mem.h>
 #include <core/hv.h>
+#include <core/hub.h>
 #include <core/log.h>
 #include <core/measure.h>
 #include <core/mm.h>
@@ -110,6 +111,22 @@ long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos)
 	return (long)done;
 }
 
+int ha_read_guest(struct vcpu *v, void *dst, u64 gva, size_t len)
+{
+	struct guest_paging gp;
+
+	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
+	return gm_copy_from_guest(&gp, dst, gva, len);
+}
+
+int ha_write_guest(struct vcpu *v, u64 gva, const void *src, size_t len)
+{
+	struct guest_paging gp;
+
+	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
+	return gm_copy_to_guest(&gp, gva, src, len);
+}
+
 long hv_eventlog_to_guest(struct vcpu *v, u64 gva, u64 size)
 {
 	struct guest_paging gp;
@@ -191,8 +208,11 @@ void rt_main(const struct sl_handoff *h)
 	       evlog.state <= XMHF_MEAS_FAILED ? meas[evlog.state] : "?", evlog.count);
 	if (npt_init(&guest_npt, la57, npt_initial_end()))
 		rt_abort("out of memory for the nested page tables");
+	if (hub_init(&guest_npt))
+		rt_abort("a hypapp failed to initialize");
 	if (svm_vcpu_init(&bsp_vcpu, &rt_params.bsp, &guest_npt))
 		rt_abort("out of memory for the VMCB");
+	svm_apply_subscriptions(&bsp_vcpu);
 	if (rt_params.flags & XMHF_SLPB_F_TEST_ABORT)
 		rt_abort("the module asked for a test abort before VMRUN");
 	hv_log("xmhf: nested paging up to 0x%lx, heap %lu KiB used; running Linux as the guest\n",
@@ -202,6 +222,7 @@ void rt_main(const struct sl_handoff *h)
 
 	hv_log("xmhf: unload: %lu exits handled; scrubbing and returning to Linux\n",
 	       bsp_vcpu.exits_total);
+	hub_shutdown();
 	extend_unload_marker();
 	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_image_end,
 			    (void *)(uintptr_t)(XMHF_RT_VBASE + XMHF_RT_MAX_SIZE));

@@ -106,3 +106,42 @@ int npt_init(struct npt *n, bool la57, u64 map_end)
 	}
 	return 0;
 }
+
+/* The PDE for gpa, walking (and filling) the upper levels. */
+static u64 *pde_of(struct npt *n, u64 gpa)
+{
+	u64 *t = n->root;
+
+	if (n->la57 && !(t = next_table(&t[(gpa >> 48) & 511])))
+		return NULL;
+	if (!(t = next_table(&t[(gpa >> 39) & 511])) ||
+	    !(t = next_table(&t[(gpa >> 30) & 511])))
+		return NULL;
+	return &t[(gpa >> 21) & 511];
+}
+
+/*
+ * One 4 KiB page's permissions: present when readable, writable when
+ * write.  A 2 MiB mapping is split into 4 KiB pages first, same frames.
+ */
+int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write)
+{
+	u64 *pde = pde_of(n, gpa), *pt, base;
+	unsigned int i;
+
+	if (!pde || npt_protected(gpa))
+		return -1;
+	if (!(*pde & NPT_P) || (*pde & NPT_PS)) {
+		base = gpa & ~0x1fffffull;
+		pt = hv_alloc_pages(1);
+		if (!pt)
+			return -1;
+		for (i = 0; i < 512; i++)
+			pt[i] = (base + (u64)i * 0x1000) | NPT_P | NPT_RW | NPT_US;
+		*pde = hv_pa(pt) | NPT_TABLE;
+	}
+	pt = table_va(*pde);
+	pt[(gpa >> 12) & 511] = (gpa & ~0xfffull) |
+		(read ? NPT_P | NPT_US : 0) | (read && write ? NPT_RW : 0);
+	return 0;
+}

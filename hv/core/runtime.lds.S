@@ -15,6 +15,13 @@ SECTIONS
 		*(.text .text.*)
 		. = ALIGN(16);
 		*(.rodata .rodata.*)
+		. = ALIGN(8);
+		__hv_fixup_start = .;
+		KEEP(*(.hv_fixup))
+		__hv_fixup_end = .;
+		__hypapps_start = .;
+		KEEP(*(.hypapps))
+		__hypapps_end = .;
 		. = ALIGN(16);
 		_rt_code_end = .;	/* code + rodata: what the self-check hashes */
 		*(.data .data.*)

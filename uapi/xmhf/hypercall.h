@@ -27,6 +27,9 @@ enum xmhf_hypercall {
 	XMHF_HC_EVENTLOG = 5,	/* CPL 0: RDI = struct xmhf_eventlog *, RSI = size */
 };
 
+/* Hypapp i owns XMHF_HC_HYPAPP_BASE + 0x100 * i .. + 0xff, in link order. */
+#define XMHF_HC_HYPAPP_BASE	0x1000
+
 #define XMHF_HC_E_NOSYS		(-1)	/* unknown function */
 #define XMHF_HC_E_PERM		(-2)	/* not allowed from this CPL */
 #define XMHF_HC_E_FAULT		(-3)	/* a guest pointer did not translate */

@@ -170,6 +170,43 @@ static inline u64 rdmsr(u32 msr)
 	return ((u64)hi << 32) | lo;
 }
 
+/* Exception fixups: a fault at insn resumes at fixup (core/idt.c). */
+struct hv_fixup {
+	u64 insn, fixup;
+};
+
+/* RDMSR/WRMSR that return -1 instead of faulting on a bad MSR. */
+static inline int rdmsr_safe(u32 msr, u64 *val)
+{
+	u32 lo = 0, hi = 0;
+	int err = -1;
+
+	asm volatile("1:	rdmsr\n"
+		     "	xorl %[err], %[err]\n"
+		     "2:\n"
+		     ".pushsection .hv_fixup, \"a\"\n"
+		     "	.quad 1b, 2b\n"
+		     ".popsection"
+		     : [err] "+r"(err), "+a"(lo), "+d"(hi) : "c"(msr));
+	*val = (u64)hi << 32 | lo;
+	return err;
+}
+
+static inline int wrmsr_safe(u32 msr, u64 v)
+{
+	int err = -1;
+
+	asm volatile("1:	wrmsr\n"
+		     "	xorl %[err], %[err]\n"
+		     "2:\n"
+		     ".pushsection .hv_fixup, \"a\"\n"
+		     "	.quad 1b, 2b\n"
+		     ".popsection"
+		     : [err] "+r"(err)
+		     : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+	return err;
+}
+
 static inline void wrmsr(u32 msr, u64 v)
 {
 	asm volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32))

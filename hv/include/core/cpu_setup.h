@@ -106,7 +106,7 @@ void idt_load(void);
 void host_cpu_setup(struct host_cpu *c);
 
 /* Called by exceptions.S; returns only for NMI. */
-void exception_handler(struct exception_frame *f);
+int exception_handler(struct exception_frame *f);
 
 /* NMI hook, weak: the default counts into nmi_count and returns. */
 void nmi_handler(struct exception_frame *f);

@@ -8,9 +8,11 @@
 #ifndef XMHF_CORE_LOG_H
 #define XMHF_CORE_LOG_H
 
+#include <stdarg.h>
 #include <types.h>
 
 void log_init(u16 port);
 void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_vlog(const char *fmt, va_list ap);
 
 #endif /* XMHF_CORE_LOG_H */

@@ -17,5 +17,6 @@ struct npt {
 int npt_init(struct npt *n, bool la57, u64 map_end);
 int npt_map_2m(struct npt *n, u64 gpa);
 bool npt_protected(u64 gpa);
+int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write);
 
 #endif /* XMHF_CORE_NPT_H */

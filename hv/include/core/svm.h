@@ -10,5 +10,6 @@
 int svm_vcpu_init(struct vcpu *v, const struct xmhf_cpu_state *st,
 		  const struct npt *npt);
 void svm_run(struct vcpu *v, struct npt *npt);
+void svm_apply_subscriptions(struct vcpu *v);
 
 #endif /* XMHF_CORE_SVM_H */

@@ -10,6 +10,7 @@
 #include <core/npt.h>
 #include <core/svm.h>
 #include <core/vcpu.h>
+#include <core/hub.h>
 #include <lib/string.h>
 #include <xmhf/hypercall.h>
 #include <xmhf/version.h>
@@ -21,6 +22,8 @@ void svm_vmrun(struct vcpu *v, u64 vmcb_pa, u64 host_save_pa);
 			 BIT(13) | BIT(14) | BIT(15) | BIT(21))
 #define VM_CR_SVMDIS	BIT(4)
 #define VM_CR_LOCK	BIT(3)
+
+static u8 *msrpm, *iopm;	/* shared by every vCPU */
 
 static struct vmcb *vmcb_of(struct vcpu *v)
 {
@@ -84,7 +87,7 @@ void vcpu_inject_gp(struct vcpu *v, u32 error)
 	inject(v, 13, true, error);
 }
 
-static void set_msr_intercept(u8 *msrpm, u32 msr)
+static void set_msr_intercept(u8 *pm, u32 msr)
 {
 	u32 base, off;
 
@@ -99,7 +102,7 @@ static void set_msr_intercept(u8 *msrpm, u32 msr)
 		off = 0x1000;
 	}
 	/* Two bits per MSR: read, then write. */
-	msrpm[off + (msr - base) / 4] |= 3 << (((msr - base) % 4) * 2);
+	pm[off + (msr - base) / 4] |= 3 << (((msr - base) % 4) * 2);
 }
 
 static void seg_in(struct vmcb_seg *d, const struct xmhf_segment *s)
@@ -168,8 +171,9 @@ int svm_vcpu_init(struct vcpu *v, const struct xmhf_cpu_state *st,
 {
 	struct vmcb *vmcb = hv_alloc_pages(1);
 	void *hsave = hv_alloc_pages(1), *host_save = hv_alloc_pages(1);
-	u8 *msrpm = hv_alloc_pages(2), *iopm = hv_alloc_pages(3);
 
+	msrpm = hv_alloc_pages(2);
+	iopm = hv_alloc_pages(3);
 	if (!vmcb || !hsave || !host_save || !msrpm || !iopm)
 		return -1;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
@@ -194,6 +198,100 @@ int svm_vcpu_init(struct vcpu *v, const struct xmhf_cpu_state *st,
 	v->arch = vmcb;
 	v->arch_pa = hv_pa(vmcb);
 	return 0;
+}
+
+/* MSRPM covers three ranges; other MSRs always exit (and #GP). */
+static bool msr_in_map(u32 msr)
+{
+	return msr < 0x2000 || (msr >= 0xc0000000 && msr < 0xc0002000) ||
+	       (msr >= 0xc0010000 && msr < 0xc0012000);
+}
+
+/* The union of the hypapps' subscriptions becomes intercepts. */
+void svm_apply_subscriptions(struct vcpu *v)
+{
+	static const u32 insn_bits[HA_INSN_COUNT] = {
+		[HA_INSN_CPUID] = INTERCEPT_CPUID, [HA_INSN_RDTSC] = INTERCEPT_RDTSC,
+		[HA_INSN_RDTSCP] = INTERCEPT_RDTSCP, [HA_INSN_HLT] = INTERCEPT_HLT,
+		[HA_INSN_WBINVD] = INTERCEPT_WBINVD, [HA_INSN_PAUSE] = INTERCEPT_PAUSE,
+	};
+	struct vmcb_control_area *c = &vmcb_of(v)->control;
+	unsigned int i, j;
+
+	for (i = 0; i < hub_count(); i++) {
+		const struct ha_subscription *sub = hub_sub(i);
+
+		c->intercepts[INTERCEPT_EXCEPTION] |= sub->exceptions;
+		for (j = 0; j < HA_INSN_COUNT; j++)
+			if (sub->insns & (1u << j))
+				vmcb_set_intercept(c, insn_bits[j]);
+		for (j = 0; j < sub->num_msrs; j++)
+			if (msr_in_map(sub->msrs[j]))
+				set_msr_intercept(msrpm, sub->msrs[j]);
+		for (j = 0; j < sub->num_ports; j++) {
+			iopm[sub->ports[j] / 8] |= 1 << (sub->ports[j] % 8);
+			vmcb_set_intercept(c, INTERCEPT_IOIO_PROT);
+		}
+	}
+}
+
+/* ---- hypapp services that touch guest registers ---- */
+
+u64 ha_get(struct vcpu *v, enum ha_reg r)
+{
+	const struct vmcb_save_area *s = &vmcb_of(v)->save;
+
+	switch (r) {
+	case HA_RAX: return s->rax;
+	case HA_RBX: return v->regs.rbx;
+	case HA_RCX: return v->regs.rcx;
+	case HA_RDX: return v->regs.rdx;
+	case HA_RSI: return v->regs.rsi;
+	case HA_RDI: return v->regs.rdi;
+	case HA_RBP: return v->regs.rbp;
+	case HA_RSP: return s->rsp;
+	case HA_RIP: return s->rip;
+	case HA_RFLAGS: return s->rflags;
+	case HA_CR0: return s->cr0;
+	case HA_CR3: return s->cr3;
+	case HA_CR4: return s->cr4;
+	}
+	return 0;
+}
+
+void ha_set(struct vcpu *v, enum ha_reg r, u64 val)
+{
+	struct vmcb_save_area *s = &vmcb_of(v)->save;
+
+	switch (r) {
+	case HA_RAX: s->rax = val; break;
+	case HA_RBX: v->regs.rbx = val; break;
+	case HA_RCX: v->regs.rcx = val; break;
+	case HA_RDX: v->regs.rdx = val; break;
+	case HA_RSI: v->regs.rsi = val; break;
+	case HA_RDI: v->regs.rdi = val; break;
+	case HA_RBP: v->regs.rbp = val; break;
+	case HA_RSP: s->rsp = val; break;
+	case HA_RIP: s->rip = val; break;
+	/* Reserved RFLAGS bits would make VMRUN fail: keep them right. */
+	case HA_RFLAGS: s->rflags = (val & 0x3f7fd7) | 2; break;
+	default: break;		/* control registers are read-only here */
+	}
+}
+
+unsigned int ha_cpl(struct vcpu *v)
+{
+	return vcpu_cpl(v);
+}
+
+void ha_skip(struct vcpu *v, unsigned int len)
+{
+	vcpu_skip_insn(v, len);
+}
+
+void ha_inject(struct vcpu *v, u32 vector, bool has_error, u32 error)
+{
+	inject(v, vector & 31, has_error, error);
 }
 
 /* CPUID: the hypervisor's leaves, and no SVM for the guest. */
@@ -249,13 +347,29 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 	return true;
 }
 
+/* A hypapp's MSR nobody handled: the access, done natively, fault-safe. */
+static bool msr_native(bool write, u32 msr, u64 *val)
+{
+	return write ? !wrmsr_safe(msr, *val) : !rdmsr_safe(msr, val);
+}
+
 static void exit_msr(struct vcpu *v, bool write)
 {
 	u32 msr = (u32)v->regs.rcx;
 	u64 val = (v->regs.rdx << 32) | (u32)vcpu_rax(v);
+	struct ha_event_info e = { .type = HA_EV_MSR, .msr = { msr, write, val } };
+	bool core = msr == MSR_EFER || msr == MSR_VM_CR || msr == MSR_VM_HSAVE_PA;
 	bool ok;
 
-	if (write) {
+	if (!core) {
+		if (hub_dispatch(v, &e) != HA_DEFAULT)
+			return;
+		ok = msr_native(write, msr, &val);
+		if (ok && !write) {
+			vcpu_set_rax(v, (u32)val);
+			v->regs.rdx = val >> 32;
+		}
+	} else if (write) {
 		ok = msr_write(v, msr, val);
 	} else {
 		ok = msr_read(v, msr, &val);
@@ -271,11 +385,126 @@ static void exit_msr(struct vcpu *v, bool write)
 	vcpu_skip_insn(v, 2);
 }
 
+static bool vector_has_error(u32 vec)
+{
+	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 ||
+	       vec == 29 || vec == 30;
+}
+
+/* An intercepted exception nobody handled goes to the guest as it was. */
+static void reinject(struct vcpu *v, u32 vec)
+{
+	struct vmcb *vm = vmcb_of(v);
+	u8 op = 0;
+
+	if (vec == 14)
+		vm->save.cr2 = vm->control.exit_info_2;
+	/* #BP/#OF are traps, but the intercept leaves RIP on INT3 / INT n / INTO. */
+	if (vec == 3 || vec == 4) {
+		ha_read_guest(v, &op, vm->save.rip, 1);
+		vm->save.rip += op == 0xcd ? 2 : 1;
+	}
+	inject(v, vec, vector_has_error(vec), (u32)vm->control.exit_info_1);
+}
+
+static void exit_exception(struct vcpu *v, u32 vec)
+{
+	struct vmcb *vm = vmcb_of(v);
+	struct ha_event_info e = { .type = HA_EV_EXCEPTION, .exc = {
+		vec, vector_has_error(vec), (u32)vm->control.exit_info_1,
+		vec == 14 ? vm->control.exit_info_2 : 0 } };
+
+	if (hub_dispatch(v, &e) == HA_DEFAULT)
+		reinject(v, vec);
+}
+
+/* Intercepted instructions a hypapp asked for; the default executes them. */
+static void exit_insn(struct vcpu *v, enum ha_insn insn)
+{
+	struct ha_event_info e = { .type = HA_EV_INSN, .insn = { insn, 0, 0 } };
+	u64 tsc, aux = 0;
+
+	if (hub_dispatch(v, &e) != HA_DEFAULT)
+		return;
+	switch (insn) {
+	case HA_INSN_RDTSCP:
+		rdmsr_safe(0xc0000103, &aux);	/* TSC_AUX */
+		v->regs.rcx = (u32)aux;
+		__attribute__((fallthrough));
+	case HA_INSN_RDTSC:
+		tsc = rdtsc();
+		vcpu_set_rax(v, (u32)tsc);
+		v->regs.rdx = tsc >> 32;
+		vcpu_skip_insn(v, insn == HA_INSN_RDTSCP ? 3 : 2);
+		break;
+	case HA_INSN_WBINVD:
+		asm volatile("wbinvd" ::: "memory");
+		vcpu_skip_insn(v, 2);
+		break;
+	case HA_INSN_PAUSE:
+		vcpu_skip_insn(v, 2);
+		break;
+	case HA_INSN_HLT:
+		/* Resumes at once: an intercepted HLT spins instead of sleeping. */
+		vcpu_skip_insn(v, 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Port I/O a hypapp asked for; the default performs it.  No string I/O. */
+static void exit_io(struct vcpu *v)
+{
+	struct vmcb *vm = vmcb_of(v);
+	u64 info = vm->control.exit_info_1;
+	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+	u32 mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+	struct ha_event_info e = { .type = HA_EV_IO, .io = {
+		(u16)(info >> SVM_IOIO_PORT_SHIFT), (u8)(size == 4 ? 4 : size),
+		info & SVM_IOIO_TYPE_IN, info & SVM_IOIO_STR,
+		(u32)vcpu_rax(v) & mask } };
+	enum ha_result r = hub_dispatch(v, &e);
+	u32 val;
+
+	if (r == HA_RETRY)
+		return;
+	if (r == HA_DEFAULT) {
+		if (e.io.string) {
+			hv_log("xmhf: string I/O on port 0x%x is not emulated: #GP\n", e.io.port);
+			vcpu_inject_gp(v, 0);
+			return;
+		}
+		if (e.io.in) {
+			val = size == 1 ? inb(e.io.port) : size == 2 ? inw(e.io.port) : inl(e.io.port);
+			vcpu_set_rax(v, (vcpu_rax(v) & ~(u64)mask) | (val & mask));
+		} else if (size == 1) {
+			outb(e.io.port, (u8)e.io.value);
+		} else if (size == 2) {
+			outw(e.io.port, (u16)e.io.value);
+		} else {
+			outl(e.io.port, e.io.value);
+		}
+	}
+	/* IOIO exits give the next RIP even without NRIPS. */
+	if (r == HA_DEFAULT)
+		vm->save.rip = vm->control.exit_info_2;
+}
+
 /* Guest access to hypervisor memory gets #GP(0); anything else unmapped gets mapped. */
 static void exit_npf(struct vcpu *v, struct npt *npt)
 {
 	u64 gpa = vmcb_of(v)->control.exit_info_2;
 
+	struct ha_event_info e = { .type = HA_EV_NPF, .npf = {
+		gpa, vmcb_of(v)->control.exit_info_1 & 2,
+		vmcb_of(v)->control.exit_info_1 & 16 } };
+
+	if (!npt_protected(gpa) && hub_owns_page(gpa)) {
+		if (hub_dispatch(v, &e) == HA_DEFAULT)
+			vcpu_inject_gp(v, 0);
+		return;
+	}
 	if (npt_protected(gpa) || npt_map_2m(npt, gpa)) {
 		hv_log("xmhf: guest access to protected memory at 0x%lx (RIP 0x%lx): #GP\n",
 		       gpa, vmcb_of(v)->save.rip);
@@ -305,9 +534,42 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 
 	vm->control.event_inj = 0;
 	switch ((u32)vm->control.exit_code) {
-	case SVM_EXIT_CPUID:
+	case SVM_EXIT_CPUID: {
+		struct ha_event_info e = { .type = HA_EV_INSN, .insn = {
+			HA_INSN_CPUID, (u32)vcpu_rax(v), (u32)v->regs.rcx } };
+
 		count(v, XMHF_EXIT_CPUID);
-		exit_cpuid(v);
+		if (!hub_wants(&e) || hub_dispatch(v, &e) == HA_DEFAULT)
+			exit_cpuid(v);
+		break;
+	}
+	case SVM_EXIT_RDTSC:
+		count(v, XMHF_EXIT_OTHER);
+		exit_insn(v, HA_INSN_RDTSC);
+		break;
+	case SVM_EXIT_RDTSCP:
+		count(v, XMHF_EXIT_OTHER);
+		exit_insn(v, HA_INSN_RDTSCP);
+		break;
+	case SVM_EXIT_HLT:
+		count(v, XMHF_EXIT_OTHER);
+		exit_insn(v, HA_INSN_HLT);
+		break;
+	case SVM_EXIT_WBINVD:
+		count(v, XMHF_EXIT_OTHER);
+		exit_insn(v, HA_INSN_WBINVD);
+		break;
+	case SVM_EXIT_PAUSE:
+		count(v, XMHF_EXIT_OTHER);
+		exit_insn(v, HA_INSN_PAUSE);
+		break;
+	case SVM_EXIT_IOIO:
+		count(v, XMHF_EXIT_OTHER);
+		exit_io(v);
+		break;
+	case SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31:
+		count(v, XMHF_EXIT_OTHER);
+		exit_exception(v, (u32)vm->control.exit_code - SVM_EXIT_EXCP_BASE);
 		break;
 	case SVM_EXIT_VMMCALL:
 		count(v, XMHF_EXIT_VMMCALL);
@@ -328,9 +590,13 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 		count(v, XMHF_EXIT_SVM_INSN);
 		vcpu_inject_ud(v);
 		break;
-	case SVM_EXIT_SHUTDOWN:
+	case SVM_EXIT_SHUTDOWN: {
+		struct ha_event_info e = { .type = HA_EV_INIT_SHUTDOWN, .init = { true } };
+
 		count(v, XMHF_EXIT_SHUTDOWN);
+		hub_dispatch(v, &e);	/* a notification: the guest is gone */
 		guest_dead(v, "guest shutdown (triple fault)");
+	}
 	default:
 		count(v, XMHF_EXIT_OTHER);
 		guest_dead(v, (u32)vm->control.exit_code == (u32)SVM_EXIT_ERR ?

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event hub (DESIGN.md, "Event hub and hypapps").  Hypapps are asked
+ * in link order, which is the order of HYPAPPS at build time; only the
+ * events a hypapp subscribed reach it, and the core's own intercepts
+ * (CPUID signature, SVM hiding, its memory, hypercalls) stay the core's.
+ */
+#include <stdarg.h>
+#include <core/hub.h>
+#include <core/log.h>
+#include <core/mm.h>
+#include <xmhf/hypercall.h>
+
+#define MAX_HYPAPPS	8
+#define MAX_PROTECTED	64
+
+extern const struct hypapp *const __hypapps_start[], *const __hypapps_end[];
+
+static struct ha_subscription subs[MAX_HYPAPPS];
+static unsigned int napps;
+static int current_app = -1;	/* whose callback runs, for ha_npt_protect */
+static struct npt *hub_npt;
+
+static struct {
+	u64 gpa;
+	int owner;
+} protected_pages[MAX_PROTECTED];
+static unsigned int nprotected;
+
+unsigned int hub_count(void)
+{
+	return napps;
+}
+
+const struct ha_subscription *hub_sub(unsigned int i)
+{
+	return &subs[i];
+}
+
+/* The core keeps these MSRs: hypapps cannot take SVM's state from it. */
+static bool core_msr(u32 msr)
+{
+	return msr == 0xc0000080 || msr == 0xc0010114 || msr == 0xc0010117;
+}
+
+static int check_sub(const struct hypapp *app, const struct ha_subscription *s)
+{
+	unsigned int i;
+
+	if (s->num_msrs > HA_MAX_MSRS || s->num_ports > HA_MAX_PORTS ||
+	    s->insns >> HA_INSN_COUNT) {
+		hv_log("xmhf: hypapp %s: subscription out of range\n", app->name);
+		return -1;
+	}
+	for (i = 0; i < s->num_msrs; i++) {
+		if (core_msr(s->msrs[i])) {
+			hv_log("xmhf: hypapp %s: MSR 0x%x belongs to the core\n",
+			       app->name, s->msrs[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int hub_init(struct npt *npt)
+{
+	unsigned int i;
+
+	hub_npt = npt;
+	napps = __hypapps_end - __hypapps_start;
+	if (napps > MAX_HYPAPPS) {
+		hv_log("xmhf: %u hypapps linked in, at most %u\n", napps, MAX_HYPAPPS);
+		return -1;
+	}
+	for (i = 0; i < napps; i++) {
+		const struct hypapp *app = __hypapps_start[i];
+
+		current_app = i;
+		if (app->init && app->init(&subs[i])) {
+			hv_log("xmhf: hypapp %s failed to initialize\n", app->name);
+			return -1;
+		}
+		if (check_sub(app, &subs[i]))
+			return -1;
+		hv_log("xmhf: hypapp %s ready (hypercalls from 0x%x)\n", app->name,
+		       ha_hypercall_base(app));
+	}
+	current_app = -1;
+	return 0;
+}
+
+static bool in_list32(const u32 *l, unsigned int n, u32 x)
+{
+	while (n--)
+		if (l[n] == x)
+			return true;
+	return false;
+}
+
+static bool in_list16(const u16 *l, unsigned int n, u16 x)
+{
+	while (n--)
+		if (l[n] == x)
+			return true;
+	return false;
+}
+
+static int page_owner(u64 gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < nprotected; i++)
+		if (protected_pages[i].gpa == (gpa & ~0xfffull))
+			return protected_pages[i].owner;
+	return -1;
+}
+
+static bool matches(unsigned int i, const struct ha_event_info *e)
+{
+	const struct ha_subscription *s = &subs[i];
+
+	switch (e->type) {
+	case HA_EV_MSR:
+		return in_list32(s->msrs, s->num_msrs, e->msr.msr);
+	case HA_EV_EXCEPTION:
+		return e->exc.vector < 32 && (s->exceptions & (1u << e->exc.vector));
+	case HA_EV_INSN:
+		return s->insns & (1u << e->insn.insn);
+	case HA_EV_IO:
+		return in_list16(s->ports, s->num_ports, e->io.port);
+	case HA_EV_HYPERCALL:
+		return s->hypercalls &&
+		       (e->hcall.nr - XMHF_HC_HYPAPP_BASE) / 0x100 == i;
+	case HA_EV_NPF:
+		return s->npf && page_owner(e->npf.gpa) == (int)i;
+	case HA_EV_INIT_SHUTDOWN:
+		return s->shutdown;
+	default:
+		return false;
+	}
+}
+
+bool hub_wants(const struct ha_event_info *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < napps; i++)
+		if (matches(i, e))
+			return true;
+	return false;
+}
+
+bool hub_owns_page(u64 gpa)
+{
+	return page_owner(gpa) >= 0;
+}
+
+enum ha_result hub_dispatch(struct vcpu *v, const struct ha_event_info *e)
+{
+	struct ha_event_info local = *e;
+	enum ha_result r;
+	unsigned int i;
+
+	for (i = 0; i < napps; i++) {
+		if (!matches(i, e) || !__hypapps_start[i]->event)
+			continue;
+		/* A hypapp sees its own hypercall numbers from 0. */
+		if (e->type == HA_EV_HYPERCALL)
+			local.hcall.nr = (e->hcall.nr - XMHF_HC_HYPAPP_BASE) % 0x100;
+		current_app = i;
+		r = __hypapps_start[i]->event(v, &local);
+		current_app = -1;
+		if (r != HA_DEFAULT)
+			return r;
+	}
+	return HA_DEFAULT;
+}
+
+void hub_shutdown(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < napps; i++)
+		if (__hypapps_start[i]->shutdown)
+			__hypapps_start[i]->shutdown();
+}
+
+/* ---- services ---- */
+
+u32 ha_hypercall_base(const struct hypapp *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < napps; i++)
+		if (__hypapps_start[i] == app)
+			return XMHF_HC_HYPAPP_BASE + 0x100 * i;
+	return 0;
+}
+
+/*
+ * Changes one guest page's nested permissions on behalf of the calling
+ * hypapp, which then gets the faults there.  With one CPU under the
+ * hypervisor no other CPU can hold a stale translation; the TLB is
+ * flushed on every VMRUN.  Quiescing the others comes with SMP.
+ */
+int ha_npt_protect(u64 gpa, unsigned int perms)
+{
+	unsigned int i;
+	int owner;
+
+	gpa &= ~0xfffull;
+	if (current_app < 0 || npt_protected(gpa))
+		return -1;
+	owner = page_owner(gpa);
+	if (owner >= 0 && owner != current_app)
+		return -1;
+	if (npt_set_4k(hub_npt, gpa, perms & HA_NPT_READ, perms & HA_NPT_WRITE))
+		return -1;
+	if (owner < 0 && (perms & (HA_NPT_READ | HA_NPT_WRITE)) != (HA_NPT_READ | HA_NPT_WRITE)) {
+		if (nprotected == MAX_PROTECTED)
+			return -1;
+		protected_pages[nprotected].gpa = gpa;
+		protected_pages[nprotected++].owner = current_app;
+	} else if (owner >= 0 && perms == (HA_NPT_READ | HA_NPT_WRITE)) {
+		for (i = 0; i < nprotected; i++)
+			if (protected_pages[i].gpa == gpa)
+				protected_pages[i] = protected_pages[--nprotected];
+	}
+	return 0;
+}
+
+void *ha_alloc_pages(unsigned int n)
+{
+	return hv_alloc_pages(n);
+}
+
+void ha_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vlog(fmt, ap);
+	va_end(ap);
+}
