@@ -104,6 +104,11 @@ $(BUILD)/hv/xmhf.golden: $(BUILD)/hv/xmhf.bin $(BUILD)/tools/xmhf-golden
 
 hv: $(BUILD)/hv/xmhf.bin $(BUILD)/hv/xmhf.golden
 
+# A second blob with the probe test hypapp, for the hypapp API tests.
+PROBE_BUILD := $(BUILD)/probe
+$(PROBE_BUILD)/hv/xmhf.bin: FORCE
+	@$(MAKE) --no-print-directory BUILD=$(PROBE_BUILD) HYPAPPS="hello probe" hv
+
 # ---------------------------------------------------------------- host tools
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(TOP)/uapi -I$(TOP)/loader-lkm
 
@@ -152,18 +157,20 @@ include userspace/bench/bench.mk
 unit: $(UNIT_TESTS)
 
 # In-guest test programs, installed under /selftests/bin.
-GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest
+GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
+	$(BUILD)/selftests/probetest
 $(BUILD)/selftests/%: selftests/guest/%.c $(wildcard uapi/xmhf/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/uapi $< -o $@
 
 # The tree the testbench copies into its initramfs.
 ROOTFS := $(BUILD)/rootfs
-rootfs: hv module userspace $(GUEST_TESTS)
+rootfs: hv module userspace $(GUEST_TESTS) $(PROBE_BUILD)/hv/xmhf.bin
 	rm -rf $(ROOTFS)
 	install -D -m 0644 $(TOP)/xmhf.ko $(ROOTFS)/lib/modules/$(KVER)/extra/xmhf.ko
 	install -D -m 0644 $(BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf.bin
 	install -D -m 0644 $(BUILD)/hv/xmhf.golden $(ROOTFS)/lib/firmware/xmhf/xmhf.golden
+	install -D -m 0644 $(PROBE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-probe.bin
 	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(ROOTFS)/usr/bin/xmhfctl
 	mkdir -p $(ROOTFS)/selftests
 	cp -a selftests/guest/. $(ROOTFS)/selftests/

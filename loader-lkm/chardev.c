@@ -10,6 +10,7 @@
 #include <linux/ktime.h>
 #include <linux/io.h>
 #include <asm/asm.h>
+#include <asm/msr.h>
 #include <xmhf/log.h>
 #include <xmhf/layout.h>
 #include <xmhf/version.h>
@@ -265,6 +266,21 @@ static long ioctl_test_mmio(struct xmhf_test_mmio __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
+static long ioctl_test_msr(struct xmhf_test_msr __user *arg)
+{
+	struct xmhf_test_msr req;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.write > 1)
+		return -EINVAL;
+	if (req.write)
+		req.result = wrmsrl_safe(req.msr, req.value) ? -EIO : 0;
+	else
+		req.result = rdmsrl_safe(req.msr, &req.value) ? -EIO : 0;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
 static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -294,6 +310,8 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_test_write_hv(uarg);
 	case XMHF_IOC_TEST_MMIO:
 		return ioctl_test_mmio(uarg);
+	case XMHF_IOC_TEST_MSR:
+		return ioctl_test_msr(uarg);
 	}
 	return -ENOTTY;
 }

@@ -20,6 +20,7 @@ static struct ha_subscription subs[MAX_HYPAPPS];
 static unsigned int napps;
 static int current_app = -1;	/* whose callback runs, for ha_npt_protect */
 static struct npt *hub_npt;
+static bool dirty;		/* a subscription changed: re-apply intercepts */
 
 static struct {
 	u64 gpa;
@@ -185,7 +186,26 @@ void hub_shutdown(void)
 			__hypapps_start[i]->shutdown();
 }
 
+bool hub_take_dirty(void)
+{
+	bool d = dirty;
+
+	dirty = false;
+	return d;
+}
+
 /* ---- services ---- */
+
+struct ha_subscription *ha_subscription(void)
+{
+	return current_app >= 0 ? &subs[current_app] : NULL;
+}
+
+void ha_resubscribe(void)
+{
+	if (current_app >= 0 && !check_sub(__hypapps_start[current_app], &subs[current_app]))
+		dirty = true;
+}
 
 u32 ha_hypercall_base(const struct hypapp *app)
 {

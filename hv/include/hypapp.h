@@ -109,6 +109,13 @@ int ha_write_guest(struct vcpu *v, u64 gva, const void *src, size_t len);
 #define HA_NPT_READ	1
 #define HA_NPT_WRITE	2
 int ha_npt_protect(u64 gpa, unsigned int perms);
+/*
+ * Changes the calling hypapp's subscription while the guest runs: it
+ * edits its struct (the one init filled, given back here) and calls this;
+ * intercepts nobody needs any more go off before the guest runs again.
+ */
+struct ha_subscription *ha_subscription(void);
+void ha_resubscribe(void);
 void *ha_alloc_pages(unsigned int n);
 u32 ha_hypercall_base(const struct hypapp *app);
 void ha_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

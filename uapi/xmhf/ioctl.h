@@ -95,6 +95,15 @@ struct xmhf_test_mmio {
 	__u32 pad;
 };
 
+/* RDMSR/WRMSR by the guest kernel, fault-safe (XMHF_IOC_TEST_MSR). */
+struct xmhf_test_msr {
+	__u32 msr;
+	__u32 write;
+	__u64 value;		/* in for writes, out for reads */
+	__s32 result;		/* out: 0, or -EIO if the access faulted */
+	__u32 pad;
+};
+
 #define XMHF_IOC_MAGIC		0xb9	/* no user in the uapi headers (0xb7 is nsfs) */
 #define XMHF_IOC_STATUS		_IOWR(XMHF_IOC_MAGIC, 0x00, struct xmhf_status)
 #define XMHF_IOC_HV_STATUS	_IOR(XMHF_IOC_MAGIC, 0x01, struct xmhf_hv_status)
@@ -106,5 +115,6 @@ struct xmhf_test_mmio {
 #define XMHF_IOC_TEST_HYPERCALL	_IOWR(XMHF_IOC_MAGIC, 0x40, struct xmhf_raw_hypercall)
 #define XMHF_IOC_TEST_WRITE_HV	_IOWR(XMHF_IOC_MAGIC, 0x41, struct xmhf_test_write)
 #define XMHF_IOC_TEST_MMIO	_IOWR(XMHF_IOC_MAGIC, 0x42, struct xmhf_test_mmio)
+#define XMHF_IOC_TEST_MSR	_IOWR(XMHF_IOC_MAGIC, 0x43, struct xmhf_test_msr)
 
 #endif /* XMHF_UAPI_IOCTL_H */

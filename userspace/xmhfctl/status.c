@@ -15,7 +15,8 @@ static const char *const exit_names[XMHF_EXIT_CLASSES] = {
 	[XMHF_EXIT_CPUID] = "cpuid", [XMHF_EXIT_VMMCALL] = "vmmcall",
 	[XMHF_EXIT_MSR] = "msr", [XMHF_EXIT_NPF] = "npf",
 	[XMHF_EXIT_SVM_INSN] = "svm_insn", [XMHF_EXIT_SHUTDOWN] = "shutdown",
-	[XMHF_EXIT_OTHER] = "other",
+	[XMHF_EXIT_OTHER] = "other", [XMHF_EXIT_IO] = "io",
+	[XMHF_EXIT_EXCEPTION] = "exception", [XMHF_EXIT_INSN] = "insn",
 };
 
 static const char *measure_name(unsigned int state)

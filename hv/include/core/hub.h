@@ -22,5 +22,6 @@ enum ha_result hub_dispatch(struct vcpu *v, const struct ha_event_info *e);
 bool hub_wants(const struct ha_event_info *e);
 bool hub_owns_page(u64 gpa);
 void hub_shutdown(void);
+bool hub_take_dirty(void);
 
 #endif /* XMHF_CORE_HUB_H */

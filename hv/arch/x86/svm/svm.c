@@ -105,6 +105,13 @@ static void set_msr_intercept(u8 *pm, u32 msr)
 	pm[off + (msr - base) / 4] |= 3 << (((msr - base) % 4) * 2);
 }
 
+static void set_core_msr_intercepts(void)
+{
+	set_msr_intercept(msrpm, MSR_EFER);
+	set_msr_intercept(msrpm, MSR_VM_HSAVE_PA);
+	set_msr_intercept(msrpm, MSR_VM_CR);
+}
+
 static void seg_in(struct vmcb_seg *d, const struct xmhf_segment *s)
 {
 	d->selector = s->selector;
@@ -124,6 +131,13 @@ static void vmcb_load_state(struct vmcb_save_area *s,
 	seg_in(&s->fs, &st->fs);
 	seg_in(&s->gs, &st->gs);
 	seg_in(&s->tr, &st->tr);
+	/*
+	 * TR as LTR leaves it: QEMU checks I/O permissions (ioperm) only with
+	 * type 9 (available 64-bit TSS), which is what its LTR caches; the
+	 * busy bit LAR shows lives in the GDT and matters to LTR alone.
+	 */
+	if ((s->tr.attrib & 0xf) == 0xb)
+		s->tr.attrib = (s->tr.attrib & ~0xf) | 0x9;
 	seg_in(&s->ldtr, &st->ldtr);
 	s->gdtr.base = st->gdtr_base;
 	s->gdtr.limit = st->gdtr_limit;
@@ -182,9 +196,7 @@ int svm_vcpu_init(struct vcpu *v, const struct xmhf_cpu_state *st,
 	v->host_save_pa = hv_pa(host_save);
 	vmsave(v->host_save_pa);
 
-	set_msr_intercept(msrpm, MSR_EFER);
-	set_msr_intercept(msrpm, MSR_VM_HSAVE_PA);
-	set_msr_intercept(msrpm, MSR_VM_CR);
+	set_core_msr_intercepts();
 
 	vmcb_set_intercepts(&vmcb->control);
 	vmcb->control.msrpm_base_pa = hv_pa(msrpm);
@@ -207,7 +219,10 @@ static bool msr_in_map(u32 msr)
 	       (msr >= 0xc0010000 && msr < 0xc0012000);
 }
 
-/* The union of the hypapps' subscriptions becomes intercepts. */
+/*
+ * The union of the hypapps' subscriptions becomes intercepts, rebuilt from
+ * the core's own set each time, so an unsubscribed event stops exiting.
+ */
 void svm_apply_subscriptions(struct vcpu *v)
 {
 	static const u32 insn_bits[HA_INSN_COUNT] = {
@@ -218,6 +233,11 @@ void svm_apply_subscriptions(struct vcpu *v)
 	struct vmcb_control_area *c = &vmcb_of(v)->control;
 	unsigned int i, j;
 
+	memset(c->intercepts, 0, sizeof(c->intercepts));
+	vmcb_set_intercepts(c);
+	memset(msrpm, 0, 2 * 4096);
+	memset(iopm, 0, 3 * 4096);
+	set_core_msr_intercepts();
 	for (i = 0; i < hub_count(); i++) {
 		const struct ha_subscription *sub = hub_sub(i);
 
@@ -467,6 +487,7 @@ static void exit_io(struct vcpu *v)
 	enum ha_result r = hub_dispatch(v, &e);
 	u32 val;
 
+
 	if (r == HA_RETRY)
 		return;
 	if (r == HA_DEFAULT) {
@@ -544,31 +565,31 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 		break;
 	}
 	case SVM_EXIT_RDTSC:
-		count(v, XMHF_EXIT_OTHER);
+		count(v, XMHF_EXIT_INSN);
 		exit_insn(v, HA_INSN_RDTSC);
 		break;
 	case SVM_EXIT_RDTSCP:
-		count(v, XMHF_EXIT_OTHER);
+		count(v, XMHF_EXIT_INSN);
 		exit_insn(v, HA_INSN_RDTSCP);
 		break;
 	case SVM_EXIT_HLT:
-		count(v, XMHF_EXIT_OTHER);
+		count(v, XMHF_EXIT_INSN);
 		exit_insn(v, HA_INSN_HLT);
 		break;
 	case SVM_EXIT_WBINVD:
-		count(v, XMHF_EXIT_OTHER);
+		count(v, XMHF_EXIT_INSN);
 		exit_insn(v, HA_INSN_WBINVD);
 		break;
 	case SVM_EXIT_PAUSE:
-		count(v, XMHF_EXIT_OTHER);
+		count(v, XMHF_EXIT_INSN);
 		exit_insn(v, HA_INSN_PAUSE);
 		break;
 	case SVM_EXIT_IOIO:
-		count(v, XMHF_EXIT_OTHER);
+		count(v, XMHF_EXIT_IO);
 		exit_io(v);
 		break;
 	case SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31:
-		count(v, XMHF_EXIT_OTHER);
+		count(v, XMHF_EXIT_EXCEPTION);
 		exit_exception(v, (u32)vm->control.exit_code - SVM_EXIT_EXCP_BASE);
 		break;
 	case SVM_EXIT_VMMCALL:
@@ -608,6 +629,8 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 void svm_run(struct vcpu *v, struct npt *npt)
 {
 	while (!v->unload) {
+		if (hub_take_dirty())
+			svm_apply_subscriptions(v);
 		svm_vmrun(v, v->arch_pa, v->host_save_pa);
 		handle_exit(v, npt);
 	}

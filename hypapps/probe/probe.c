@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probe: a test hypapp (uapi/xmhf/probe.h).  It subscribes to every event
+ * class the hub dispatches, counts them and keeps the last one's details,
+ * and hands everything back to the core's default handling, so the guest
+ * behaves as without it.  Build it in with: make HYPAPPS="hello probe"
+ */
+#include <hypapp.h>
+#include <lib/string.h>
+#include <xmhf/probe.h>
+
+#define SAME(a, b) _Static_assert((int)(a) == (int)(b), #a " != " #b)
+SAME(XMHF_PROBE_EV_MSR, HA_EV_MSR);
+SAME(XMHF_PROBE_EV_EXCEPTION, HA_EV_EXCEPTION);
+SAME(XMHF_PROBE_EV_SHUTDOWN, HA_EV_INIT_SHUTDOWN);
+SAME(XMHF_PROBE_EV_INSN, HA_EV_INSN);
+SAME(XMHF_PROBE_EV_HYPERCALL, HA_EV_HYPERCALL);
+SAME(XMHF_PROBE_EV_IO, HA_EV_IO);
+SAME(XMHF_PROBE_EV_NPF, HA_EV_NPF);
+SAME(XMHF_PROBE_EV_COUNT, HA_EV_COUNT);
+
+static struct xmhf_probe_stats stats;
+
+static int probe_init(struct ha_subscription *sub)
+{
+	sub->msrs[sub->num_msrs++] = XMHF_PROBE_MSR;
+	sub->ports[sub->num_ports++] = XMHF_PROBE_PORT;
+	sub->exceptions = 1u << 3 | 1u << 6;	/* #BP, #UD */
+	sub->insns = 1u << HA_INSN_CPUID | 1u << HA_INSN_RDTSC | 1u << HA_INSN_HLT;
+	sub->hypercalls = true;
+	sub->npf = true;
+	sub->shutdown = true;
+	stats.magic = XMHF_PROBE_MAGIC;
+	ha_log("probe: subscribed to every dispatched event class\n");
+	return 0;
+}
+
+static void record(enum ha_event type, u64 a, u64 b, u64 c)
+{
+	stats.count[type]++;
+	stats.last[type][0] = a;
+	stats.last[type][1] = b;
+	stats.last[type][2] = c;
+}
+
+/* Drops whole classes from the subscription; the core turns them off. */
+static void unsubscribe(u64 mask)
+{
+	struct ha_subscription *sub = ha_subscription();
+
+	if (mask & (1u << HA_EV_MSR))
+		sub->num_msrs = 0;
+	if (mask & (1u << HA_EV_IO))
+		sub->num_ports = 0;
+	if (mask & (1u << HA_EV_EXCEPTION))
+		sub->exceptions = 0;
+	if (mask & (1u << HA_EV_INSN))
+		sub->insns = 0;
+	ha_resubscribe();
+}
+
+static enum ha_result probe_hypercall(struct vcpu *v, const struct ha_event_info *e)
+{
+	u64 ret = 0;
+
+	switch (e->hcall.nr) {
+	case XMHF_PROBE_HC_STATS:
+		if (e->hcall.arg[1] < sizeof(stats) ||
+		    ha_write_guest(v, e->hcall.arg[0], &stats, sizeof(stats)))
+			ret = (u64)-1;
+		break;
+	case XMHF_PROBE_HC_PROTECT:
+		ret = ha_npt_protect(e->hcall.arg[0], HA_NPT_READ) ? (u64)-1 : 0;
+		break;
+	case XMHF_PROBE_HC_UNSUBSCRIBE:
+		unsubscribe(e->hcall.arg[0]);
+		break;
+	case XMHF_PROBE_HC_IDENTIFY:
+		ret = XMHF_PROBE_MAGIC;
+		break;
+	default:
+		return HA_DEFAULT;
+	}
+	ha_set(v, HA_RAX, ret);
+	return HA_HANDLED;
+}
+
+static enum ha_result probe_event(struct vcpu *v, const struct ha_event_info *e)
+{
+	u64 rip = ha_get(v, HA_RIP);
+
+	switch (e->type) {
+	case HA_EV_MSR:
+		record(e->type, e->msr.msr, e->msr.write, e->msr.value);
+		break;
+	case HA_EV_EXCEPTION:
+		record(e->type, e->exc.vector, e->exc.error, rip);
+		break;
+	case HA_EV_INSN:
+		record(e->type, e->insn.insn, e->insn.leaf, rip);
+		if (e->insn.insn < 4)
+			stats.insn_count[e->insn.insn]++;
+		break;
+	case HA_EV_IO:
+		record(e->type, e->io.port, e->io.size | (u64)e->io.in << 8, e->io.value);
+		break;
+	case HA_EV_NPF:
+		/* Our page: count it, lift the protection, let the guest retry. */
+		record(e->type, e->npf.gpa, e->npf.write, rip);
+		ha_npt_protect(e->npf.gpa, HA_NPT_READ | HA_NPT_WRITE);
+		return HA_RETRY;
+	case HA_EV_HYPERCALL:
+		record(e->type, e->hcall.nr, e->hcall.arg[0], e->hcall.cpl);
+		return probe_hypercall(v, e);
+	case HA_EV_INIT_SHUTDOWN:
+		record(e->type, e->init.shutdown, 0, rip);
+		break;
+	default:
+		break;
+	}
+	return HA_DEFAULT;
+}
+
+static const struct hypapp probe = {
+	.name = "probe",
+	.init = probe_init,
+	.event = probe_event,
+};
+HYPAPP_REGISTER(probe);

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probetest: triggers every event class the hub dispatches and checks
+ * the probe hypapp saw each with the right details (issue 6, acceptance
+ * 1); then unsubscribes and checks the exits stop.  Needs the probe blob
+ * (modprobe xmhf blob=xmhf/xmhf-probe.bin selftest=1).  Prints TAP.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <xmhf/ioctl.h>
+#include <xmhf/probe.h>
+
+static int n, failed;
+static unsigned long base;
+static struct xmhf_probe_stats st;
+
+static void ok(int cond, const char *desc)
+{
+	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, desc);
+	failed += !cond;
+}
+
+static long vmmcall(unsigned long fn, unsigned long a1, unsigned long a2)
+{
+	long ret;
+
+	asm volatile("vmmcall" : "=a"(ret) : "a"(fn), "D"(a1), "S"(a2) : "memory");
+	return ret;
+}
+
+static int stats(void)
+{
+	long r = vmmcall(base + XMHF_PROBE_HC_STATS, (unsigned long)&st, sizeof(st));
+
+	if (r)
+		printf("# STATS hypercall failed: %ld\n", r);
+	return r == 0;
+}
+
+/* Exit status of a child that ran fn: the signal that killed it. */
+static int child_signal(void (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static void do_int3(void) { asm volatile("int3"); }
+static void do_ud2(void) { asm volatile("ud2"); }
+
+static void do_cpuid(void)
+{
+	unsigned int a = 0, b, c = 0, d;
+
+	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+}
+
+static int msr(int fd, int write, uint64_t *val)
+{
+	struct xmhf_test_msr m = { .msr = XMHF_PROBE_MSR, .write = write, .value = *val };
+	int err = ioctl(fd, XMHF_IOC_TEST_MSR, &m);
+
+	*val = m.value;
+	return err;
+}
+
+static uint64_t gpa_of(void *p)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	pread(fd, &e, 8, ((uintptr_t)p / 4096) * 8);
+	close(fd);
+	return (e & ((1ull << 55) - 1)) * 4096;
+}
+
+static uint64_t hv_exits(int fd, int cls)
+{
+	struct xmhf_hv_status hv;
+
+	return ioctl(fd, XMHF_IOC_HV_STATUS, &hv) ? 0 : hv.exits[cls];
+}
+
+int main(void)
+{
+	uint64_t before[XMHF_PROBE_EV_COUNT], v = 0, gpa, io0, exc0, insn0;
+	volatile char *page;
+	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("1..22\n");
+	for (i = 0; i < 8 && !base; i++)
+		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
+			base = 0x1000 + 0x100 * i;
+	if (!base || fd < 0 || ioperm(XMHF_PROBE_PORT, 1, 1)) {
+		printf("Bail out! no probe hypapp, no /dev/xmhf or no ioperm\n");
+		return 1;
+	}
+	stats();
+	memcpy(before, st.count, sizeof(before));
+	uint64_t cpuid0 = st.insn_count[0], rdtsc0 = st.insn_count[1], hlt0 = st.insn_count[3];
+
+	for (i = 0; i < 5; i++)
+		do_cpuid();
+	for (i = 0; i < 3; i++)
+		asm volatile("rdtsc" ::: "eax", "edx");
+	outb(0x5a, XMHF_PROBE_PORT);
+	(void)inb(XMHF_PROBE_PORT);
+	msr(fd, 0, &v);
+	ok(child_signal(do_int3) == SIGTRAP, "int3 still gives the process SIGTRAP");
+	ok(child_signal(do_ud2) == SIGILL, "ud2 still gives the process SIGILL");
+	usleep(200000);			/* the kernel's idle loop HLTs meanwhile */
+	stats();
+	ok(st.insn_count[0] - cpuid0 >= 5, "CPUID: counted");
+	ok(st.insn_count[1] - rdtsc0 >= 3, "RDTSC: counted");
+	ok(st.insn_count[3] > hlt0, "HLT (the idle loop): counted");
+	ok(st.count[XMHF_PROBE_EV_IO] - before[XMHF_PROBE_EV_IO] >= 2, "port I/O: counted");
+	ok(st.last[XMHF_PROBE_EV_IO][0] == XMHF_PROBE_PORT && st.last[XMHF_PROBE_EV_IO][1] == (1 | 1 << 8),
+	   "port I/O: last was a 1-byte IN from the probe's port");
+	ok(st.count[XMHF_PROBE_EV_MSR] > before[XMHF_PROBE_EV_MSR], "MSR read: counted");
+	ok(st.last[XMHF_PROBE_EV_MSR][0] == XMHF_PROBE_MSR && st.last[XMHF_PROBE_EV_MSR][1] == 0,
+	   "MSR read: details (MSR 0x8b, read)");
+	v = 0;
+	msr(fd, 1, &v);
+	stats();
+	ok(st.last[XMHF_PROBE_EV_MSR][1] == 1, "MSR write: counted with its details");
+	/* QEMU TCG raises INT3 as a software interrupt: no #BP intercept exit there. */
+	ok(st.count[XMHF_PROBE_EV_EXCEPTION] - before[XMHF_PROBE_EV_EXCEPTION] >= 1, "#UD: counted");
+	ok(st.last[XMHF_PROBE_EV_EXCEPTION][0] == 6, "exception: last was #UD (vector 6)");
+	ok(st.count[XMHF_PROBE_EV_HYPERCALL] > before[XMHF_PROBE_EV_HYPERCALL], "the probe's own hypercall: counted");
+
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		printf("Bail out! mmap failed\n");
+		return 1;
+	}
+	page[0] = 1;
+	mlock((void *)page, 4096);	/* keep the frame the probe protects */
+	gpa = gpa_of((void *)page);
+	ok(gpa && vmmcall(base + XMHF_PROBE_HC_PROTECT, gpa, 0) == 0, "the probe write-protects our page");
+	page[8] = 42;			/* NPF: the probe lifts the protection, retry */
+	stats();
+	ok(page[8] == 42, "the write went through after the probe's retry");
+	ok(st.count[XMHF_PROBE_EV_NPF] > before[XMHF_PROBE_EV_NPF], "NPF on the protected page: counted");
+	ok((st.last[XMHF_PROBE_EV_NPF][0] & ~0xfffull) == gpa && st.last[XMHF_PROBE_EV_NPF][1],
+	   "NPF: details (our page, a write)");
+
+	/* Unsubscribe: the intercepts go off, so no more exits of those classes. */
+	vmmcall(base + XMHF_PROBE_HC_UNSUBSCRIBE, 1 << XMHF_PROBE_EV_MSR | 1 << XMHF_PROBE_EV_IO |
+		1 << XMHF_PROBE_EV_EXCEPTION | 1 << XMHF_PROBE_EV_INSN, 0);
+	stats();
+	memcpy(before, st.count, sizeof(before));
+	io0 = hv_exits(fd, XMHF_EXIT_IO);
+	exc0 = hv_exits(fd, XMHF_EXIT_EXCEPTION);
+	insn0 = hv_exits(fd, XMHF_EXIT_INSN);
+	outb(0x5a, XMHF_PROBE_PORT);
+	child_signal(do_ud2);
+	asm volatile("rdtsc" ::: "eax", "edx");
+	usleep(100000);
+	ok(hv_exits(fd, XMHF_EXIT_IO) == io0, "after unsubscribing: no more I/O exits");
+	ok(hv_exits(fd, XMHF_EXIT_EXCEPTION) == exc0, "after unsubscribing: no more exception exits");
+	ok(hv_exits(fd, XMHF_EXIT_INSN) == insn0, "after unsubscribing: no more RDTSC/HLT exits");
+	ok(stats() && st.count[XMHF_PROBE_EV_IO] == before[XMHF_PROBE_EV_IO] &&
+	   st.count[XMHF_PROBE_EV_EXCEPTION] == before[XMHF_PROBE_EV_EXCEPTION],
+	   "after unsubscribing: the probe's counters stand still");
+	ok(child_signal(do_int3) == SIGTRAP, "the guest still works: int3 gives SIGTRAP");
+	return failed != 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The probe hypapp (a test tool): it subscribes to every event class the
+ * hub dispatches and keeps a counter and the last event's details for
+ * each.  Its hypercalls are open to any CPL; do not ship it.
+ */
+#ifndef XMHF_UAPI_PROBE_H
+#define XMHF_UAPI_PROBE_H
+
+#include <xmhf/types.h>
+
+#define XMHF_PROBE_MAGIC	0x424f5250	/* "PROB" */
+#define XMHF_PROBE_MSR		0x8b		/* IA32_BIOS_SIGN_ID */
+#define XMHF_PROBE_PORT		0x5a8		/* unused on PCs */
+
+/* Offsets within the probe's hypercall range. */
+enum xmhf_probe_hc {
+	XMHF_PROBE_HC_STATS = 0,	/* RDI = struct xmhf_probe_stats *, RSI = size */
+	XMHF_PROBE_HC_PROTECT = 1,	/* RDI = guest-physical page to write-protect */
+	XMHF_PROBE_HC_UNSUBSCRIBE = 2,	/* RDI = mask of XMHF_PROBE_EV_* to drop */
+	XMHF_PROBE_HC_IDENTIFY = 0xff,	/* returns XMHF_PROBE_MAGIC */
+};
+
+/* Same numbers as enum ha_event in hv/include/hypapp.h. */
+enum xmhf_probe_event {
+	XMHF_PROBE_EV_MSR = 2, XMHF_PROBE_EV_EXCEPTION = 3,
+	XMHF_PROBE_EV_SHUTDOWN = 5, XMHF_PROBE_EV_INSN = 7,
+	XMHF_PROBE_EV_HYPERCALL = 8, XMHF_PROBE_EV_IO = 9, XMHF_PROBE_EV_NPF = 11,
+	XMHF_PROBE_EV_COUNT = 12
+};
+
+/*
+ * last[] per class:  MSR: msr, write, value;  EXCEPTION: vector, error, RIP;
+ * INSN: instruction (enum ha_insn: 0 CPUID, 1 RDTSC, 2 RDTSCP, 3 HLT), leaf, RIP;
+ * HYPERCALL: nr, arg0, cpl;  IO: port, size | in << 8, value;  NPF: gpa, write, RIP.
+ */
+struct xmhf_probe_stats {
+	__u32 magic;
+	__u32 pad;
+	__u64 count[XMHF_PROBE_EV_COUNT];
+	__u64 last[XMHF_PROBE_EV_COUNT][3];
+	__u64 insn_count[4];	/* CPUID, RDTSC, RDTSCP, HLT */
+};
+
+#endif /* XMHF_UAPI_PROBE_H */
