@@ -57,6 +57,13 @@ ST_CHECK(idtr_base, ST_IDTR_BASE);
 ST_CHECK(gdtr_limit, ST_GDTR_LIMIT);
 ST_CHECK(idtr_limit, ST_IDTR_LIMIT);
 ST_CHECK(kernel_gs_base, ST_KGS_BASE);
+ST_CHECK(star, ST_STAR);
+ST_CHECK(lstar, ST_LSTAR);
+ST_CHECK(cstar, ST_CSTAR);
+ST_CHECK(sfmask, ST_SFMASK);
+ST_CHECK(sysenter_cs, ST_SYSENTER_CS);
+ST_CHECK(sysenter_esp, ST_SYSENTER_ESP);
+ST_CHECK(sysenter_eip, ST_SYSENTER_EIP);
 static_assert(offsetof(struct xmhf_segment, base) == SEG_BASE);
 static_assert(sizeof(struct xmhf_cpu_state) == ST_SIZE);
 
@@ -310,6 +317,27 @@ static void relinquish_tpm_locality0(u64 tpm_base)
 	iounmap(access);
 }
 
+/*
+ * GIF off before anything changes: from here until Linux's TR is back,
+ * an NMI would meet the wrong tables.  SVME first, CLGI needs it.
+ */
+static void gif_off(void)
+{
+	u64 efer;
+
+	rdmsrl(MSR_EFER, efer);
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+	asm volatile("clgi" ::: "memory");
+}
+
+/* After a native return: Linux's TR, then GIF on, then its EFER. */
+static void xmhf_native_done(void)
+{
+	force_reload_TR();
+	asm volatile("stgi" ::: "memory");
+	wrmsrl(MSR_EFER, saved.efer);
+}
+
 static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 {
 	struct xmhf_sl_params *p = xmhf_loader_params(ld);
@@ -319,7 +347,6 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	long ret;
 
 	bool skinit = ld->launch == XMHF_LAUNCH_SKINIT;
-	u64 efer;
 
 	p->tramp_return_pa = lc->tramp_return_pa;
 	if (skinit) {
@@ -328,15 +355,12 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	}
 	local_irq_save(flags);
 	save_cpu_state(&saved);
-	if (skinit) {
-		rdmsrl(MSR_EFER, efer);
-		wrmsrl(MSR_EFER, efer | EFER_SVME);	/* else SKINIT is #UD */
-	}
+	gif_off();		/* SVME also makes SKINIT legal */
 	ret = xmhf_enter_sl(&saved, lc->transition_cr3,
 			    skinit ? 0 : lc->tramp_launch_pa,
 			    sl_base, sl_base + slb->entry, &p->bsp);
 	if (ret == RESUME_NATIVE)
-		force_reload_TR();
+		xmhf_native_done();
 	local_irq_restore(flags);
 	return ret;
 }
@@ -395,7 +419,7 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 	save_cpu_state(&saved);
 	ret = xmhf_leave(&saved);
 	if (ret == RESUME_NATIVE)
-		force_reload_TR();
+		xmhf_native_done();
 	local_irq_restore(flags);
 	if (ret != RESUME_NATIVE) {
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);

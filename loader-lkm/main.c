@@ -125,23 +125,23 @@ static int __init xmhf_init(void)
 	err = xmhf_chardev_init();
 	if (err)
 		return err;
-
-	mutex_lock(&xmhf_lock);
-	err = xmhf_loader_load(&xmhf_ld, &xmhf_linux_platform, &opts);
-	mutex_unlock(&xmhf_lock);
+	err = xmhf_sysfs_init();
 	if (err)
 		goto err_chardev;
 
-	if (xmhf_ld.launch != XMHF_LAUNCH_NONE) {
+	/* One critical section: no ioctl sees a half-loaded hypervisor. */
+	mutex_lock(&xmhf_lock);
+	err = xmhf_loader_load(&xmhf_ld, &xmhf_linux_platform, &opts);
+	if (!err && xmhf_ld.launch != XMHF_LAUNCH_NONE) {
 		err = xmhf_launch(&xmhf_ld, &xmhf_lc);
 		if (err)
-			goto err_unload;
-		xmhf_ld.state = XMHF_STATE_LAUNCHED;
+			xmhf_loader_unload(&xmhf_ld);
+		else
+			xmhf_ld.state = XMHF_STATE_LAUNCHED;
 	}
-
-	err = xmhf_sysfs_init();
+	mutex_unlock(&xmhf_lock);
 	if (err)
-		goto err_unload;
+		goto err_sysfs;
 
 	pr_info("%s: %lu KiB at %#llx, blob %s (%s); %s\n",
 		XMHF_VERSION_STRING, (unsigned long)XMHF_MEM_SIZE >> 10,
@@ -150,8 +150,8 @@ static int __init xmhf_init(void)
 		"launched" : "loaded, not launched");
 	return 0;
 
-err_unload:
-	xmhf_loader_unload(&xmhf_ld);
+err_sysfs:
+	xmhf_sysfs_exit();
 err_chardev:
 	xmhf_chardev_exit();
 	return err;

@@ -159,9 +159,17 @@ SYM_CODE_START(xmhf_resume)
 	movq	ST_DR7(%rbx), %rax
 	movq	%rax, %db7
 
-	/* GIF back on while SVME is still set, then Linux's own EFER. */
-	stgi
-	restore_msr MSR_EFER, ST_EFER
+	restore_msr MSR_STAR, ST_STAR
+	restore_msr MSR_LSTAR, ST_LSTAR
+	restore_msr MSR_CSTAR, ST_CSTAR
+	restore_msr MSR_SYSCALL_MASK, ST_SFMASK
+	restore_msr MSR_IA32_SYSENTER_CS, ST_SYSENTER_CS
+	restore_msr MSR_IA32_SYSENTER_ESP, ST_SYSENTER_ESP
+	restore_msr MSR_IA32_SYSENTER_EIP, ST_SYSENTER_EIP
+	/*
+	 * GIF stays 0: an NMI now would find the hypervisor's TSS in TR.
+	 * The caller reloads TR, then sets GIF and EFER (xmhf_native_done()).
+	 */
 	movl	$RESUME_NATIVE, %eax
 	jmp	.Lresume_ret
 .Lresume_done:

@@ -28,6 +28,13 @@
 #define ST_GDTR_LIMIT	368
 #define ST_IDTR_LIMIT	372
 #define ST_KGS_BASE	376
+#define ST_STAR		384
+#define ST_LSTAR	392
+#define ST_CSTAR	400
+#define ST_SFMASK	408
+#define ST_SYSENTER_CS	416
+#define ST_SYSENTER_ESP	424
+#define ST_SYSENTER_EIP	432
 #define ST_SIZE		440	/* sizeof(struct xmhf_cpu_state) */
 
 /* Trampoline page layout: code, then the words the module patches in. */

@@ -8,8 +8,14 @@
 #include <core/log.h>
 #include <core/vcpu.h>
 
+/*
+ * Fail closed: leaving without the marker in PCR 17 would let quotes say
+ * the hypervisor is still here, so then it stays.
+ */
 static long hc_unload(struct vcpu *v)
 {
+	if (hv_extend_unload_marker())
+		return XMHF_HC_E_TPM;
 	v->unload = true;
 	return 0;
 }

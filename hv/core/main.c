@@ -50,7 +50,8 @@ static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
 	u32 i;
 
 	(void)ctx;
-	if (gpa + len < gpa || gpa + len > (1ull << 32) || hv_owns(gpa, len))
+	if (gpa + len < gpa || gpa + len > (1ull << 32) || hv_owns(gpa, len) ||
+	    npt_protected(gpa) || npt_protected(gpa + len - 1))
 		return NULL;
 	for (i = 0; i < rt_params.num_ram; i++) {
 		const struct xmhf_mem_range *r = &rt_params.ram[i];
@@ -141,18 +142,23 @@ long hv_eventlog_to_guest(struct vcpu *v, u64 gva, u64 size)
  * So that no later quote can claim the hypervisor is here: an extend
  * that no golden value contains.  Skipped when the launch was unmeasured.
  */
-static void extend_unload_marker(void)
+int hv_extend_unload_marker(void)
 {
 	static const char marker[] = XMHF_UNLOAD_MARKER;
 	struct xmhf_event *ev;
 
 	if (evlog.state != XMHF_MEAS_OK)
-		return;
+		return 0;
 	ev = evlog_add(&evlog, XMHF_EV_UNLOAD, marker, sizeof(marker) - 1,
 		       "unload marker");
-	if (!ev || evlog_extend(&evlog, (volatile u8 *)(uintptr_t)rt_params.tpm_base, ev))
-		hv_log("xmhf: extending the unload marker failed (%d, TPM rc 0x%x)\n",
-		       evlog.tpm_error, evlog.tpm_rc);
+	if (ev && !evlog_extend(&evlog, (volatile u8 *)(uintptr_t)rt_params.tpm_base, ev))
+		return 0;
+	if (ev)
+		evlog.count--;		/* it did not happen: keep the log replayable */
+	evlog.state = XMHF_MEAS_OK;	/* PCR 17 itself is unchanged */
+	hv_log("xmhf: extending the unload marker failed (%d, TPM rc 0x%x): staying\n",
+	       evlog.tpm_error, evlog.tpm_rc);
+	return -1;
 }
 
 static void hash_code(u8 out[SHA256_DIGEST_SIZE])
@@ -223,7 +229,6 @@ void rt_main(const struct sl_handoff *h)
 	hv_log("xmhf: unload: %lu exits handled; scrubbing and returning to Linux\n",
 	       bsp_vcpu.exits_total);
 	hub_shutdown();
-	extend_unload_marker();
 	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_image_end,
 			    (void *)(uintptr_t)(XMHF_RT_VBASE + XMHF_RT_MAX_SIZE));
 }

@@ -21,6 +21,9 @@ static bool ram_ok(const struct xmhf_sl_params *p)
 			return false;
 		if (r->start + r->size > (1ull << p->phys_addr_bits))
 			return false;
+		/* "RAM" over the TPM or MMIO the hypervisor guards is a lie. */
+		if (r->start < 0xfed45000ull && r->start + r->size > 0xfed40000ull)
+			return false;
 	}
 	return true;
 }

@@ -127,11 +127,8 @@ static void measure(struct sl_handoff *h, u32 base)
 	const struct xmhf_rt_header *rt = sl_phys(base + XMHF_RT_OFFSET);
 	bool skinit = h->params.launch_kind == XMHF_LAUNCH_SKINIT;
 	struct xmhf_event *ev_slb, *ev_rt;
-	u32 rt_len = rt->image_size;
+	u32 rt_len = rt->image_size;	/* checked by runtime_header_ok() */
 	volatile u8 *tpm = sl_phys((u32)h->params.tpm_base);
-
-	if (rt_len > XMHF_RT_MAX_SIZE)
-		rt_len = XMHF_RT_MAX_SIZE;
 	ev_slb = evlog_add(&h->log, XMHF_EV_SLB, slb, slb->length,
 			   skinit ? "SLB (extended by SKINIT)" : "SLB (extended by the SL)");
 	ev_rt = evlog_add(&h->log, XMHF_EV_RUNTIME, rt, rt_len,
@@ -148,6 +145,22 @@ static void measure(struct sl_handoff *h, u32 base)
 		return;
 	}
 	sl_puts("xmhf sl: PCR 17 extended\n");
+}
+
+/*
+ * The runtime's entry comes from its own header, which is part of what
+ * the SL measures, never from the (untrusted) parameter block: the block
+ * must agree with it or the launch stops.
+ */
+static bool runtime_header_ok(const struct xmhf_sl_params *p, u32 base)
+{
+	const struct xmhf_rt_header *rt = sl_phys(base + XMHF_RT_OFFSET);
+
+	return rt->magic == XMHF_RT_MAGIC && rt->link_base == XMHF_RT_VBASE &&
+	       rt->image_size >= sizeof(*rt) && rt->image_size <= XMHF_RT_MAX_SIZE &&
+	       rt->mem_size >= rt->image_size && rt->mem_size <= XMHF_RT_MAX_SIZE &&
+	       rt->entry < rt->image_size && rt->entry == p->rt_entry &&
+	       rt->mem_size == p->rt_mem_size;
 }
 
 void sl_main(u32 base)
@@ -169,6 +182,10 @@ void sl_main(u32 base)
 		sl_puts("\n");
 		sl_halt();
 	}
+	if (!runtime_header_ok(params, base)) {
+		sl_puts("xmhf sl: runtime header missing or disagrees with the parameters\n");
+		sl_halt();
+	}
 	la57 = params->bsp.cr4 & CR4_LA57;
 	if (la57 && !cpu_has_la57()) {
 		sl_puts("xmhf sl: 5-level paging requested but not supported\n");
@@ -176,7 +193,8 @@ void sl_main(u32 base)
 	}
 	measure(&handoff, base);
 	sl_puts("xmhf sl: entering the runtime\n");
-	entry = XMHF_RT_VBASE + params->rt_entry;
+	entry = XMHF_RT_VBASE +
+		((const struct xmhf_rt_header *)sl_phys(base + XMHF_RT_OFFSET))->entry;
 	sl_enter_runtime(build_page_tables(base, la57), la57,
 			 base + (u32)(uintptr_t)&handoff, (u32)entry,
 			 (u32)(entry >> 32));

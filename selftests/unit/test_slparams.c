@@ -126,6 +126,10 @@ static void test_ram(void **state)
 	setup(NULL);
 	p.phys_addr_bits = 64;			/* would make the shifts undefined */
 	CHECK(SL_PARAMS_E_RAM);
+	setup(NULL);
+	p.ram[1].start = 0xfed00000;		/* "RAM" over the TPM window */
+	p.ram[1].size = 0x100000;
+	CHECK(SL_PARAMS_E_RAM);
 }
 
 static void test_cpus(void **state)

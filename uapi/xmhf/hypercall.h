@@ -34,6 +34,8 @@ enum xmhf_hypercall {
 #define XMHF_HC_E_PERM		(-2)	/* not allowed from this CPL */
 #define XMHF_HC_E_FAULT		(-3)	/* a guest pointer did not translate */
 #define XMHF_HC_E_INVAL		(-4)	/* a bad size or argument */
+#define XMHF_HC_E_TPM		(-5)	/* UNLOAD: the unload marker could not be
+					 * extended, so the hypervisor stays */
 
 /* Exit reasons counted by the core, indexes into exits[]. */
 enum xmhf_exit_class {

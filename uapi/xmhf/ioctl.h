@@ -63,7 +63,7 @@ struct xmhf_log_req {
 
 /* Null hypercalls in a loop, timed in the kernel (XMHF_IOC_BENCH). */
 struct xmhf_bench_req {
-	__u64 iterations;	/* in, 1 .. 10^7 */
+	__u64 iterations;	/* in, 1 .. 10^6 */
 	__u64 total_ns;		/* out */
 };
 

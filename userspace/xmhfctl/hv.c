@@ -111,8 +111,8 @@ int cmd_bench_hypercall(const struct global_opts *g, int argc, char **argv)
 		case 'n':
 			errno = 0;
 			req.iterations = strtoull(optarg, &end, 10);
-			if (errno || *end || !req.iterations || req.iterations > 10000000) {
-				fprintf(stderr, "xmhfctl: --iterations wants 1..10000000, not '%s'\n", optarg);
+			if (errno || *end || !req.iterations || req.iterations > 1000000) {
+				fprintf(stderr, "xmhfctl: --iterations wants 1..1000000, not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;

@@ -1497,6 +1497,11 @@ int cmd_verify(const struct global_opts *g, int argc, char **argv)
 		const TPM2B_DIGEST *p = pcrset_find(&set, alg_by_bank(b)->id, 17);
 
 		if (p) {
+			/* The PCR file is the quoter's: a size that is not the bank's is a lie. */
+			if (p->size != alg_by_bank(b)->size || p->size > GOLDEN_MAX_DIGEST) {
+				err(F_PCRS " holds a PCR 17 value of the wrong size for its bank");
+				goto out;
+			}
 			p17.have[b] = true;
 			memcpy(p17.value[b], p->buffer, p->size);
 		}

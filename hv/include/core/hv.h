@@ -9,6 +9,7 @@
 long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size);
 long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos);
 long hv_selfcheck(void);
+int hv_extend_unload_marker(void);
 long hv_eventlog_to_guest(struct vcpu *v, u64 gva, u64 size);
 
 #endif /* XMHF_CORE_HV_H */

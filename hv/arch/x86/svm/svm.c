@@ -321,6 +321,11 @@ static void exit_cpuid(struct vcpu *v)
 	u32 a, b, c, d;
 
 	cpuid_count(leaf, sub, &a, &b, &c, &d);
+	/* The OS-enabled bits follow the guest's CR4, not the host's. */
+	if (leaf == 1)
+		c = (c & ~BIT(27)) | (vmcb_of(v)->save.cr4 & X86_CR4_OSXSAVE ? BIT(27) : 0);
+	if (leaf == 7 && sub == 0)
+		c = (c & ~BIT(4)) | (vmcb_of(v)->save.cr4 & X86_CR4_PKE ? BIT(4) : 0);
 	if (leaf == 1) {
 		c |= BIT(31);			/* hypervisor present */
 	} else if (leaf == 0x80000001) {
