@@ -158,7 +158,7 @@ unit: $(UNIT_TESTS)
 
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
-	$(BUILD)/selftests/probetest
+	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest
 $(BUILD)/selftests/%: selftests/guest/%.c $(wildcard uapi/xmhf/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/uapi $< -o $@

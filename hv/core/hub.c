@@ -38,10 +38,16 @@ const struct ha_subscription *hub_sub(unsigned int i)
 	return &subs[i];
 }
 
-/* The core keeps these MSRs: hypapps cannot take SVM's state from it. */
+/*
+ * The core keeps these MSRs: SVM's own, and those whose writes it refuses
+ * (the memory map; see svm.c) -- a hypapp could not pass them through.
+ */
 static bool core_msr(u32 msr)
 {
-	return msr == 0xc0000080 || msr == 0xc0010114 || msr == 0xc0010117;
+	return msr == 0xc0000080 || msr == 0xc0010114 || msr == 0xc0010117 ||
+	       msr == 0x2ff || (msr >= 0x200 && msr <= 0x26f) ||
+	       (msr >= 0xc0010010 && msr <= 0xc001001d) ||
+	       msr == 0xc0010112 || msr == 0xc0010113;
 }
 
 static int check_sub(const struct hypapp *app, const struct ha_subscription *s)

@@ -105,11 +105,50 @@ static void set_msr_intercept(u8 *pm, u32 msr)
 	pm[off + (msr - base) / 4] |= 3 << (((msr - base) % 4) * 2);
 }
 
+/*
+ * MSRs that shape the physical memory map or SMM: the guest may read
+ * them, but a write could move the hypervisor's memory out from under it
+ * (DRAM decoded as MMIO), so writes get #GP.
+ */
+static bool msr_write_denied(u32 msr)
+{
+	return msr == 0x2ff ||				/* MTRRdefType */
+	       (msr >= 0x200 && msr <= 0x20f) ||		/* variable MTRRs */
+	       msr == 0x250 || msr == 0x258 || msr == 0x259 ||
+	       (msr >= 0x268 && msr <= 0x26f) ||		/* fixed MTRRs */
+	       msr == 0xc0010010 || msr == 0xc0010015 ||	/* SYSCFG, HWCR */
+	       (msr >= 0xc0010016 && msr <= 0xc0010019) ||	/* IORRs */
+	       msr == 0xc001001a || msr == 0xc001001d ||	/* TOP_MEM, TOP_MEM2 */
+	       msr == 0xc0010112 || msr == 0xc0010113;		/* SMM_ADDR, SMM_MASK */
+}
+
+/* Only the write bit: reads of these MSRs stay native. */
+static void set_msr_write_intercept(u8 *pm, u32 msr)
+{
+	u32 base = msr < 0x2000 ? 0 : msr < 0xc0010000 ? 0xc0000000 : 0xc0010000;
+	u32 off = base == 0 ? 0x000 : base == 0xc0000000 ? 0x800 : 0x1000;
+
+	pm[off + (msr - base) / 4] |= 2 << (((msr - base) % 4) * 2);
+}
+
 static void set_core_msr_intercepts(void)
 {
+	static const u32 denied[] = {
+		0x2ff, 0x250, 0x258, 0x259, 0xc0010010, 0xc0010015, 0xc0010016,
+		0xc0010017, 0xc0010018, 0xc0010019, 0xc001001a, 0xc001001d,
+		0xc0010112, 0xc0010113,
+	};
+	unsigned int i;
+
 	set_msr_intercept(msrpm, MSR_EFER);
 	set_msr_intercept(msrpm, MSR_VM_HSAVE_PA);
 	set_msr_intercept(msrpm, MSR_VM_CR);
+	for (i = 0; i < ARRAY_SIZE(denied); i++)
+		set_msr_write_intercept(msrpm, denied[i]);
+	for (i = 0x200; i <= 0x20f; i++)
+		set_msr_write_intercept(msrpm, i);
+	for (i = 0x268; i <= 0x26f; i++)
+		set_msr_write_intercept(msrpm, i);
 }
 
 static void seg_in(struct vmcb_seg *d, const struct xmhf_segment *s)
@@ -386,6 +425,11 @@ static void exit_msr(struct vcpu *v, bool write)
 	bool core = msr == MSR_EFER || msr == MSR_VM_CR || msr == MSR_VM_HSAVE_PA;
 	bool ok;
 
+	if (write && msr_write_denied(msr)) {
+		hv_log("xmhf: guest write to MSR 0x%x refused: #GP\n", msr);
+		vcpu_inject_gp(v, 0);
+		return;
+	}
 	if (!core) {
 		if (hub_dispatch(v, &e) != HA_DEFAULT)
 			return;
