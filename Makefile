@@ -109,6 +109,11 @@ PROBE_BUILD := $(BUILD)/probe
 $(PROBE_BUILD)/hv/xmhf.bin: FORCE
 	@$(MAKE) --no-print-directory BUILD=$(PROBE_BUILD) HYPAPPS="hello probe" hv
 
+# And one with no hypapp at all: make bench compares the hub's cost.
+BARE_BUILD := $(BUILD)/bare
+$(BARE_BUILD)/hv/xmhf.bin: FORCE
+	@$(MAKE) --no-print-directory BUILD=$(BARE_BUILD) HYPAPPS="" hv
+
 # ---------------------------------------------------------------- host tools
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(TOP)/uapi -I$(TOP)/loader-lkm
 
@@ -165,12 +170,13 @@ $(BUILD)/selftests/%: selftests/guest/%.c $(wildcard uapi/xmhf/*.h)
 
 # The tree the testbench copies into its initramfs.
 ROOTFS := $(BUILD)/rootfs
-rootfs: hv module userspace $(GUEST_TESTS) $(PROBE_BUILD)/hv/xmhf.bin
+rootfs: hv module userspace $(GUEST_TESTS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUILD)/hv/xmhf.bin
 	rm -rf $(ROOTFS)
 	install -D -m 0644 $(TOP)/xmhf.ko $(ROOTFS)/lib/modules/$(KVER)/extra/xmhf.ko
 	install -D -m 0644 $(BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf.bin
 	install -D -m 0644 $(BUILD)/hv/xmhf.golden $(ROOTFS)/lib/firmware/xmhf/xmhf.golden
 	install -D -m 0644 $(PROBE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-probe.bin
+	install -D -m 0644 $(BARE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-bare.bin
 	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(ROOTFS)/usr/bin/xmhfctl
 	mkdir -p $(ROOTFS)/selftests
 	cp -a selftests/guest/. $(ROOTFS)/selftests/

@@ -196,6 +196,14 @@ if [ $launch_rc -eq 0 ] && [ "$state" = launched ]; then
 		echo "BENCH-NA verify no quote to verify"
 	fi
 
+	echo "BENCH-PHASE cpuid"
+	# An intercepted CPUID with hello's callback (this blob) ...
+	if v=$("$MB" cpuid --iterations 2000 --repeat 5 --cpu 0 --json 2> "$tmp/err" | json_ns); then
+		echo "BENCH cpuid.callback $v"
+	else
+		echo "BENCH-NA cpuid.callback microbench cpuid failed: $(first_line < "$tmp/err")"
+	fi
+
 	echo "BENCH-PHASE unload"
 	unloaded=0
 	if xmhfctl --help 2>&1 | grep -qw unload; then
@@ -223,6 +231,16 @@ if [ $launch_rc -eq 0 ] && [ "$state" = launched ]; then
 		echo "BENCH-PHASE after"
 		echo "BENCH-INFO online.after $(cat /sys/devices/system/cpu/online)"
 		run_micro after
+
+		# ... and without any hypapp (the bare blob): the hub's own cost.
+		echo "BENCH-PHASE cpuid-bare"
+		if modprobe xmhf blob=xmhf/xmhf-bare.bin 2> "$tmp/err" &&
+		   v=$("$MB" cpuid --iterations 2000 --repeat 5 --cpu 0 --json 2> "$tmp/err" | json_ns); then
+			echo "BENCH cpuid.bare $v"
+		else
+			echo "BENCH-NA cpuid.bare $(first_line < "$tmp/err")"
+		fi
+		module_loaded xmhf && rmmod xmhf
 	fi
 else
 	if [ $launch_rc -eq 0 ]; then

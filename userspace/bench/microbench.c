@@ -5,6 +5,7 @@
  * hoisted/native ratio of each.
  *
  *   microbench getpid   [--iterations N] [--repeat R] [--cpu C] [--json]
+ *   microbench cpuid    [--iterations N] [--repeat R] [--cpu C] [--json]
  *   microbench forkexec [... same ...] [--exec PATH]
  *   microbench mmap     [... same ...]
  *   microbench time [--json] -- COMMAND [ARG...]
@@ -77,6 +78,19 @@ static int loop_getpid(unsigned long n)
 	return 0;
 }
 
+/* CPUID always exits to the hypervisor: its cost is one world switch. */
+static int loop_cpuid(unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int a = 0, b, c = 0, d;
+
+		asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	}
+	return 0;
+}
+
 static int loop_forkexec(unsigned long n)
 {
 	unsigned long i;
@@ -137,6 +151,7 @@ static const struct bench benches[] = {
 	{ "getpid", "getpid() system call", 50000, loop_getpid },
 	{ "forkexec", "fork + exec + waitpid", 20, loop_forkexec },
 	{ "mmap", "mmap 64 KiB / touch each page / munmap", 200, loop_mmap },
+	{ "cpuid", "CPUID leaf 0", 2000, loop_cpuid },
 };
 
 static int cmp_u64(const void *a, const void *b)
