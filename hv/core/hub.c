@@ -55,7 +55,7 @@ static int check_sub(const struct hypapp *app, const struct ha_subscription *s)
 	unsigned int i;
 
 	if (s->num_msrs > HA_MAX_MSRS || s->num_ports > HA_MAX_PORTS ||
-	    s->insns >> HA_INSN_COUNT) {
+	    s->insns >> HA_INSN_COUNT || (s->cr_writes & ~0x19u) || s->dr_writes > 0xff) {
 		hv_log("xmhf: hypapp %s: subscription out of range\n", app->name);
 		return -1;
 	}
@@ -127,6 +127,12 @@ static bool matches(unsigned int i, const struct ha_event_info *e)
 	const struct ha_subscription *s = &subs[i];
 
 	switch (e->type) {
+	case HA_EV_CR:
+		return e->cr.cr < 32 && (s->cr_writes & (1u << e->cr.cr));
+	case HA_EV_DR:
+		return e->dr.dr < 8 && (s->dr_writes & (1u << e->dr.dr));
+	case HA_EV_DESC_TABLE:
+		return s->ldt_loads;
 	case HA_EV_MSR:
 		return in_list32(s->msrs, s->num_msrs, e->msr.msr);
 	case HA_EV_EXCEPTION:

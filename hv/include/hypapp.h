@@ -13,13 +13,13 @@ struct vcpu;
 
 /* The event classes of the XMHF paper's table. */
 enum ha_event {
-	HA_EV_CR,		/* not dispatched yet: needs instruction decoding */
-	HA_EV_DR,		/* not dispatched yet: needs instruction decoding */
+	HA_EV_CR,		/* writes to CR0, CR3, CR4 */
+	HA_EV_DR,		/* writes to DR0-DR7 */
 	HA_EV_MSR,
 	HA_EV_EXCEPTION,
 	HA_EV_NMI,		/* not dispatched yet (SMP work) */
 	HA_EV_INIT_SHUTDOWN,	/* guest shutdown; INIT with SMP */
-	HA_EV_DESC_TABLE,	/* not dispatched yet: needs instruction decoding */
+	HA_EV_DESC_TABLE,	/* LLDT (register form); LGDT/LIDT/LTR not yet */
 	HA_EV_INSN,
 	HA_EV_HYPERCALL,
 	HA_EV_IO,
@@ -38,6 +38,9 @@ enum ha_insn {
 struct ha_event_info {
 	enum ha_event type;
 	union {
+		struct { u32 cr; u64 value; } cr;	/* value being written */
+		struct { u32 dr; u64 value; } dr;
+		struct { u16 selector; } desc;		/* LLDT's operand */
 		struct { u32 msr; bool write; u64 value; } msr;
 		struct { u32 vector; bool has_error; u32 error; u64 cr2; } exc;
 		struct { bool shutdown; } init;
@@ -70,6 +73,9 @@ struct ha_subscription {
 	unsigned int num_ports;
 	u32 exceptions;		/* bit n: vector n (0-31) */
 	u32 insns;		/* bit n: enum ha_insn n */
+	u32 cr_writes;		/* bit n: CRn, n in 0, 3, 4 */
+	u32 dr_writes;		/* bit n: DRn, n in 0-7 */
+	bool ldt_loads;		/* LLDT */
 	bool hypercalls;	/* this hypapp's hypercall range */
 	bool npf;		/* faults on pages it protected with ha_npt_protect */
 	bool shutdown;

@@ -10,6 +10,9 @@
 #include <xmhf/probe.h>
 
 #define SAME(a, b) _Static_assert((int)(a) == (int)(b), #a " != " #b)
+SAME(XMHF_PROBE_EV_CR, HA_EV_CR);
+SAME(XMHF_PROBE_EV_DR, HA_EV_DR);
+SAME(XMHF_PROBE_EV_DESC, HA_EV_DESC_TABLE);
 SAME(XMHF_PROBE_EV_MSR, HA_EV_MSR);
 SAME(XMHF_PROBE_EV_EXCEPTION, HA_EV_EXCEPTION);
 SAME(XMHF_PROBE_EV_SHUTDOWN, HA_EV_INIT_SHUTDOWN);
@@ -27,6 +30,9 @@ static int probe_init(struct ha_subscription *sub)
 	sub->ports[sub->num_ports++] = XMHF_PROBE_PORT;
 	sub->exceptions = 1u << 3 | 1u << 6;	/* #BP, #UD */
 	sub->insns = 1u << HA_INSN_CPUID | 1u << HA_INSN_RDTSC | 1u << HA_INSN_HLT;
+	sub->cr_writes = 1u << 4;
+	sub->dr_writes = 1u << 7;
+	sub->ldt_loads = true;
 	sub->hypercalls = true;
 	sub->npf = true;
 	sub->shutdown = true;
@@ -56,6 +62,12 @@ static void unsubscribe(u64 mask)
 		sub->exceptions = 0;
 	if (mask & (1u << HA_EV_INSN))
 		sub->insns = 0;
+	if (mask & (1u << HA_EV_CR))
+		sub->cr_writes = 0;
+	if (mask & (1u << HA_EV_DR))
+		sub->dr_writes = 0;
+	if (mask & (1u << HA_EV_DESC_TABLE))
+		sub->ldt_loads = false;
 	ha_resubscribe();
 }
 
@@ -90,6 +102,15 @@ static enum ha_result probe_event(struct vcpu *v, const struct ha_event_info *e)
 	u64 rip = ha_get(v, HA_RIP);
 
 	switch (e->type) {
+	case HA_EV_CR:
+		record(e->type, e->cr.cr, e->cr.value, rip);
+		break;
+	case HA_EV_DR:
+		record(e->type, e->dr.dr, e->dr.value, rip);
+		break;
+	case HA_EV_DESC_TABLE:
+		record(e->type, e->desc.selector, 0, rip);
+		break;
 	case HA_EV_MSR:
 		record(e->type, e->msr.msr, e->msr.write, e->msr.value);
 		break;

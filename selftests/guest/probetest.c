@@ -16,6 +16,11 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <asm/ldt.h>
+#include <linux/perf_event.h>
+#include <linux/hw_breakpoint.h>
 #include <xmhf/ioctl.h>
 #include <xmhf/probe.h>
 
@@ -103,7 +108,7 @@ int main(void)
 	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..22\n");
+	printf("1..29\n");
 	for (i = 0; i < 8 && !base; i++)
 		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
 			base = 0x1000 + 0x100 * i;
@@ -160,14 +165,45 @@ int main(void)
 	ok((st.last[XMHF_PROBE_EV_NPF][0] & ~0xfffull) == gpa && st.last[XMHF_PROBE_EV_NPF][1],
 	   "NPF: details (our page, a write)");
 
+	/* CR4 write: PR_SET_TSC makes Linux set CR4.TSD for this task. */
+	prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
+	stats();
+	ok(st.count[XMHF_PROBE_EV_CR] > before[XMHF_PROBE_EV_CR], "CR4 write: counted");
+	ok(st.last[XMHF_PROBE_EV_CR][0] == 4 && (st.last[XMHF_PROBE_EV_CR][1] & 4),
+	   "CR4 write: details (CR4, TSD set)");
+	prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
+
+	/* DR7 write: a hardware breakpoint on one of our variables. */
+	static volatile long watched;
+	struct perf_event_attr pa = { .type = PERF_TYPE_BREAKPOINT, .size = sizeof(pa),
+		.bp_type = HW_BREAKPOINT_W, .bp_addr = (uintptr_t)&watched,
+		.bp_len = HW_BREAKPOINT_LEN_8, .exclude_kernel = 1 };
+	int pfd = syscall(SYS_perf_event_open, &pa, 0, -1, -1, 0);
+	watched = 1;
+	stats();
+	ok(pfd >= 0 && st.count[XMHF_PROBE_EV_DR] > before[XMHF_PROBE_EV_DR], "DR7 write: counted");
+	ok(st.last[XMHF_PROBE_EV_DR][0] == 7, "DR7 write: details (DR7)");
+	if (pfd >= 0)
+		close(pfd);
+
+	/* LLDT: installing an LDT makes Linux load it. */
+	struct user_desc ud = { .entry_number = 0, .base_addr = 0, .limit = 0xfff,
+		.seg_32bit = 1, .useable = 1 };
+	long lrc = syscall(SYS_modify_ldt, 1, &ud, sizeof(ud));
+	stats();
+	ok(lrc == 0 && st.count[XMHF_PROBE_EV_DESC] > before[XMHF_PROBE_EV_DESC], "LLDT: counted");
+	ok(st.last[XMHF_PROBE_EV_DESC][0] != 0, "LLDT: details (a non-null LDT selector)");
+
 	/* Unsubscribe: the intercepts go off, so no more exits of those classes. */
 	vmmcall(base + XMHF_PROBE_HC_UNSUBSCRIBE, 1 << XMHF_PROBE_EV_MSR | 1 << XMHF_PROBE_EV_IO |
-		1 << XMHF_PROBE_EV_EXCEPTION | 1 << XMHF_PROBE_EV_INSN, 0);
+		1 << XMHF_PROBE_EV_EXCEPTION | 1 << XMHF_PROBE_EV_INSN | 1 << XMHF_PROBE_EV_CR |
+		1 << XMHF_PROBE_EV_DR | 1 << XMHF_PROBE_EV_DESC, 0);
 	stats();
 	memcpy(before, st.count, sizeof(before));
 	io0 = hv_exits(fd, XMHF_EXIT_IO);
 	exc0 = hv_exits(fd, XMHF_EXIT_EXCEPTION);
 	insn0 = hv_exits(fd, XMHF_EXIT_INSN);
+	uint64_t sys0 = hv_exits(fd, XMHF_EXIT_SYSREG);
 	outb(0x5a, XMHF_PROBE_PORT);
 	child_signal(do_ud2);
 	asm volatile("rdtsc" ::: "eax", "edx");
@@ -175,6 +211,9 @@ int main(void)
 	ok(hv_exits(fd, XMHF_EXIT_IO) == io0, "after unsubscribing: no more I/O exits");
 	ok(hv_exits(fd, XMHF_EXIT_EXCEPTION) == exc0, "after unsubscribing: no more exception exits");
 	ok(hv_exits(fd, XMHF_EXIT_INSN) == insn0, "after unsubscribing: no more RDTSC/HLT exits");
+	prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
+	prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
+	ok(hv_exits(fd, XMHF_EXIT_SYSREG) == sys0, "after unsubscribing: no more CR/DR/LLDT exits");
 	ok(stats() && st.count[XMHF_PROBE_EV_IO] == before[XMHF_PROBE_EV_IO] &&
 	   st.count[XMHF_PROBE_EV_EXCEPTION] == before[XMHF_PROBE_EV_EXCEPTION],
 	   "after unsubscribing: the probe's counters stand still");

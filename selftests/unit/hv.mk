@@ -20,3 +20,14 @@ $(BUILD)/unit/test_vmcb: $(addprefix $(HV_UT)/,test_vmcb.o exit_names.o)
 UNIT_TESTS += $(BUILD)/unit/test_vmcb
 
 -include $(wildcard $(HV_UT)/*.d)
+
+# The CR/DR/LLDT decoder.
+$(BUILD)/unit/hv/decode.o: $(TOP)/hv/core/decode.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -c $< -o $@
+$(BUILD)/unit/hv/test_decode.o: $(TOP)/selftests/unit/test_decode.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -c $< -o $@
+$(BUILD)/unit/test_decode: $(BUILD)/unit/hv/test_decode.o $(BUILD)/unit/hv/decode.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_decode

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "eventlog", cmd_eventlog, "print the measurement log and the PCR 17 it replays to" },
 	{ "unload", cmd_unload, "devirtualize: the hypervisor leaves, Linux runs natively" },
 	{ "bench-hypercall", cmd_bench_hypercall, "time null hypercalls" },
+	{ "probe", cmd_probe, "the probe test hypapp's event counters" },
 	{ "pcr", cmd_pcr, "show PCR 17-19 (TPM)" }, { "quote", cmd_quote, "quote PCR 17-19 with a nonce (TPM)" }, { "verify", cmd_verify, "check a quote; is the hypervisor present?" },
 };
 

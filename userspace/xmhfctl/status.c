@@ -17,6 +17,7 @@ static const char *const exit_names[XMHF_EXIT_CLASSES] = {
 	[XMHF_EXIT_SVM_INSN] = "svm_insn", [XMHF_EXIT_SHUTDOWN] = "shutdown",
 	[XMHF_EXIT_OTHER] = "other", [XMHF_EXIT_IO] = "io",
 	[XMHF_EXIT_EXCEPTION] = "exception", [XMHF_EXIT_INSN] = "insn",
+	[XMHF_EXIT_SYSREG] = "cr_dr_ldt",
 };
 
 static const char *measure_name(unsigned int state)

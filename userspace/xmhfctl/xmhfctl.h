@@ -18,6 +18,7 @@ struct global_opts {
 int cmd_status(const struct global_opts *g, int argc, char **argv);
 int cmd_log(const struct global_opts *g, int argc, char **argv);
 int cmd_eventlog(const struct global_opts *g, int argc, char **argv);
+int cmd_probe(const struct global_opts *g, int argc, char **argv);
 int cmd_unload(const struct global_opts *g, int argc, char **argv);
 int cmd_bench_hypercall(const struct global_opts *g, int argc, char **argv);
 int cmd_pcr(const struct global_opts *g, int argc, char **argv);

@@ -11,6 +11,7 @@
 #include <core/svm.h>
 #include <core/vcpu.h>
 #include <core/hub.h>
+#include <core/decode.h>
 #include <lib/string.h>
 #include <xmhf/hypercall.h>
 #include <xmhf/version.h>
@@ -287,6 +288,14 @@ void svm_apply_subscriptions(struct vcpu *v)
 		for (j = 0; j < sub->num_msrs; j++)
 			if (msr_in_map(sub->msrs[j]))
 				set_msr_intercept(msrpm, sub->msrs[j]);
+		for (j = 0; j < 16; j++) {
+			if (sub->cr_writes & (1u << j))
+				vmcb_set_intercept(c, INTERCEPT_CR_WRITE(j));
+			if (sub->dr_writes & (1u << j))
+				vmcb_set_intercept(c, INTERCEPT_DR_WRITE(j));
+		}
+		if (sub->ldt_loads)
+			vmcb_set_intercept(c, INTERCEPT_LDTR_WRITE);
 		for (j = 0; j < sub->num_ports; j++) {
 			iopm[sub->ports[j] / 8] |= 1 << (sub->ports[j] % 8);
 			vmcb_set_intercept(c, INTERCEPT_IOIO_PROT);
@@ -561,6 +570,133 @@ static void exit_io(struct vcpu *v)
 		vm->save.rip = vm->control.exit_info_2;
 }
 
+/* GPRs by their encoding number (0 RAX .. 15 R15). */
+static u64 *gpr_slot(struct vcpu *v, u8 n)
+{
+	u64 *const slots[16] = {
+		&vmcb_of(v)->save.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx,
+		&vmcb_of(v)->save.rsp, &v->regs.rbp, &v->regs.rsi, &v->regs.rdi,
+		&v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
+		&v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
+	};
+
+	return slots[n & 15];
+}
+
+/* The instruction at RIP, up to 15 bytes or the end of what translates. */
+static int fetch_decode(struct vcpu *v, struct sysinsn *in)
+{
+	u64 rip = vmcb_of(v)->save.rip;
+	u8 buf[15];
+	size_t n = sizeof(buf);
+
+	/* A shorter read when the 15 bytes would cross into an unmapped page. */
+	if (ha_read_guest(v, buf, rip, n)) {
+		n = 0x1000 - (rip & 0xfff);
+		if (n > sizeof(buf) || ha_read_guest(v, buf, rip, n))
+			return -1;
+	}
+	return decode_sysinsn(buf, n, in);
+}
+
+/* LLDT sel: the LDT descriptor from the guest's GDT, or #GP(sel). */
+static bool load_ldtr(struct vcpu *v, u16 sel)
+{
+	struct vmcb_save_area *s = &vmcb_of(v)->save;
+	u8 d[16];
+	u32 limit;
+
+	if (!(sel & ~3)) {
+		memset(&s->ldtr, 0, sizeof(s->ldtr));
+		return true;
+	}
+	if ((sel & 4) || (sel | 7) > s->gdtr.limit ||
+	    ha_read_guest(v, d, s->gdtr.base + (sel & ~7), sizeof(d)))
+		return false;
+	if ((d[5] & 0x1f) != 0x02 || !(d[5] & 0x80))	/* LDT, present */
+		return false;
+	limit = d[0] | d[1] << 8 | (d[6] & 0xf) << 16;
+	if (d[6] & 0x80)
+		limit = limit << 12 | 0xfff;
+	s->ldtr.selector = sel;
+	s->ldtr.attrib = d[5] | (d[6] & 0xf0) << 4;
+	s->ldtr.limit = limit;
+	s->ldtr.base = d[2] | d[3] << 8 | d[4] << 16 | (u64)d[7] << 24 |
+		       (u64)(d[8] | d[9] << 8 | d[10] << 16 | (u32)d[11] << 24) << 32;
+	return true;
+}
+
+static void write_dr(struct vcpu *v, u8 n, u64 val)
+{
+	switch (n) {
+	case 0: asm volatile("mov %0, %%db0" :: "r"(val)); break;
+	case 1: asm volatile("mov %0, %%db1" :: "r"(val)); break;
+	case 2: asm volatile("mov %0, %%db2" :: "r"(val)); break;
+	case 3: asm volatile("mov %0, %%db3" :: "r"(val)); break;
+	case 6: vmcb_of(v)->save.dr6 = val; break;
+	case 7: vmcb_of(v)->save.dr7 = val; break;
+	}
+}
+
+/*
+ * A subscribed write to CRn/DRn or an LLDT: decode (no decode assists),
+ * ask the hypapps, else emulate.  Only the register forms exist here.
+ */
+static void exit_sysreg(struct vcpu *v, u32 code)
+{
+	struct vmcb_save_area *s = &vmcb_of(v)->save;
+	struct ha_event_info e = { 0 };
+	struct sysinsn in;
+	u64 val;
+
+	/* The decoded instruction must be the one the exit names. */
+	if (fetch_decode(v, &in) ||
+	    (code == SVM_EXIT_LDTR_WRITE ? in.kind != SYSINSN_LLDT :
+	     code >= SVM_EXIT_WRITE_DR0 ? in.kind != SYSINSN_MOV_TO_DR ||
+					  in.ctl != code - SVM_EXIT_WRITE_DR0 :
+	     in.kind != SYSINSN_MOV_TO_CR || in.ctl != code - SVM_EXIT_WRITE_CR0)) {
+		hv_log("xmhf: cannot decode the instruction at 0x%lx (exit 0x%x): #UD\n",
+		       s->rip, code);
+		vcpu_inject_ud(v);
+		return;
+	}
+	val = *gpr_slot(v, in.gpr);
+	if (in.kind == SYSINSN_LLDT) {
+		e.type = HA_EV_DESC_TABLE;
+		e.desc.selector = (u16)val;
+	} else if (in.kind == SYSINSN_MOV_TO_CR) {
+		e.type = HA_EV_CR;
+		e.cr.cr = in.ctl;
+		e.cr.value = val;
+	} else {
+		e.type = HA_EV_DR;
+		e.dr.dr = in.ctl;
+		e.dr.value = val;
+	}
+	switch (hub_dispatch(v, &e)) {
+	case HA_DEFAULT:
+		break;
+	default:
+		return;
+	}
+	if (e.type == HA_EV_DESC_TABLE && !load_ldtr(v, (u16)val)) {
+		vcpu_inject_gp(v, (u16)val & ~3u);
+		return;
+	}
+	if (e.type == HA_EV_CR) {
+		/* The TLB is flushed on every VMRUN, so CR3/CR4 need no more. */
+		if (in.ctl == 0)
+			s->cr0 = val;
+		else if (in.ctl == 3)
+			s->cr3 = val;
+		else if (in.ctl == 4)
+			s->cr4 = val;
+	}
+	if (e.type == HA_EV_DR)
+		write_dr(v, in.ctl, val);
+	vcpu_skip_insn(v, in.len);
+}
+
 /* Guest access to hypervisor memory gets #GP(0); anything else unmapped gets mapped. */
 static void exit_npf(struct vcpu *v, struct npt *npt)
 {
@@ -632,6 +768,12 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 	case SVM_EXIT_PAUSE:
 		count(v, XMHF_EXIT_INSN);
 		exit_insn(v, HA_INSN_PAUSE);
+		break;
+	case SVM_EXIT_WRITE_CR0: case SVM_EXIT_WRITE_CR3: case SVM_EXIT_WRITE_CR4:
+	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR0 + 7:
+	case SVM_EXIT_LDTR_WRITE:
+		count(v, XMHF_EXIT_SYSREG);
+		exit_sysreg(v, (u32)vm->control.exit_code);
 		break;
 	case SVM_EXIT_IOIO:
 		count(v, XMHF_EXIT_IO);
