@@ -3,7 +3,7 @@
 # xmhf-golden against PCR17 values computed here independently, with
 # coreutils' sha1sum/sha256sum over the parts cut out of the blob by dd.
 . "$(dirname "$0")/tap.sh"
-plan 16
+plan 17
 
 blob=$BUILD/hv/xmhf.bin
 golden=$BUILD/tools/xmhf-golden
@@ -46,6 +46,15 @@ done
 json=$("$golden" --json "$blob")
 like "--json gives the same emulated sha256 value" "$json" "\"emulated\":\"$(val emulated sha256)\""
 is "installed golden file matches the tool's output" "$(cat "$BUILD/hv/xmhf.golden")" "$out"
+
+# The hypapps are part of the measured runtime: another selection
+# (the probe build, HYPAPPS="hello probe") must give other golden values.
+probe_golden=$("$golden" "$BUILD/probe/hv/xmhf.bin" | awk '$1 == "emulated" && $2 == "sha256" { print $3 }')
+if [ -n "$probe_golden" ] && [ "$probe_golden" != "$(val emulated sha256)" ]; then
+	ok "golden values follow the hypapp selection (default vs probe build)"
+else
+	not_ok "golden values follow the hypapp selection" "default $(val emulated sha256)" "probe $probe_golden"
+fi
 
 head -c 1000 "$blob" > "$tmp/bad.bin"
 err=$("$golden" "$tmp/bad.bin" 2>&1); rc=$?
