@@ -26,6 +26,30 @@
 #define TR_CS32		0x08
 #define TR_DS32		0x10
 
+/*
+ * What xmhf_enter_sl() and xmhf_leave() push and xmhf_resume pops: the
+ * callee-saved registers and RFLAGS (IF=0 at the time), in one layout.
+ */
+.macro save_callee_regs
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushfq
+.endm
+
+.macro restore_callee_regs
+	popfq
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+.endm
+
 	.text
 
 /*
@@ -39,13 +63,7 @@
  * resumes as the guest, RESUME_NATIVE otherwise.  Interrupts must be off.
  */
 SYM_FUNC_START(xmhf_enter_sl)
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	pushfq
+	save_callee_regs
 	movq	%rdi, xmhf_resume_state(%rip)
 	movq	%rsp, ST_RSP(%rdi)
 	leaq	xmhf_resume(%rip), %rax
@@ -83,24 +101,12 @@ SYM_FUNC_END(xmhf_enter_sl)
  * The pushes match xmhf_enter_sl(): xmhf_resume unwinds either.
  */
 SYM_FUNC_START(xmhf_leave)
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	pushfq
+	save_callee_regs
 	movq	%rdi, xmhf_resume_state(%rip)
 	movq	%rsp, ST_RSP(%rdi)
 	movl	$XMHF_HC_UNLOAD, %eax
 	vmmcall
-	popfq
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
+	restore_callee_regs
 	RET
 SYM_FUNC_END(xmhf_leave)
 
@@ -175,13 +181,7 @@ SYM_CODE_START(xmhf_resume)
 .Lresume_done:
 	xorl	%eax, %eax
 .Lresume_ret:
-	popfq
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
+	restore_callee_regs
 	RET
 SYM_CODE_END(xmhf_resume)
 

@@ -1099,6 +1099,22 @@ static void quote_usage(FILE *f)
 		MAX_NONCE);
 }
 
+/* --nonce: required, 1..MAX_NONCE bytes of hex; what is the nonce for. */
+static int parse_nonce(const char *hex, unsigned char *buf, size_t size,
+		       size_t *len, const char *what)
+{
+	if (!hex) {
+		err("--nonce HEX is required: %s", what);
+		return -1;
+	}
+	if (hex_decode(hex, buf, size, len)) {
+		err("--nonce wants 1 to %d bytes as an even number of hex digits, not '%s'",
+		    MAX_NONCE, hex);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_quote(const struct global_opts *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1152,15 +1168,9 @@ int cmd_quote(const struct global_opts *g, int argc, char **argv)
 		err("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!nonce_hex) {
-		err("--nonce HEX is required (a fresh value from the verifier)");
+	if (parse_nonce(nonce_hex, nonce, sizeof(nonce), &nonce_len,
+			"a fresh value from the verifier"))
 		return EXIT_USAGE;
-	}
-	if (hex_decode(nonce_hex, nonce, sizeof(nonce), &nonce_len)) {
-		err("--nonce wants 1 to %d bytes as an even number of hex digits, not '%s'",
-		    MAX_NONCE, nonce_hex);
-		return EXIT_USAGE;
-	}
 	if (!*dir || ensure_dir(dir))
 		return 1;
 	if (tpm_open(&t, tcti))
@@ -1390,15 +1400,9 @@ int cmd_verify(const struct global_opts *g, int argc, char **argv)
 		err("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!nonce_hex) {
-		err("--nonce HEX is required: the nonce the quote was asked for");
+	if (parse_nonce(nonce_hex, nonce, sizeof(nonce), &nonce_len,
+			"the nonce the quote was asked for"))
 		return EXIT_USAGE;
-	}
-	if (hex_decode(nonce_hex, nonce, sizeof(nonce), &nonce_len)) {
-		err("--nonce wants 1 to %d bytes as an even number of hex digits, not '%s'",
-		    MAX_NONCE, nonce_hex);
-		return EXIT_USAGE;
-	}
 
 	/* Load everything first: a missing or damaged file is its own error. */
 	join(path, dir, F_MSG);
