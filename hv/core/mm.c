@@ -46,3 +46,8 @@ u64 hv_heap_used(void)
 {
 	return (u64)(heap_next - _rt_mem_end);
 }
+
+u64 hv_heap_free_pages(void)
+{
+	return (u64)(heap_end - heap_next) / 4096;
+}

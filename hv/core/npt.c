@@ -9,6 +9,7 @@
  */
 #include <core/npt.h>
 #include <core/mm.h>
+#include <arch/x86.h>
 
 #define NPT_P		(1ull << 0)
 #define NPT_RW		(1ull << 1)
@@ -71,12 +72,20 @@ static int map_tpm_2m(u64 *pde, u64 base)
 	return 0;
 }
 
+/* Page tables for lazily mapped MMIO may not eat the hypapps' heap. */
+#define NPT_HEAP_RESERVE	64	/* pages */
+
 int npt_map_2m(struct npt *n, u64 gpa)
 {
 	u64 *t = n->root;
+	u32 a, b, c, d;
 
 	gpa &= ~0x1fffffull;
-	if (hv_owns(gpa, 0x200000))
+	/* Beyond the CPU's physical width (or 4-level reach) nothing exists. */
+	cpuid(0x80000008, &a, &b, &c, &d);
+	if (gpa >> (a & 0xff) || (!n->la57 && gpa >> 48))
+		return -1;
+	if (hv_owns(gpa, 0x200000) || hv_heap_free_pages() < NPT_HEAP_RESERVE)
 		return -1;
 	if (n->la57 && !(t = next_table(&t[(gpa >> 48) & 511])))
 		return -1;

@@ -13,5 +13,6 @@ u64 hv_pa(const void *va);
 void *hv_alloc_pages(unsigned int n);	/* zeroed; NULL when exhausted */
 bool hv_owns(u64 pa, u64 len);		/* overlaps the hypervisor's block */
 u64 hv_heap_used(void);
+u64 hv_heap_free_pages(void);
 
 #endif /* XMHF_CORE_MM_H */
