@@ -96,6 +96,20 @@ int hub_init(struct npt *npt)
 	return 0;
 }
 
+/* Every hypapp's per-CPU main, in link order. */
+void hub_cpu_main(unsigned int cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < napps; i++) {
+		if (!__hypapps_start[i]->main)
+			continue;
+		current_app = i;
+		__hypapps_start[i]->main(cpu);
+	}
+	current_app = -1;
+}
+
 static bool in_list32(const u32 *l, unsigned int n, u32 x)
 {
 	while (n--)

@@ -219,6 +219,7 @@ void rt_main(const struct sl_handoff *h)
 	if (svm_vcpu_init(&bsp_vcpu, &rt_params.bsp, &guest_npt))
 		rt_abort("out of memory for the VMCB");
 	svm_apply_subscriptions(&bsp_vcpu);
+	hub_cpu_main(0);
 	if (rt_params.flags & XMHF_SLPB_F_TEST_ABORT)
 		rt_abort("the module asked for a test abort before VMRUN");
 	hv_log("xmhf: nested paging up to 0x%lx, heap %lu KiB used; running Linux as the guest\n",

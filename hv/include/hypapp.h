@@ -85,6 +85,11 @@ struct hypapp {
 	const char *name;
 	/* Once, on the boot CPU, before Linux runs as the guest. */
 	int (*init)(struct ha_subscription *sub);
+	/*
+	 * hypapp_main: then on every CPU under the hypervisor, before that
+	 * CPU runs the guest (today the boot CPU; the APs join with SMP).
+	 */
+	void (*main)(unsigned int cpu);
 	/* Every event the subscription covers. */
 	enum ha_result (*event)(struct vcpu *v, const struct ha_event_info *e);
 	/* At unload, before the hypervisor scrubs its memory. */

@@ -20,6 +20,11 @@ static int hello_init(struct ha_subscription *sub)
 	return 0;
 }
 
+static void hello_main(unsigned int cpu)
+{
+	ha_log("hello: CPU %u is under the hypervisor\n", cpu);
+}
+
 static enum ha_result hello_hypercall(struct vcpu *v, const struct ha_event_info *e)
 {
 	static const char msg[] = "hello from the hypervisor";
@@ -57,6 +62,7 @@ static void hello_shutdown(void)
 static const struct hypapp hello = {
 	.name = "hello",
 	.init = hello_init,
+	.main = hello_main,
 	.event = hello_event,
 	.shutdown = hello_shutdown,
 };

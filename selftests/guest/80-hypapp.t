@@ -2,11 +2,12 @@
 # The hypapp API through the hello example (issue 6): init runs, its
 # subscription (CPUID, its hypercalls) reaches it, shutdown runs at unload.
 . /selftests/lib.sh
-plan 3
+plan 4
 
 dmesg_mark
 check "launch with hello linked in" modprobe xmhf
 /selftests/bin/hellotest
 like "hello said hello at init" "$(xmhfctl log)" "hello: hello from the hypervisor"
+like "hello's per-CPU main ran on the boot CPU" "$(xmhfctl log)" "hello: CPU 0 is under the hypervisor"
 check "unload (hello's shutdown runs before the scrub)" rmmod xmhf
 done_testing

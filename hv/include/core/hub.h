@@ -15,6 +15,7 @@ struct hub_intercepts {
 };
 
 int hub_init(struct npt *npt);
+void hub_cpu_main(unsigned int cpu);
 unsigned int hub_count(void);
 const struct ha_subscription *hub_sub(unsigned int i);
 /* Asks the subscribed hypapps in order; HA_DEFAULT if none took it. */
