@@ -381,22 +381,31 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	err = offline_aps(lc->aps);
 	if (err)
 		goto err_online;
+	/*
+	 * No CPU may come online from here on: it would run outside the
+	 * hypervisor.  Disabling hotplug now closes the window since the
+	 * offlining; one that slipped in meanwhile fails the launch.
+	 */
+	cpu_hotplug_disable();
+	if (num_online_cpus() != 1) {
+		pr_err("a CPU came online during the launch\n");
+		err = -EBUSY;
+		goto err_hotplug;
+	}
 
 	if (enter_sl(ld, lc) == RESUME_NATIVE) {
 		pr_err("the hypervisor returned before launching Linux; its log follows\n");
 		dump_hv_log(ld);
 		err = -EIO;
-		goto err_online;
+		goto err_hotplug;
 	}
 	if (!xmhf_cpuid_present())
 		pr_err("launched, but the hypervisor's CPUID leaf is missing\n");
-	/*
-	 * APs stay offline while hoisted: one started now would run outside
-	 * the hypervisor, with the run of its memory.
-	 */
-	cpu_hotplug_disable();
+	/* Hotplug stays disabled while hoisted: the APs remain offline. */
 	return 0;
 
+err_hotplug:
+	cpu_hotplug_enable();
 err_online:
 	xmhf_online_aps(lc->aps);
 	xmhf_transition_free(lc);
