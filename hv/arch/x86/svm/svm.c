@@ -734,6 +734,22 @@ static void count(struct vcpu *v, enum xmhf_exit_class cls)
 	v->exits_total++;
 }
 
+/* The hypapp view of the instruction exits exit_insn() handles. */
+static enum ha_insn insn_of_exit(u32 code)
+{
+	switch (code) {
+	case SVM_EXIT_RDTSC:
+		return HA_INSN_RDTSC;
+	case SVM_EXIT_RDTSCP:
+		return HA_INSN_RDTSCP;
+	case SVM_EXIT_HLT:
+		return HA_INSN_HLT;
+	case SVM_EXIT_WBINVD:
+		return HA_INSN_WBINVD;
+	}
+	return HA_INSN_PAUSE;
+}
+
 static void handle_exit(struct vcpu *v, struct npt *npt)
 {
 	struct vmcb *vm = vmcb_of(v);
@@ -749,25 +765,10 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 			exit_cpuid(v);
 		break;
 	}
-	case SVM_EXIT_RDTSC:
+	case SVM_EXIT_RDTSC: case SVM_EXIT_RDTSCP: case SVM_EXIT_HLT:
+	case SVM_EXIT_WBINVD: case SVM_EXIT_PAUSE:
 		count(v, XMHF_EXIT_INSN);
-		exit_insn(v, HA_INSN_RDTSC);
-		break;
-	case SVM_EXIT_RDTSCP:
-		count(v, XMHF_EXIT_INSN);
-		exit_insn(v, HA_INSN_RDTSCP);
-		break;
-	case SVM_EXIT_HLT:
-		count(v, XMHF_EXIT_INSN);
-		exit_insn(v, HA_INSN_HLT);
-		break;
-	case SVM_EXIT_WBINVD:
-		count(v, XMHF_EXIT_INSN);
-		exit_insn(v, HA_INSN_WBINVD);
-		break;
-	case SVM_EXIT_PAUSE:
-		count(v, XMHF_EXIT_INSN);
-		exit_insn(v, HA_INSN_PAUSE);
+		exit_insn(v, insn_of_exit((u32)vm->control.exit_code));
 		break;
 	case SVM_EXIT_WRITE_CR0: case SVM_EXIT_WRITE_CR3: case SVM_EXIT_WRITE_CR4:
 	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR0 + 7:
