@@ -9,6 +9,10 @@
 #include <linux/cpumask.h>
 #include <linux/ktime.h>
 #include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
 #include <asm/asm.h>
 #include <asm/msr.h>
 #include <xmhf/log.h>
@@ -72,22 +76,27 @@ static int lock_launched(void)
 
 static long ioctl_hv_status(void __user *arg)
 {
-	struct xmhf_hv_status st;
-	int err = lock_launched();
+	struct xmhf_hv_status *st = kmalloc(sizeof(*st), GFP_KERNEL);
+	int err;
 
+	if (!st)
+		return -ENOMEM;
+	err = lock_launched();
 	if (err)
-		return err;
-	err = xmhf_hv_status(&st);
+		goto out;
+	err = xmhf_hv_status(st);
 	mutex_unlock(&xmhf_lock);
-	if (!err && copy_to_user(arg, &st, sizeof(st)))
+	if (!err && copy_to_user(arg, st, sizeof(*st)))
 		err = -EFAULT;
+out:
+	kfree(st);
 	return err;
 }
 
 static long ioctl_log(struct xmhf_log_req __user *arg)
 {
 	struct xmhf_log_req req;
-	struct xmhf_hv_status st;
+	u64 head;
 	char *buf;
 	long n;
 	int err;
@@ -104,14 +113,14 @@ static long ioctl_log(struct xmhf_log_req __user *arg)
 		goto out;
 	n = xmhf_hypercall(XMHF_HC_LOG, (u64)buf, req.size, req.pos);
 	if (n >= 0)
-		err = xmhf_hv_status(&st);
+		err = xmhf_hv_log_head(&head);
 	mutex_unlock(&xmhf_lock);
 	if (n < 0)
 		err = -EIO;
 	if (err)
 		goto out;
 	req.len = n;
-	req.head = st.log_head;
+	req.head = head;
 	if (copy_to_user(u64_to_user_ptr(req.buf), buf, n) ||
 	    copy_to_user(arg, &req, sizeof(req)))
 		err = -EFAULT;
@@ -176,6 +185,87 @@ static long ioctl_bench(struct xmhf_bench_req __user *arg)
 	}
 	req.total_ns = ktime_get_ns() - start;
 	mutex_unlock(&xmhf_lock);
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static void bench_nop(void *info)
+{
+}
+
+/* Synchronous cross-calls: an IPI there and the completion seen back here. */
+static int bench_ipi(struct xmhf_bench_smp_req *req)
+{
+	u64 i, start;
+	int err = 0;
+
+	if (req->cpu >= nr_cpu_ids || !cpu_online(req->cpu))
+		return -EINVAL;
+	start = ktime_get_ns();
+	for (i = 0; i < req->iterations && !err; i++) {
+		/* On the target itself it would be a function call, not an IPI. */
+		if (raw_smp_processor_id() == req->cpu)
+			return -EINVAL;
+		err = smp_call_function_single(req->cpu, bench_nop, NULL, 1);
+		if (!(i % 1024))
+			cond_resched();
+	}
+	req->total_ns = ktime_get_ns() - start;
+	return err;
+}
+
+/*
+ * Quiesce hypercalls on a page of our own, read-only then writable in
+ * turn, ending writable; a page left read-only is never freed.
+ */
+static int bench_quiesce(struct xmhf_bench_smp_req *req)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_DMA32);
+	u64 i, start, pa;
+	long ret = 0;
+
+	if (!page)
+		return -ENOMEM;
+	pa = page_to_phys(page);
+	start = ktime_get_ns();
+	for (i = 0; i < req->iterations && ret >= 0; i++) {
+		ret = xmhf_hypercall(XMHF_HC_QUIESCE_TEST, pa, !(i & 1), 0);
+		req->stopped = ret;
+		if (!(i % 64))
+			cond_resched();
+	}
+	req->total_ns = ktime_get_ns() - start;
+	if (xmhf_hypercall(XMHF_HC_QUIESCE_TEST, pa, 0, 0) < 0) {
+		pr_err("a quiesce test page stays read-only: leaking it\n");
+		return -EIO;
+	}
+	__free_page(page);
+	return ret < 0 ? -EIO : 0;
+}
+
+static long ioctl_bench_smp(struct xmhf_bench_smp_req __user *arg)
+{
+	struct xmhf_bench_smp_req req;
+	int err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (!req.iterations || req.iterations > 1000000)
+		return -EINVAL;
+	req.total_ns = 0;
+	req.stopped = 0;
+	if (req.kind == XMHF_BENCH_IPI) {
+		err = bench_ipi(&req);
+	} else if (req.kind == XMHF_BENCH_QUIESCE) {
+		err = lock_launched();
+		if (err)
+			return err;
+		err = bench_quiesce(&req);
+		mutex_unlock(&xmhf_lock);
+	} else {
+		return -EINVAL;
+	}
+	if (err)
+		return err;
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
@@ -302,6 +392,8 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_eventlog(uarg);
 	case XMHF_IOC_BENCH:
 		return ioctl_bench(uarg);
+	case XMHF_IOC_BENCH_SMP:
+		return ioctl_bench_smp(uarg);
 	case XMHF_IOC_UNLOAD:
 		return xmhf_unload();
 	}

@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <asm/processor.h>
 #include <xmhf/hypercall.h>
 
@@ -61,4 +62,19 @@ int xmhf_hv_status(struct xmhf_hv_status *st)
 		*st = *buf;
 	xmhf_hc_buf_free(buf, sizeof(*buf));
 	return ret ? -EIO : 0;
+}
+
+/* Just the log position: the whole status is several KiB. */
+int xmhf_hv_log_head(u64 *head)
+{
+	struct xmhf_hv_status *st = kmalloc(sizeof(*st), GFP_KERNEL);
+	int err;
+
+	if (!st)
+		return -ENOMEM;
+	err = xmhf_hv_status(st);
+	if (!err)
+		*head = st->log_head;
+	kfree(st);
+	return err;
 }

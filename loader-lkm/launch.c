@@ -293,14 +293,21 @@ static void dump_hv_log(struct xmhf_loader *ld)
 	}
 }
 
-/* SKINIT wants the APs in INIT (DESIGN.md, launch step 5). */
-static void init_aps(cpumask_var_t aps)
+/*
+ * INIT every present AP: before SKINIT, which wants them in INIT
+ * (DESIGN.md, launch step 5), and after the hypervisor parked them
+ * (unload, or a launch it gave up on), so none still runs out of the
+ * hypervisor's memory when that is freed.  Each then waits for a SIPI:
+ * Linux's own, when it onlines it.
+ */
+static void init_aps(void)
 {
 	unsigned int cpu;
 
-	for_each_cpu(cpu, aps)
-		apic_icr_write(APIC_INT_ASSERT | APIC_DM_INIT,
-			       per_cpu(x86_cpu_to_apicid, cpu));
+	for_each_present_cpu(cpu)
+		if (cpu != smp_processor_id())
+			apic_icr_write(APIC_INT_ASSERT | APIC_DM_INIT,
+				       per_cpu(x86_cpu_to_apicid, cpu));
 }
 
 /* The CPU's measurement needs the TPM free: give up locality 0. */
@@ -350,7 +357,7 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 
 	p->tramp_return_pa = lc->tramp_return_pa;
 	if (skinit) {
-		init_aps(lc->aps);
+		init_aps();
 		relinquish_tpm_locality0(p->tpm_base);
 	}
 	local_irq_save(flags);
@@ -359,8 +366,10 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	ret = xmhf_enter_sl(&saved, lc->transition_cr3,
 			    skinit ? 0 : lc->tramp_launch_pa,
 			    sl_base, sl_base + slb->entry, &p->bsp);
-	if (ret == RESUME_NATIVE)
+	if (ret == RESUME_NATIVE) {
 		xmhf_native_done();
+		init_aps();
+	}
 	local_irq_restore(flags);
 	return ret;
 }
@@ -401,7 +410,13 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	}
 	if (!xmhf_cpuid_present())
 		pr_err("launched, but the hypervisor's CPUID leaf is missing\n");
-	/* Hotplug stays disabled while hoisted: the APs remain offline. */
+	/*
+	 * Every AP waits in the hypervisor for a SIPI: Linux's own
+	 * INIT-SIPI-SIPI, which the hypervisor virtualises, brings each
+	 * back as a guest CPU (DESIGN.md, launch step 8).
+	 */
+	cpu_hotplug_enable();
+	xmhf_online_aps(lc->aps);
 	return 0;
 
 err_hotplug:
@@ -423,20 +438,40 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 {
 	unsigned long flags;
 	long ret;
+	int err;
 
+	/* The hypervisor parks the APs: none may run Linux then (DESIGN, unload 1). */
+	err = offline_aps(lc->aps);
+	if (err)
+		goto err_online;
+	cpu_hotplug_disable();
+	if (num_online_cpus() != 1) {
+		pr_err("a CPU came online during the unload\n");
+		err = -EBUSY;
+		goto err_hotplug;
+	}
 	local_irq_save(flags);
 	save_cpu_state(&saved);
 	ret = xmhf_leave(&saved);
-	if (ret == RESUME_NATIVE)
+	if (ret == RESUME_NATIVE) {
 		xmhf_native_done();
+		init_aps();
+	}
 	local_irq_restore(flags);
 	if (ret != RESUME_NATIVE) {
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);
-		return -EIO;
+		err = -EIO;
+		goto err_hotplug;
 	}
 	cpu_hotplug_enable();
 	xmhf_online_aps(lc->aps);
 	free_cpumask_var(lc->aps);
 	xmhf_transition_free(lc);
 	return 0;
+
+err_hotplug:
+	cpu_hotplug_enable();
+err_online:
+	xmhf_online_aps(lc->aps);
+	return err;
 }

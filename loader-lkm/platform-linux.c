@@ -12,6 +12,8 @@
 #include <asm/processor.h>
 #include <asm/msr.h>
 #include <asm/smp.h>
+#include <asm/tsc.h>
+#include <xmhf/hypercall.h>
 #include <xmhf/slparams.h>
 
 #include "xmhf.h"
@@ -76,21 +78,26 @@ static int add_ram_range(struct resource *res, void *arg)
 	return 0;
 }
 
+/*
+ * Every present CPU goes under the hypervisor, whether Linux has it
+ * online or not: the hypervisor starts them all.  CPU 0 goes first, it
+ * is the one the launch runs on (every other CPU is offline by then).
+ */
 static int describe_cpus(struct xmhf_sl_params *p)
 {
 	unsigned int cpu, n = 0;
 
-	if (num_possible_cpus() > XMHF_SLPB_MAX_CPUS) {
-		pr_err("%u possible CPUs, at most %u supported\n",
-		       num_possible_cpus(), XMHF_SLPB_MAX_CPUS);
+	if (num_present_cpus() > XMHF_MAX_CPUS) {
+		pr_err("%u CPUs present, the hypervisor supports at most %u\n",
+		       num_present_cpus(), XMHF_MAX_CPUS);
 		return -E2BIG;
 	}
-	/* The boot CPU (the one running this) goes first. */
-	p->apic_ids[n++] = per_cpu(x86_cpu_to_apicid, smp_processor_id());
-	for_each_possible_cpu(cpu)
-		if (cpu != smp_processor_id())
+	p->apic_ids[n++] = per_cpu(x86_cpu_to_apicid, 0);
+	for_each_present_cpu(cpu)
+		if (cpu != 0)
 			p->apic_ids[n++] = per_cpu(x86_cpu_to_apicid, cpu);
 	p->num_cpus = n;
+	p->tsc_khz = tsc_khz;
 	return 0;
 }
 

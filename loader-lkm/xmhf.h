@@ -31,6 +31,7 @@ bool xmhf_cpuid_present(void);
 void *xmhf_hc_buf_alloc(size_t size);
 void xmhf_hc_buf_free(void *buf, size_t size);
 int xmhf_hv_status(struct xmhf_hv_status *st);
+int xmhf_hv_log_head(u64 *head);
 extern bool xmhf_selftest;
 
 /* The one hypervisor instance; every access holds xmhf_lock. */

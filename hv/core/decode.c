@@ -50,3 +50,121 @@ int decode_sysinsn(const u8 *b, size_t n, struct sysinsn *out)
 	}
 	return -1;
 }
+
+/*
+ * MOV stores to memory (88, 89, C6 /0, C7 /0), for the nested page faults
+ * on write-protected MMIO.  Without NRIPS nothing else gives the length.
+ */
+
+/* The prefixes a plain store may carry: operand size and segment overrides. */
+static bool store_prefix(u8 b)
+{
+	return b == 0x66 || b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e ||
+	       b == 0x64 || b == 0x65;
+}
+
+/*
+ * Bytes of the ModRM at b[0] with its SIB and displacement, or -1 for a
+ * register operand or if they do not fit in n.  The no-base and the
+ * RIP-relative forms are picked by the three low bits alone: REX.B does
+ * not change them (r13 as a base needs mod 01 or 10, like rbp).
+ */
+static int modrm_bytes(const u8 *b, size_t n)
+{
+	u8 mod, rm;
+	size_t len = 1;
+
+	if (n < 1)
+		return -1;
+	mod = b[0] >> 6;
+	rm = b[0] & 7;
+	if (mod == 3)
+		return -1;
+	if (rm == 4) {
+		if (n < 2)
+			return -1;
+		len++;
+		if (mod == 0 && (b[1] & 7) == 5)	/* [index*s + disp32] */
+			len += 4;
+	} else if (mod == 0 && rm == 5) {		/* [rip + disp32] */
+		len += 4;
+	}
+	if (mod == 1)
+		len += 1;
+	else if (mod == 2)
+		len += 4;
+	return len <= n ? (int)len : -1;
+}
+
+/* A little-endian immediate of 1, 2 or 4 bytes, zero-extended. */
+static u64 read_le(const u8 *b, size_t bytes)
+{
+	u64 v = 0;
+
+	while (bytes--)
+		v = (v << 8) | b[bytes];
+	return v;
+}
+
+/*
+ * The source of a store whose ModRM reg field is reg; b and n cover what
+ * follows the ModRM operand.  Bytes of immediate consumed, or -1.
+ */
+static int store_source(const u8 *b, size_t n, u8 op, u8 rex, u8 reg,
+			struct memstore *s)
+{
+	size_t immlen;
+
+	if (op == 0x88 || op == 0x89) {
+		/* Without REX, byte registers 4..7 are AH..BH: bits 15:8. */
+		if (s->size == 1 && !rex && reg >= 4)
+			return -1;
+		s->gpr = reg | (rex & 4 ? 8 : 0);
+		return 0;
+	}
+	if (reg != 0)			/* C6/C7 /1../7: not a MOV */
+		return -1;
+	immlen = s->size < 4 ? s->size : 4;	/* there is no imm64 form */
+	if (immlen > n)
+		return -1;
+	s->imm = true;
+	s->imm_val = read_le(b, immlen);
+	if (s->size == 8)
+		s->imm_val = (u64)(s64)(s32)(u32)s->imm_val;
+	return (int)immlen;
+}
+
+int decode_memstore(const u8 *b, size_t n, struct memstore *out)
+{
+	struct memstore s = { 0 };
+	size_t i = 0;
+	bool opsize = false;
+	u8 rex = 0, op, reg;
+	int m, imm;
+
+	/* Longer than 15 bytes raises #GP: never look further. */
+	if (n > 15)
+		n = 15;
+	while (i < n && store_prefix(b[i]))
+		opsize |= b[i++] == 0x66;
+	if (i < n && (b[i] & 0xf0) == 0x40)	/* REX counts only right before the opcode */
+		rex = b[i++];
+	if (i >= n)
+		return -1;
+	op = b[i++];
+	if (op != 0x88 && op != 0x89 && op != 0xc6 && op != 0xc7)
+		return -1;
+	m = modrm_bytes(b + i, n - i);
+	if (m < 0)
+		return -1;
+	reg = (b[i] >> 3) & 7;
+	i += m;
+	/* REX.W wins over 66; the byte forms ignore both. */
+	s.size = !(op & 1) ? 1 : rex & 8 ? 8 : opsize ? 2 : 4;
+	imm = store_source(b + i, n - i, op, rex, reg, &s);
+	if (imm < 0)
+		return -1;
+	s.len = (u8)(i + imm);
+	*out = s;
+	return 0;
+}

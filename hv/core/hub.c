@@ -9,6 +9,8 @@
 #include <core/hub.h>
 #include <core/log.h>
 #include <core/mm.h>
+#include <core/quiesce.h>
+#include <core/smp.h>
 #include <xmhf/hypercall.h>
 
 #define MAX_HYPAPPS	8
@@ -18,15 +20,24 @@ extern const struct hypapp *const __hypapps_start[], *const __hypapps_end[];
 
 static struct ha_subscription subs[MAX_HYPAPPS];
 static unsigned int napps;
-static int current_app = -1;	/* whose callback runs, for ha_npt_protect */
+/* Whose callback runs on each CPU, for ha_npt_protect and ha_subscription. */
+static int running_app[XMHF_MAX_CPUS];
+#define current_app (running_app[cpu_slot()])
 static struct npt *hub_npt;
-static bool dirty;		/* a subscription changed: re-apply intercepts */
+static volatile bool dirty;	/* a subscription changed: re-apply intercepts */
 
 static struct {
 	u64 gpa;
 	int owner;
 } protected_pages[MAX_PROTECTED];
 static unsigned int nprotected;
+
+static unsigned int cpu_slot(void)
+{
+	struct vcpu *v = this_vcpu();
+
+	return v ? v->index : 0;
+}
 
 unsigned int hub_count(void)
 {
@@ -74,6 +85,8 @@ int hub_init(struct npt *npt)
 	unsigned int i;
 
 	hub_npt = npt;
+	for (i = 0; i < XMHF_MAX_CPUS; i++)
+		running_app[i] = -1;
 	napps = __hypapps_end - __hypapps_start;
 	if (napps > MAX_HYPAPPS) {
 		hv_log("xmhf: %u hypapps linked in, at most %u\n", napps, MAX_HYPAPPS);
@@ -214,10 +227,7 @@ void hub_shutdown(void)
 
 bool hub_take_dirty(void)
 {
-	bool d = dirty;
-
-	dirty = false;
-	return d;
+	return __atomic_exchange_n(&dirty, false, __ATOMIC_ACQ_REL);
 }
 
 /* ---- services ---- */
@@ -245,11 +255,26 @@ u32 ha_hypercall_base(const struct hypapp *app)
 
 /*
  * Changes one guest page's nested permissions on behalf of the calling
- * hypapp, which then gets the faults there.  With one CPU under the
- * hypervisor no other CPU can hold a stale translation; the TLB is
- * flushed on every VMRUN.  Quiescing the others comes with SMP.
+ * hypapp, which then gets the faults there.  The other CPUs are stopped
+ * meanwhile (the table and the owners list are shared) and flush their
+ * TLBs when they resume.
  */
+static int npt_protect_stopped(u64 gpa, unsigned int perms);
+
 int ha_npt_protect(u64 gpa, unsigned int perms)
+{
+	struct vcpu *me = this_vcpu();
+	int ret;
+
+	if (me)
+		quiesce_begin(me);
+	ret = npt_protect_stopped(gpa, perms);
+	if (me)
+		quiesce_end(me);
+	return ret;
+}
+
+static int npt_protect_stopped(u64 gpa, unsigned int perms)
 {
 	unsigned int i;
 	int owner;

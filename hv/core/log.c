@@ -9,6 +9,7 @@
 /* Found by the module through the runtime header (head.S). */
 struct xmhf_log_ring log_ring;
 static u16 log_port;
+static volatile u32 log_owner = ~0u;	/* APIC ID holding the log, or ~0 */
 
 void log_init(u16 port)
 {
@@ -24,6 +25,36 @@ static void log_putc(char c)
 	log_ring.head++;
 	if (log_port)
 		outb(log_port, c);
+}
+
+/*
+ * Whole messages, one CPU at a time.  A CPU that faults while it holds
+ * the log (the exception dump) goes on rather than wait for itself.
+ */
+static bool nested;
+
+static void log_lock(void)
+{
+	u32 me = cpu_apic_id(), free = ~0u;
+
+	if (log_owner == me) {
+		nested = true;
+		return;
+	}
+	while (!__atomic_compare_exchange_n(&log_owner, &free, me, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free = ~0u;
+		cpu_relax();
+	}
+}
+
+static void log_unlock(void)
+{
+	if (nested) {
+		nested = false;
+		return;
+	}
+	__atomic_store_n(&log_owner, ~0u, __ATOMIC_RELEASE);
 }
 
 void hv_log(const char *fmt, ...)
@@ -43,6 +74,8 @@ void hv_vlog(const char *fmt, va_list ap)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
+	log_lock();
 	for (i = 0; i < n; i++)
 		log_putc(buf[i]);
+	log_unlock();
 }

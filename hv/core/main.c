@@ -9,10 +9,14 @@
 #include <core/guest_mem.h>
 #include <core/hv.h>
 #include <core/hub.h>
+#include <core/lapic.h>
+#include <core/quiesce.h>
+#include <core/smp.h>
 #include <core/log.h>
 #include <core/measure.h>
 #include <core/mm.h>
 #include <core/npt.h>
+#include <core/spinlock.h>
 #include <core/svm.h>
 #include <lib/crypto.h>
 #include <lib/string.h>
@@ -37,10 +41,14 @@ static struct vcpu bsp_vcpu;
 static struct npt guest_npt;
 static u8 code_hash[SHA256_DIGEST_SIZE];
 
-/* Give up before VMRUN: Linux continues natively and insmod fails. */
+/*
+ * Give up before VMRUN: Linux continues natively and insmod fails.  APs
+ * already in host mode park first; the module INITs them.
+ */
 static void __attribute__((noreturn)) rt_abort(const char *why)
 {
 	hv_log("xmhf: launch aborted: %s; returning to Linux natively\n", why);
+	smp_park_aps();
 	rt_return_native(rt_params.tramp_return_pa);
 }
 
@@ -64,24 +72,44 @@ static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
 
 long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size)
 {
-	struct xmhf_hv_status st;
+	static struct xmhf_hv_status st;	/* big: not on the stack */
+	static spinlock_t st_lock;
 	struct guest_paging gp;
+	unsigned int i, j;
+	long ret;
 
 	if (size < sizeof(st))
 		return XMHF_HC_E_INVAL;
+	spin_lock(&st_lock);
 	memset(&st, 0, sizeof(st));
 	st.size = sizeof(st);
 	st.version = XMHF_VERSION_MAJOR << 16 | XMHF_VERSION_MINOR;
 	st.launch_kind = rt_params.launch_kind;
-	st.num_cpus = 1;
+	st.num_cpus = smp_count();
 	st.mem_size = rt_params.hv_size;
 	st.log_head = log_ring.head;
-	memcpy(st.exits, v->exits, sizeof(st.exits));
-	st.exits_total = v->exits_total;
 	st.measure_state = evlog.state;
 	st.events = evlog.count;
+	st.quiesces = quiesce_count();
+	/* Other CPUs' counters move meanwhile: a snapshot, not a sum at one instant. */
+	for (i = 0; i < smp_count(); i++) {
+		const struct vcpu *c = smp_vcpu(i);
+		struct xmhf_cpu_status *cs = &st.cpu[i];
+
+		cs->apic_id = c->apic_id;
+		cs->state = c->state;
+		cs->exits_total = c->exits_total;
+		memcpy(cs->exits, c->exits, sizeof(cs->exits));
+		cs->starts = c->starts;
+		cs->nmis_reinjected = c->nmis_reinjected;
+		st.exits_total += cs->exits_total;
+		for (j = 0; j < XMHF_EXIT_CLASSES; j++)
+			st.exits[j] += cs->exits[j];
+	}
 	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
-	return gm_copy_to_guest(&gp, gva, &st, sizeof(st)) ? XMHF_HC_E_FAULT : 0;
+	ret = gm_copy_to_guest(&gp, gva, &st, sizeof(st)) ? XMHF_HC_E_FAULT : 0;
+	spin_unlock(&st_lock);
+	return ret;
 }
 
 /* Copies log bytes from position pos on; returns how many. */
@@ -161,6 +189,25 @@ int hv_extend_unload_marker(void)
 	return -1;
 }
 
+/*
+ * XMHF_HC_QUIESCE_TEST: stop the others, change one nested entry of a
+ * page of plain guest RAM (not the hypervisor's, a hypapp's or the
+ * APIC's), resume them.  Returns how many CPUs were stopped.
+ */
+long hv_quiesce_test(struct vcpu *v, u64 gpa, u64 read_only)
+{
+	unsigned int stopped;
+	int err;
+
+	if ((gpa & 0xfff) || read_only > 1 || !map_guest_ram(NULL, gpa, 0x1000) ||
+	    hub_owns_page(gpa) || gpa == lapic_mmio_base())
+		return XMHF_HC_E_INVAL;
+	stopped = quiesce_begin(v);
+	err = npt_set_4k(&guest_npt, gpa, true, !read_only);
+	quiesce_end(v);
+	return err ? XMHF_HC_E_INVAL : (long)stopped;
+}
+
 static void hash_code(u8 out[SHA256_DIGEST_SIZE])
 {
 	sha256(_rt_start, (size_t)(_rt_code_end - _rt_start), out);
@@ -212,22 +259,33 @@ void rt_main(const struct sl_handoff *h)
 
 	hv_log("xmhf: measurement: %s, %u events\n",
 	       evlog.state <= XMHF_MEAS_FAILED ? meas[evlog.state] : "?", evlog.count);
-	if (npt_init(&guest_npt, la57, npt_initial_end()))
+	delay_init(rt_params.tsc_khz);
+	lapic_init();
+	if (npt_init(&guest_npt, la57, npt_initial_end()) ||
+	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false))
 		rt_abort("out of memory for the nested page tables");
+	if (svm_init(&guest_npt) || svm_vcpu_alloc(&bsp_vcpu))
+		rt_abort("out of memory for the VMCB");
+	if (smp_init(&rt_params, &bsp_vcpu))
+		rt_abort("cannot set up the CPUs");
 	if (hub_init(&guest_npt))
 		rt_abort("a hypapp failed to initialize");
-	if (svm_vcpu_init(&bsp_vcpu, &rt_params.bsp, &guest_npt))
-		rt_abort("out of memory for the VMCB");
-	svm_apply_subscriptions(&bsp_vcpu);
+	svm_rebuild_intercepts();
+	svm_cpu_enable(&bsp_vcpu);
+	svm_vcpu_load(&bsp_vcpu, &rt_params.bsp);
 	hub_cpu_main(0);
+	if (smp_start_aps(&rt_params))
+		rt_abort("an AP did not start");
 	if (rt_params.flags & XMHF_SLPB_F_TEST_ABORT)
 		rt_abort("the module asked for a test abort before VMRUN");
 	hv_log("xmhf: nested paging up to 0x%lx, heap %lu KiB used; running Linux as the guest\n",
 	       npt_initial_end(), hv_heap_used() >> 10);
 
-	svm_run(&bsp_vcpu, &guest_npt);
+	bsp_vcpu.state = XMHF_CPU_GUEST;
+	vcpu_loop(&bsp_vcpu);
 
-	hv_log("xmhf: unload: %lu exits handled; scrubbing and returning to Linux\n",
+	smp_park_aps();
+	hv_log("xmhf: unload: %lu exits handled on the boot CPU; scrubbing and returning to Linux\n",
 	       bsp_vcpu.exits_total);
 	hub_shutdown();
 	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_image_end,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Address translation for the runtime's own memory and its page heap. */
 #include <core/mm.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <xmhf/layout.h>
 
@@ -8,6 +9,7 @@ extern u8 _rt_mem_end[];
 
 static u64 hv_base;		/* physical start of the 4 MiB block */
 static u8 *heap_next, *heap_end;
+static spinlock_t heap_lock;
 
 void mm_init(u64 hv_phys_base)
 {
@@ -28,11 +30,16 @@ u64 hv_pa(const void *va)
 
 void *hv_alloc_pages(unsigned int n)
 {
-	u8 *p = heap_next;
+	u8 *p;
 
-	if (n == 0 || (u64)(heap_end - heap_next) < (u64)n * 4096)
+	spin_lock(&heap_lock);
+	p = heap_next;
+	if (n == 0 || (u64)(heap_end - heap_next) < (u64)n * 4096) {
+		spin_unlock(&heap_lock);
 		return NULL;
+	}
 	heap_next += (u64)n * 4096;
+	spin_unlock(&heap_lock);
 	memset(p, 0, (size_t)n * 4096);
 	return p;
 }

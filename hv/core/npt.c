@@ -9,7 +9,11 @@
  */
 #include <core/npt.h>
 #include <core/mm.h>
+#include <core/spinlock.h>
 #include <arch/x86.h>
+
+/* CPUs fault in MMIO ranges concurrently; one changes the tables at a time. */
+static spinlock_t npt_lock;
 
 #define NPT_P		(1ull << 0)
 #define NPT_RW		(1ull << 1)
@@ -75,7 +79,12 @@ static int map_tpm_2m(u64 *pde, u64 base)
 /* Page tables for lazily mapped MMIO may not eat the hypapps' heap. */
 #define NPT_HEAP_RESERVE	64	/* pages */
 
-int npt_map_2m(struct npt *n, u64 gpa)
+/*
+ * Maps the 2 MiB around gpa, unless something is there already: another
+ * CPU may have just mapped it, and a split 2 MiB (the APIC's, a hypapp's
+ * page) must keep its 4 KiB permissions.
+ */
+static int map_2m_locked(struct npt *n, u64 gpa)
 {
 	u64 *t = n->root;
 	u32 a, b, c, d;
@@ -92,10 +101,22 @@ int npt_map_2m(struct npt *n, u64 gpa)
 	if (!(t = next_table(&t[(gpa >> 39) & 511])) ||
 	    !(t = next_table(&t[(gpa >> 30) & 511])))
 		return -1;
+	if (t[(gpa >> 21) & 511] & NPT_P)
+		return 0;
 	if (gpa == (TPM_HV_LOCALITIES & ~0x1fffffull))
 		return map_tpm_2m(&t[(gpa >> 21) & 511], gpa);
 	t[(gpa >> 21) & 511] = gpa | NPT_P | NPT_RW | NPT_US | NPT_PS;
 	return 0;
+}
+
+int npt_map_2m(struct npt *n, u64 gpa)
+{
+	int ret;
+
+	spin_lock(&npt_lock);
+	ret = map_2m_locked(n, gpa);
+	spin_unlock(&npt_lock);
+	return ret;
 }
 
 int npt_init(struct npt *n, bool la57, u64 map_end)
@@ -133,7 +154,7 @@ static u64 *pde_of(struct npt *n, u64 gpa)
  * One 4 KiB page's permissions: present when readable, writable when
  * write.  A 2 MiB mapping is split into 4 KiB pages first, same frames.
  */
-int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write)
+static int set_4k_locked(struct npt *n, u64 gpa, bool read, bool write)
 {
 	u64 *pde = pde_of(n, gpa), *pt, base;
 	unsigned int i;
@@ -153,4 +174,14 @@ int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write)
 	pt[(gpa >> 12) & 511] = (gpa & ~0xfffull) |
 		(read ? NPT_P | NPT_US : 0) | (read && write ? NPT_RW : 0);
 	return 0;
+}
+
+int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write)
+{
+	int ret;
+
+	spin_lock(&npt_lock);
+	ret = set_4k_locked(n, gpa, read, write);
+	spin_unlock(&npt_lock);
+	return ret;
 }

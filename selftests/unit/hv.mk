@@ -21,13 +21,24 @@ UNIT_TESTS += $(BUILD)/unit/test_vmcb
 
 -include $(wildcard $(HV_UT)/*.d)
 
-# The CR/DR/LLDT decoder.
+# The CR/DR/LLDT and MOV-store decoders.
 $(BUILD)/unit/hv/decode.o: $(TOP)/hv/core/decode.c
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -c $< -o $@
+	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -MMD -MP -c $< -o $@
 $(BUILD)/unit/hv/test_decode.o: $(TOP)/selftests/unit/test_decode.c
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -c $< -o $@
+	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -MMD -MP -c $< -o $@
 $(BUILD)/unit/test_decode: $(BUILD)/unit/hv/test_decode.o $(BUILD)/unit/hv/decode.o
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_decode
+
+# The ICR decoder (INIT/SIPI interception).
+$(BUILD)/unit/hv/icr.o: $(TOP)/hv/core/icr.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -MMD -MP -c $< -o $@
+$(BUILD)/unit/hv/test_icr.o: $(TOP)/selftests/unit/test_icr.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -Wall -Wextra -Werror -O2 -g -MMD -MP -c $< -o $@
+$(BUILD)/unit/test_icr: $(BUILD)/unit/hv/test_icr.o $(BUILD)/unit/hv/icr.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_icr

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The CR/DR/LLDT decoder (hv/core/decode.c) against hand-assembled bytes. */
+/* The CR/DR/LLDT and MOV-store decoders (hv/core/decode.c) against hand-assembled bytes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <core/decode.h>
@@ -71,11 +72,145 @@ static void test_rejects(void **state)
 	assert_int_equal(DEC(0x40, 0x66, 0x0f, 0x22, 0xe7), -1); /* REX not last */
 }
 
+/* ---- MOV stores (decode_memstore) */
+
+struct store_case {
+	const char *what;
+	u8 bytes[15];
+	u8 len, size, gpr;
+	bool imm;
+	u64 imm_val;
+};
+
+static const struct store_case stores[] = {
+	{ "mov %eax,(%rcx)", { 0x89, 0x01 }, 2, 4, 0, false, 0 },
+	{ "mov %edx,0xfee00300 (SIB, no base)",
+	  { 0x89, 0x14, 0x25, 0x00, 0x03, 0xe0, 0xfe }, 7, 4, 2, false, 0 },
+	{ "mov %r14d,0x300(%rax)",
+	  { 0x44, 0x89, 0xb0, 0x00, 0x03, 0x00, 0x00 }, 7, 4, 14, false, 0 },
+	{ "mov %eax,-0x10(%rbp)", { 0x89, 0x45, 0xf0 }, 3, 4, 0, false, 0 },
+	{ "mov %eax,0x12345678(%rip)",
+	  { 0x89, 0x05, 0x78, 0x56, 0x34, 0x12 }, 6, 4, 0, false, 0 },
+	{ "movl $0x4500,(%rax)",
+	  { 0xc7, 0x00, 0x00, 0x45, 0x00, 0x00 }, 6, 4, 0, true, 0x4500 },
+	{ "movl $0x44332211,0x300(%rax)",
+	  { 0xc7, 0x80, 0x00, 0x03, 0x00, 0x00, 0x11, 0x22, 0x33, 0x44 },
+	  10, 4, 0, true, 0x44332211 },
+	{ "movl $0x80000000,(%rax): no sign extension at size 4",
+	  { 0xc7, 0x00, 0x00, 0x00, 0x00, 0x80 }, 6, 4, 0, true, 0x80000000 },
+	{ "movq $-1,(%rax)",
+	  { 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff }, 7, 8, 0, true, ~0ULL },
+	{ "movq $0x7fffffff,(%rax)",
+	  { 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0x7f }, 7, 8, 0, true, 0x7fffffff },
+	{ "movw $0x1234,(%rax)",
+	  { 0x66, 0xc7, 0x00, 0x34, 0x12 }, 5, 2, 0, true, 0x1234 },
+	{ "movb $0x80,(%rax)", { 0xc6, 0x00, 0x80 }, 3, 1, 0, true, 0x80 },
+	{ "mov %rcx,(%rax)", { 0x48, 0x89, 0x08 }, 3, 8, 1, false, 0 },
+	{ "mov %cx,(%rax)", { 0x66, 0x89, 0x08 }, 3, 2, 1, false, 0 },
+	{ "mov %rcx,(%rax): REX.W wins over 66",
+	  { 0x66, 0x48, 0x89, 0x08 }, 4, 8, 1, false, 0 },
+	{ "mov %cl,(%rax)", { 0x88, 0x08 }, 2, 1, 1, false, 0 },
+	{ "mov %sil,(%rax)", { 0x40, 0x88, 0x30 }, 3, 1, 6, false, 0 },
+	{ "mov %r15b,(%rax)", { 0x44, 0x88, 0x38 }, 3, 1, 15, false, 0 },
+	{ "mov %ecx,%fs:(%rax)", { 0x64, 0x89, 0x08 }, 3, 4, 1, false, 0 },
+	{ "mov %eax,(%r12) (SIB)", { 0x41, 0x89, 0x04, 0x24 }, 4, 4, 0, false, 0 },
+	{ "mov %eax,0x0(%r13): disp8, not RIP",
+	  { 0x41, 0x89, 0x45, 0x00 }, 4, 4, 0, false, 0 },
+	{ "mov %eax,0x8(%rbp,%riz): SIB base 5 with mod 01 is rbp+disp8",
+	  { 0x89, 0x44, 0x25, 0x08 }, 4, 4, 0, false, 0 },
+	{ "mov %eax,0x300(,%r9,4): REX.X, no base",
+	  { 0x42, 0x89, 0x04, 0x8d, 0x00, 0x03, 0x00, 0x00 }, 8, 4, 0, false, 0 },
+	{ "mov %eax,0x300(%r13,%rax,1): SIB base 5 + REX.B with mod 10",
+	  { 0x41, 0x89, 0x84, 0x05, 0x00, 0x03, 0x00, 0x00 }, 8, 4, 0, false, 0 },
+	{ "movw $0x1234,%gs:0x300(%rax,%rbx,8): 15 bytes",
+	  { 0x3e, 0x3e, 0x3e, 0x3e, 0x65, 0x66, 0xc7, 0x84, 0xd8,
+	    0x00, 0x03, 0x00, 0x00, 0x34, 0x12 }, 15, 2, 0, true, 0x1234 },
+};
+
+static void check_store(const struct store_case *c, size_t n)
+{
+	struct memstore ms;
+
+	memset(&ms, 0xaa, sizeof(ms));
+	if (decode_memstore(c->bytes, n, &ms) != 0)
+		fail_msg("%s: rejected", c->what);
+	if (ms.len != c->len || ms.size != c->size || ms.imm != c->imm)
+		fail_msg("%s: len %u size %u imm %d", c->what, ms.len, ms.size, ms.imm);
+	if (c->imm && ms.imm_val != c->imm_val)
+		fail_msg("%s: imm_val %#llx", c->what, (unsigned long long)ms.imm_val);
+	if (!c->imm && ms.gpr != c->gpr)
+		fail_msg("%s: gpr %u", c->what, ms.gpr);
+}
+
+static void test_store_forms(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(stores); i++) {
+		check_store(&stores[i], stores[i].len);
+		/* Bytes after the instruction change nothing. */
+		check_store(&stores[i], sizeof(stores[i].bytes));
+	}
+}
+
+/* Every strict prefix of a valid store is rejected, without reading past n. */
+static void test_store_truncated(void **state)
+{
+	struct memstore ms;
+	u8 *copy;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(stores); i++) {
+		for (size_t n = 0; n < stores[i].len; n++) {
+			/* Exactly n bytes on the heap, so an overread is caught. */
+			copy = test_malloc(n ? n : 1);
+			memcpy(copy, stores[i].bytes, n);
+			if (decode_memstore(copy, n, &ms) != -1)
+				fail_msg("%s: accepted with %zu bytes", stores[i].what, n);
+			test_free(copy);
+		}
+	}
+	assert_int_equal(decode_memstore(NULL, 0, &ms), -1);
+}
+
+#define MS(...) ({ const u8 b_[] = { __VA_ARGS__ }; struct memstore m_; \
+		   decode_memstore(b_, sizeof(b_), &m_); })
+
+static void test_store_rejects(void **state)
+{
+	(void)state;
+	assert_int_equal(MS(0x88, 0xe0), -1);			/* mov %ah,%al: register */
+	assert_int_equal(MS(0x89, 0xc8), -1);			/* mov %ecx,%eax */
+	assert_int_equal(MS(0xc7, 0xc0, 1, 0, 0, 0), -1);	/* mov $1,%eax */
+	assert_int_equal(MS(0x88, 0x30), -1);			/* mov %dh,(%rax) */
+	assert_int_equal(MS(0x88, 0x20), -1);			/* mov %ah,(%rax) */
+	assert_int_equal(MS(0xf0, 0x89, 0x08), -1);		/* lock */
+	assert_int_equal(MS(0xf3, 0x89, 0x08), -1);		/* rep */
+	assert_int_equal(MS(0xf2, 0x89, 0x08), -1);		/* repne */
+	assert_int_equal(MS(0x67, 0x89, 0x08), -1);		/* address size */
+	assert_int_equal(MS(0x40, 0x66, 0x89, 0x08), -1);	/* REX not last */
+	assert_int_equal(MS(0x48, 0x48, 0x89, 0x08), -1);	/* two REX */
+	assert_int_equal(MS(0x8b, 0x08), -1);			/* a load */
+	assert_int_equal(MS(0xa3, 0, 0, 0, 0, 0, 0, 0, 0), -1);	/* mov %eax,moffs */
+	assert_int_equal(MS(0x87, 0x08), -1);			/* xchg */
+	assert_int_equal(MS(0xc7, 0x08, 1, 0, 0, 0), -1);	/* C7 /1 */
+	assert_int_equal(MS(0xc6, 0x38, 1), -1);		/* C6 /7 */
+	assert_int_equal(MS(0x0f, 0x89, 0x08), -1);		/* two-byte opcode */
+	assert_int_equal(MS(0x90, 0x89, 0x08), -1);		/* NOP is no prefix */
+	/* 16 bytes: 11 prefixes + c7 80 disp32 imm32 is over the limit. */
+	assert_int_equal(MS(0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
+			    0x3e, 0x3e, 0x3e, 0xc7, 0x00, 0, 0, 0, 0), -1);
+	/* 15 prefixes: no opcode within the limit. */
+	assert_int_equal(MS(0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
+			    0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x89, 0x08), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mov_to_cr), cmocka_unit_test(test_mov_from_cr_and_dr),
 		cmocka_unit_test(test_lldt_ltr), cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_store_forms), cmocka_unit_test(test_store_truncated),
+		cmocka_unit_test(test_store_rejects),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

@@ -25,6 +25,13 @@ enum xmhf_hypercall {
 	XMHF_HC_UNLOAD = 3,	/* CPL 0: devirtualize; returns only on failure */
 	XMHF_HC_SELFCHECK = 4,	/* CPL 0: re-hash the runtime code; 1 = matches */
 	XMHF_HC_EVENTLOG = 5,	/* CPL 0: RDI = struct xmhf_eventlog *, RSI = size */
+	/*
+	 * CPL 0, a test of the quiesce service: stop every other CPU, set the
+	 * nested page table entry of the guest RAM page at RDI (page aligned)
+	 * read-only (RSI = 1) or writable (RSI = 0), resume them.  Returns how
+	 * many other CPUs were stopped.
+	 */
+	XMHF_HC_QUIESCE_TEST = 6,
 };
 
 /* Hypapp i owns XMHF_HC_HYPAPP_BASE + 0x100 * i .. + 0xff, in link order. */
@@ -42,20 +49,61 @@ enum xmhf_exit_class {
 	XMHF_EXIT_CPUID, XMHF_EXIT_VMMCALL, XMHF_EXIT_MSR, XMHF_EXIT_NPF,
 	XMHF_EXIT_SVM_INSN, XMHF_EXIT_SHUTDOWN, XMHF_EXIT_OTHER,
 	XMHF_EXIT_IO, XMHF_EXIT_EXCEPTION, XMHF_EXIT_INSN, XMHF_EXIT_SYSREG,
+	XMHF_EXIT_NMI, XMHF_EXIT_INIT, XMHF_EXIT_APIC,
 	XMHF_EXIT_CLASSES
+};
+
+/* Most CPUs the hypervisor runs on (and reports in struct xmhf_hv_status). */
+#define XMHF_MAX_CPUS		32
+
+/* What one CPU is doing, as the hypervisor sees it. */
+enum xmhf_vcpu_state {
+	XMHF_CPU_ABSENT = 0,	/* no such CPU, or never started */
+	XMHF_CPU_WAIT_SIPI = 1,	/* in host mode, waiting for the guest's SIPI */
+	XMHF_CPU_GUEST = 2,	/* running the guest */
+	XMHF_CPU_PARKED = 3,	/* unloading: SVM off, halted until INIT */
+	XMHF_CPU_FAILED = 4,	/* did not answer the hypervisor's SIPI */
+};
+
+static inline const char *xmhf_cpu_state_name(__u32 state)
+{
+	switch (state) {
+	case XMHF_CPU_ABSENT:
+		return "absent";
+	case XMHF_CPU_WAIT_SIPI:
+		return "wait-for-sipi";
+	case XMHF_CPU_GUEST:
+		return "guest";
+	case XMHF_CPU_PARKED:
+		return "parked";
+	case XMHF_CPU_FAILED:
+		return "failed";
+	}
+	return "unknown";
+}
+
+struct xmhf_cpu_status {
+	__u32 apic_id;
+	__u32 state;		/* enum xmhf_vcpu_state */
+	__u64 exits_total;
+	__u64 exits[XMHF_EXIT_CLASSES];
+	__u64 starts;		/* guest SIPIs that started this CPU */
+	__u64 nmis_reinjected;	/* guest NMIs that met the CPU in the hypervisor */
 };
 
 struct xmhf_hv_status {
 	__u32 size;		/* bytes the hypervisor filled in */
 	__u32 version;		/* major << 16 | minor */
 	__u32 launch_kind;	/* enum xmhf_launch_kind */
-	__u32 num_cpus;		/* CPUs under the hypervisor */
+	__u32 num_cpus;		/* CPUs under the hypervisor: entries in cpu[] */
 	__u64 mem_size;		/* hypervisor footprint in bytes */
 	__u64 log_head;		/* bytes written to the log so far */
-	__u64 exits[XMHF_EXIT_CLASSES];
+	__u64 exits[XMHF_EXIT_CLASSES];	/* summed over the CPUs */
 	__u64 exits_total;
 	__u32 measure_state;	/* enum xmhf_measure_state */
 	__u32 events;		/* entries in the measurement log */
+	__u64 quiesces;		/* times the other CPUs were stopped */
+	struct xmhf_cpu_status cpu[XMHF_MAX_CPUS];	/* [0] is the boot CPU */
 };
 
 #endif /* XMHF_UAPI_HYPERCALL_H */

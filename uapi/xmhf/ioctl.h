@@ -68,6 +68,28 @@ struct xmhf_bench_req {
 };
 
 /*
+ * SMP figures timed in the kernel (XMHF_IOC_BENCH_SMP):
+ *   XMHF_BENCH_IPI: IPI round trips (a synchronous cross-call) from this
+ *     CPU to CPU cpu; works with or without the hypervisor.
+ *   XMHF_BENCH_QUIESCE: XMHF_HC_QUIESCE_TEST hypercalls, each stopping
+ *     every other CPU, toggling a page of module memory between read-only
+ *     and writable; hoisted only (-ENODEV otherwise).  stopped: how many
+ *     other CPUs the last call stopped.
+ */
+enum xmhf_bench_smp_kind {
+	XMHF_BENCH_IPI = 1,
+	XMHF_BENCH_QUIESCE = 2,
+};
+
+struct xmhf_bench_smp_req {
+	__u32 kind;		/* in: enum xmhf_bench_smp_kind */
+	__u32 cpu;		/* in: IPI target (Linux CPU number, online, not this one) */
+	__u64 iterations;	/* in, 1 .. 10^6 */
+	__u64 total_ns;		/* out */
+	__u64 stopped;		/* out, XMHF_BENCH_QUIESCE */
+};
+
+/*
  * Test hooks, only with the module parameter selftest=1: a raw hypercall
  * from CPL 0 (UNLOAD refused), and a write to the hypervisor's memory
  * through Linux's direct map that must not land.
@@ -112,6 +134,7 @@ struct xmhf_test_msr {
 #define XMHF_IOC_SELFCHECK	_IO(XMHF_IOC_MAGIC, 0x04)
 #define XMHF_IOC_BENCH		_IOWR(XMHF_IOC_MAGIC, 0x05, struct xmhf_bench_req)
 #define XMHF_IOC_EVENTLOG	_IOR(XMHF_IOC_MAGIC, 0x06, struct xmhf_eventlog)
+#define XMHF_IOC_BENCH_SMP	_IOWR(XMHF_IOC_MAGIC, 0x07, struct xmhf_bench_smp_req)
 #define XMHF_IOC_TEST_HYPERCALL	_IOWR(XMHF_IOC_MAGIC, 0x40, struct xmhf_raw_hypercall)
 #define XMHF_IOC_TEST_WRITE_HV	_IOWR(XMHF_IOC_MAGIC, 0x41, struct xmhf_test_write)
 #define XMHF_IOC_TEST_MMIO	_IOWR(XMHF_IOC_MAGIC, 0x42, struct xmhf_test_mmio)

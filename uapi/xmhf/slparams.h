@@ -106,6 +106,12 @@ struct xmhf_sl_params {
 	 * mode with RAX = 1; the code there belongs to the guest.
 	 */
 	__u64 tramp_return_pa;
+
+	/*
+	 * TSC ticks per millisecond, for the delays of the APs' INIT-SIPI-SIPI
+	 * only (a wrong value makes them longer or shorter, nothing else).
+	 */
+	__u64 tsc_khz;
 };
 
 /*

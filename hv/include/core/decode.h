@@ -2,7 +2,10 @@
 /*
  * A decoder for the few 64-bit instructions the core emulates on CR, DR
  * and descriptor-table exits (TCG has no decode assists): MOV to/from
- * CRn/DRn and the register forms of LLDT/LTR.  Pure: unit-tested on the host.
+ * CRn/DRn and the register forms of LLDT/LTR.  And one for the MOV stores
+ * that hit a write-protected MMIO page (the xAPIC page), where without
+ * NRIPS the length must come from the bytes too.  Pure: unit-tested on
+ * the host.
  */
 #ifndef XMHF_CORE_DECODE_H
 #define XMHF_CORE_DECODE_H
@@ -24,5 +27,23 @@ struct sysinsn {
 
 /* 0 and *out filled, or -1 for anything else (memory operands included). */
 int decode_sysinsn(const u8 *b, size_t n, struct sysinsn *out);
+
+/* A MOV store to memory; the address itself comes from the fault. */
+struct memstore {
+	u8 len;		/* bytes, prefixes included */
+	u8 size;	/* operand size in bytes: 1, 2, 4 or 8 */
+	bool imm;	/* true: the value is imm_val; false: it is GPR gpr */
+	u8 gpr;		/* 0 RAX .. 15 R15 (size 1: 4..7 are SPL..DIL, REX given) */
+	u64 imm_val;	/* the value stored when imm: imm32 sign-extended for
+			 * size 8, else the immediate zero-extended */
+};
+
+/*
+ * MOV r/m, reg (88, 89) or MOV r/m, imm (C6 /0, C7 /0) with a memory
+ * operand, in 64-bit mode.  Prefixes: 66, segment overrides, one REX right
+ * before the opcode.  Never reads past b[n - 1].  0 and *out filled, or -1
+ * for anything else (LOCK/REP/67, register forms, AH..BH, truncated).
+ */
+int decode_memstore(const u8 *b, size_t n, struct memstore *out);
 
 #endif /* XMHF_CORE_DECODE_H */

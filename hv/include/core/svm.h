@@ -7,9 +7,15 @@
 #include <core/vcpu.h>
 #include <xmhf/slparams.h>
 
-int svm_vcpu_init(struct vcpu *v, const struct xmhf_cpu_state *st,
-		  const struct npt *npt);
-void svm_run(struct vcpu *v, struct npt *npt);
-void svm_apply_subscriptions(struct vcpu *v);
+/* Once, on the boot CPU, before any vCPU. */
+int svm_init(struct npt *npt);
+int svm_vcpu_alloc(struct vcpu *v);
+/* On the CPU that runs v. */
+void svm_cpu_enable(struct vcpu *v);
+void svm_vcpu_load(struct vcpu *v, const struct xmhf_cpu_state *st);
+void svm_vcpu_reset(struct vcpu *v, u8 vector);
+void svm_run(struct vcpu *v);
+/* The hypapps' subscriptions into the shared intercepts; others stopped. */
+void svm_rebuild_intercepts(void);
 
 #endif /* XMHF_CORE_SVM_H */

@@ -21,10 +21,29 @@ struct vcpu {
 	void *arch;			/* struct vmcb on SVM */
 	u64 arch_pa;
 	u64 host_save_pa;		/* VMSAVE area for the host's own state */
+	u64 hsave_pa;			/* the CPU's host save area (VM_HSAVE_PA) */
 	u64 exits[XMHF_EXIT_CLASSES];
 	u64 exits_total;
 	bool unload;			/* leave the run loop, devirtualize */
+
+	/* SMP (core/smp.c); volatile fields are written by other CPUs. */
+	u32 index;			/* 0 = the boot CPU */
+	u32 apic_id;
+	volatile u32 state;		/* enum xmhf_vcpu_state */
+	volatile bool init_req;		/* guest INIT: back to wait-for-SIPI */
+	volatile u32 sipi;		/* VCPU_SIPI_VALID | vector */
+	volatile bool park;		/* unload: leave guest mode, SVM off, halt */
+	volatile u32 kick;		/* a hypervisor NMI is on its way */
+	volatile u32 quiesce_ack;	/* last quiesce generation acknowledged */
+	volatile u64 nmis_taken;	/* host NMI handler entries */
+	bool nmi_pending;		/* a guest NMI to inject */
+	u32 intercept_gen;		/* subscriptions in this VMCB */
+	u64 starts, nmis_reinjected;
+	void *host;			/* struct host_cpu */
+	u8 *stack_top;
 };
+
+#define VCPU_SIPI_VALID	0x100u
 
 u64 vcpu_rax(struct vcpu *v);
 void vcpu_set_rax(struct vcpu *v, u64 val);

@@ -12,11 +12,21 @@
 #include <core/vcpu.h>
 #include <core/hub.h>
 #include <core/decode.h>
+#include <core/icr.h>
+#include <core/lapic.h>
+#include <core/quiesce.h>
+#include <core/smp.h>
 #include <lib/string.h>
 #include <xmhf/hypercall.h>
 #include <xmhf/version.h>
 
 void svm_vmrun(struct vcpu *v, u64 vmcb_pa, u64 host_save_pa);
+
+static void count(struct vcpu *v, enum xmhf_exit_class cls)
+{
+	v->exits[cls]++;
+	v->exits_total++;
+}
 
 /* MSRs whose guest view the hypervisor owns: EFER.SVME and SVM's MSRs. */
 #define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | \
@@ -25,6 +35,10 @@ void svm_vmrun(struct vcpu *v, u64 vmcb_pa, u64 host_save_pa);
 #define VM_CR_LOCK	BIT(3)
 
 static u8 *msrpm, *iopm;	/* shared by every vCPU */
+static struct npt *guest_npt;
+/* The intercept vector every VMCB copies, and its generation. */
+static struct vmcb_control_area tmpl;
+static volatile u32 tmpl_gen;
 
 static struct vmcb *vmcb_of(struct vcpu *v)
 {
@@ -123,6 +137,37 @@ static bool msr_write_denied(u32 msr)
 	       msr == 0xc0010112 || msr == 0xc0010113;		/* SMM_ADDR, SMM_MASK */
 }
 
+#define MSR_MTRR_DEF_TYPE	0x2ff
+#define MTRR_DEF_ENABLES	0xcffull	/* E, FE and the default type */
+#define MSR_HWCR		0xc0010015
+#define HWCR_SMMLOCK		BIT(0)
+
+static u64 mtrr_def_at_launch;
+
+/*
+ * Writes to those MSRs that change nothing, as Linux makes when it
+ * brings up an AP (it sets every MTRR to the boot CPU's value), the
+ * MTRR off/on pair around them (off makes all memory uncached, which
+ * only costs speed; on may only restore the launch-time setting), and
+ * HWCR bits other than the SMM lock.
+ */
+static bool msr_write_harmless(u32 msr, u64 val)
+{
+	u64 cur;
+
+	if (rdmsr_safe(msr, &cur))
+		return false;
+	if (val == cur)
+		return true;
+	/* Linux sets HWCR bits (e.g. FFDIS on family 0Fh); SMM stays locked. */
+	if (msr == MSR_HWCR)
+		return !((val ^ cur) & HWCR_SMMLOCK);
+	if (msr != MSR_MTRR_DEF_TYPE)
+		return false;
+	return val == mtrr_def_at_launch ||
+	       (!(val & MTRR_DEF_ENABLES) && (val & ~MTRR_DEF_ENABLES) == (cur & ~MTRR_DEF_ENABLES));
+}
+
 /* Only the write bit: reads of these MSRs stay native. */
 static void set_msr_write_intercept(u8 *pm, u32 msr)
 {
@@ -144,6 +189,9 @@ static void set_core_msr_intercepts(void)
 	set_msr_intercept(msrpm, MSR_EFER);
 	set_msr_intercept(msrpm, MSR_VM_HSAVE_PA);
 	set_msr_intercept(msrpm, MSR_VM_CR);
+	/* INIT/SIPI through the x2APIC ICR, and no moving the xAPIC page. */
+	set_msr_write_intercept(msrpm, MSR_X2APIC_ICR);
+	set_msr_write_intercept(msrpm, MSR_IA32_APIC_BASE);
 	for (i = 0; i < ARRAY_SIZE(denied); i++)
 		set_msr_write_intercept(msrpm, denied[i]);
 	for (i = 0x200; i <= 0x20f; i++)
@@ -213,6 +261,7 @@ static void vmcb_set_intercepts(struct vmcb_control_area *c)
 		INTERCEPT_INVLPGA, INTERCEPT_VMRUN, INTERCEPT_VMMCALL,
 		INTERCEPT_VMLOAD, INTERCEPT_VMSAVE, INTERCEPT_STGI,
 		INTERCEPT_CLGI, INTERCEPT_SKINIT,
+		INTERCEPT_NMI, INTERCEPT_INIT,	/* quiesce, and INIT is ours */
 	};
 	unsigned int i;
 
@@ -220,36 +269,96 @@ static void vmcb_set_intercepts(struct vmcb_control_area *c)
 		vmcb_set_intercept(c, bits[i]);
 }
 
-int svm_vcpu_init(struct vcpu *v, const struct xmhf_cpu_state *st,
-		  const struct npt *npt)
+/* Shared by every vCPU: the MSR and I/O permission maps. */
+int svm_init(struct npt *npt)
+{
+	msrpm = hv_alloc_pages(2);
+	iopm = hv_alloc_pages(3);
+	if (!msrpm || !iopm)
+		return -1;
+	guest_npt = npt;
+	rdmsr_safe(MSR_MTRR_DEF_TYPE, &mtrr_def_at_launch);
+	svm_rebuild_intercepts();
+	return 0;
+}
+
+/* A vCPU's VMCB and save areas; its state comes later (load or reset). */
+int svm_vcpu_alloc(struct vcpu *v)
 {
 	struct vmcb *vmcb = hv_alloc_pages(1);
 	void *hsave = hv_alloc_pages(1), *host_save = hv_alloc_pages(1);
 
-	msrpm = hv_alloc_pages(2);
-	iopm = hv_alloc_pages(3);
-	if (!vmcb || !hsave || !host_save || !msrpm || !iopm)
+	if (!vmcb || !hsave || !host_save)
 		return -1;
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, hv_pa(hsave));
-	/* Our FS/GS/TR/LDTR and syscall MSRs, for after each VMEXIT. */
 	v->host_save_pa = hv_pa(host_save);
-	vmsave(v->host_save_pa);
-
-	set_core_msr_intercepts();
-
-	vmcb_set_intercepts(&vmcb->control);
+	v->hsave_pa = hv_pa(hsave);
 	vmcb->control.msrpm_base_pa = hv_pa(msrpm);
 	vmcb->control.iopm_base_pa = hv_pa(iopm);
 	vmcb->control.asid = 1;
 	vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
 	vmcb->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
-	vmcb->control.nested_cr3 = npt->root_pa;
-	vmcb_load_state(&vmcb->save, st);
-
+	vmcb->control.nested_cr3 = guest_npt->root_pa;
 	v->arch = vmcb;
 	v->arch_pa = hv_pa(vmcb);
+	v->intercept_gen = tmpl_gen - 1;	/* copied before the first VMRUN */
 	return 0;
+}
+
+/* On the CPU itself: SVM on, and our FS/GS/TR/LDTR for after each VMEXIT. */
+void svm_cpu_enable(struct vcpu *v)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, v->hsave_pa);
+	vmsave(v->host_save_pa);
+}
+
+/* The boot CPU: Linux exactly as it was saved at the launch point. */
+void svm_vcpu_load(struct vcpu *v, const struct xmhf_cpu_state *st)
+{
+	vmcb_load_state(&vmcb_of(v)->save, st);
+}
+
+static void seg_real(struct vmcb_seg *s, u16 sel, u16 attrib)
+{
+	s->selector = sel;
+	s->attrib = attrib;
+	s->limit = 0xffff;
+	s->base = (u64)sel << 4;
+}
+
+/*
+ * INIT then SIPI: the state the CPU would have (AMD APM vol. 2, "Initial
+ * processor state"), with CS:IP at the vector's page.  EFER.SVME is the
+ * one difference, VMRUN needs it and RDMSR hides it.
+ */
+void svm_vcpu_reset(struct vcpu *v, u8 vector)
+{
+	struct vmcb *vm = vmcb_of(v);
+	struct vmcb_save_area *s = &vm->save;
+	u32 a, b, c, d;
+
+	memset(s, 0, sizeof(*s));
+	memset(&v->regs, 0, sizeof(v->regs));
+	seg_real(&s->cs, (u16)vector << 8, 0x9b);
+	seg_real(&s->ds, 0, 0x93);
+	seg_real(&s->es, 0, 0x93);
+	seg_real(&s->ss, 0, 0x93);
+	seg_real(&s->fs, 0, 0x93);
+	seg_real(&s->gs, 0, 0x93);
+	seg_real(&s->ldtr, 0, 0x82);
+	seg_real(&s->tr, 0, 0x8b);
+	s->gdtr.limit = 0xffff;
+	s->idtr.limit = 0xffff;
+	s->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
+	s->efer = EFER_SVME;
+	s->rflags = X86_RFLAGS_FIXED;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = 0x0007040600070406ull;
+	cpuid(1, &a, &b, &c, &d);
+	v->regs.rdx = a;		/* family, model, stepping */
+	vm->control.event_inj = 0;
+	v->nmi_pending = false;
 }
 
 /* MSRPM covers three ranges; other MSRs always exit (and #GP). */
@@ -262,15 +371,17 @@ static bool msr_in_map(u32 msr)
 /*
  * The union of the hypapps' subscriptions becomes intercepts, rebuilt from
  * the core's own set each time, so an unsubscribed event stops exiting.
+ * The maps are shared: callers stop the other CPUs first (quiesce), and
+ * each vCPU copies the new vector before its next VMRUN.
  */
-void svm_apply_subscriptions(struct vcpu *v)
+void svm_rebuild_intercepts(void)
 {
 	static const u32 insn_bits[HA_INSN_COUNT] = {
 		[HA_INSN_CPUID] = INTERCEPT_CPUID, [HA_INSN_RDTSC] = INTERCEPT_RDTSC,
 		[HA_INSN_RDTSCP] = INTERCEPT_RDTSCP, [HA_INSN_HLT] = INTERCEPT_HLT,
 		[HA_INSN_WBINVD] = INTERCEPT_WBINVD, [HA_INSN_PAUSE] = INTERCEPT_PAUSE,
 	};
-	struct vmcb_control_area *c = &vmcb_of(v)->control;
+	struct vmcb_control_area *c = &tmpl;
 	unsigned int i, j;
 
 	memset(c->intercepts, 0, sizeof(c->intercepts));
@@ -301,6 +412,18 @@ void svm_apply_subscriptions(struct vcpu *v)
 			vmcb_set_intercept(c, INTERCEPT_IOIO_PROT);
 		}
 	}
+	__atomic_fetch_add(&tmpl_gen, 1, __ATOMIC_RELEASE);
+}
+
+static void apply_intercepts(struct vcpu *v)
+{
+	u32 gen = __atomic_load_n(&tmpl_gen, __ATOMIC_ACQUIRE);
+
+	if (v->intercept_gen == gen)
+		return;
+	memcpy(vmcb_of(v)->control.intercepts, tmpl.intercepts,
+	       sizeof(tmpl.intercepts));
+	v->intercept_gen = gen;
 }
 
 /* ---- hypapp services that touch guest registers ---- */
@@ -412,12 +535,29 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	return false;
 }
 
+#define APIC_BASE_ADDR	0x000ffffffffff000ull
+
 static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
-	if (msr != MSR_EFER || (val & ~EFER_GUEST_BITS))
-		return false;	/* includes any attempt to set SVME */
-	vmcb_of(v)->save.efer = val | EFER_SVME;
-	return true;
+	switch (msr) {
+	case MSR_X2APIC_ICR:
+		/* Not an MSR outside x2APIC mode: #GP, as the CPU would. */
+		if (!lapic_x2apic())
+			return false;
+		smp_guest_icr(v, (u32)val, (u32)(val >> 32), true);
+		return true;
+	case MSR_IA32_APIC_BASE:
+		/* The xAPIC page stays where the nested page tables trap it. */
+		if ((val ^ rdmsr(MSR_IA32_APIC_BASE)) & APIC_BASE_ADDR)
+			return false;
+		return !wrmsr_safe(msr, val);
+	case MSR_EFER:
+		if (val & ~EFER_GUEST_BITS)
+			return false;	/* includes any attempt to set SVME */
+		vmcb_of(v)->save.efer = val | EFER_SVME;
+		return true;
+	}
+	return false;
 }
 
 /* A hypapp's MSR nobody handled: the access, done natively, fault-safe. */
@@ -431,11 +571,12 @@ static void exit_msr(struct vcpu *v, bool write)
 	u32 msr = (u32)v->regs.rcx;
 	u64 val = (v->regs.rdx << 32) | (u32)vcpu_rax(v);
 	struct ha_event_info e = { .type = HA_EV_MSR, .msr = { msr, write, val } };
-	bool core = msr == MSR_EFER || msr == MSR_VM_CR || msr == MSR_VM_HSAVE_PA;
+	bool core = msr == MSR_EFER || msr == MSR_VM_CR || msr == MSR_VM_HSAVE_PA ||
+		    msr == MSR_X2APIC_ICR || msr == MSR_IA32_APIC_BASE;
 	bool ok;
 
-	if (write && msr_write_denied(msr)) {
-		hv_log("xmhf: guest write to MSR 0x%x refused: #GP\n", msr);
+	if (write && msr_write_denied(msr) && !msr_write_harmless(msr, val)) {
+		hv_log("xmhf: guest write of 0x%lx to MSR 0x%x refused: #GP\n", val, msr);
 		vcpu_inject_gp(v, 0);
 		return;
 	}
@@ -584,19 +725,60 @@ static u64 *gpr_slot(struct vcpu *v, u8 n)
 }
 
 /* The instruction at RIP, up to 15 bytes or the end of what translates. */
+/*
+ * The instruction at CS:RIP, up to 15 bytes or the end of what
+ * translates; how many bytes were read, or 0.
+ */
+static size_t fetch_insn(struct vcpu *v, u8 buf[15])
+{
+	const struct vmcb_save_area *s = &vmcb_of(v)->save;
+	u64 lin = s->rip;
+	size_t n = 15;
+
+	/* CS.base counts outside 64-bit mode (an AP starts in real mode). */
+	if (!((s->efer & EFER_LMA) && (s->cs.attrib & 0x200)))
+		lin = (u32)(lin + s->cs.base);
+	/* A shorter read when the 15 bytes would cross into an unmapped page. */
+	if (ha_read_guest(v, buf, lin, n)) {
+		n = 0x1000 - (lin & 0xfff);
+		if (n > 15 || ha_read_guest(v, buf, lin, n))
+			return 0;
+	}
+	return n;
+}
+
 static int fetch_decode(struct vcpu *v, struct sysinsn *in)
 {
-	u64 rip = vmcb_of(v)->save.rip;
 	u8 buf[15];
-	size_t n = sizeof(buf);
+	size_t n = fetch_insn(v, buf);
 
-	/* A shorter read when the 15 bytes would cross into an unmapped page. */
-	if (ha_read_guest(v, buf, rip, n)) {
-		n = 0x1000 - (rip & 0xfff);
-		if (n > sizeof(buf) || ha_read_guest(v, buf, rip, n))
-			return -1;
+	return n ? decode_sysinsn(buf, n, in) : -1;
+}
+
+/*
+ * A guest write to the xAPIC page, which the nested page tables keep
+ * read-only: decode the MOV (TCG has no decode assists), virtualise
+ * INIT/SIPI written to the ICR, and do any other write on the real APIC.
+ */
+static void exit_apic_write(struct vcpu *v, u64 gpa)
+{
+	struct memstore ms;
+	u8 buf[15];
+	size_t n = fetch_insn(v, buf);
+	u32 off = gpa & 0xfff, val;
+
+	if (!n || decode_memstore(buf, n, &ms) || ms.size != 4 || (off & 3)) {
+		hv_log("xmhf: APIC write at 0x%lx (RIP 0x%lx) not a 32-bit MOV: #GP\n",
+		       gpa, vmcb_of(v)->save.rip);
+		vcpu_inject_gp(v, 0);
+		return;
 	}
-	return decode_sysinsn(buf, n, in);
+	val = ms.imm ? (u32)ms.imm_val : (u32)*gpr_slot(v, ms.gpr);
+	if (off == APIC_ICR_LO)
+		smp_guest_icr(v, val, lapic_read(APIC_ICR_HI), false);
+	else
+		lapic_write(off, val);
+	vcpu_skip_insn(v, ms.len);
 }
 
 /* LLDT sel: the LDT descriptor from the guest's GDT, or #GP(sel). */
@@ -706,12 +888,20 @@ static void exit_npf(struct vcpu *v, struct npt *npt)
 		gpa, vmcb_of(v)->control.exit_info_1 & 2,
 		vmcb_of(v)->control.exit_info_1 & 16 } };
 
+	if ((gpa & ~0xfffull) == lapic_mmio_base() && (e.npf.write)) {
+		count(v, XMHF_EXIT_APIC);
+		exit_apic_write(v, gpa);
+		return;
+	}
+	count(v, XMHF_EXIT_NPF);
 	if (!npt_protected(gpa) && hub_owns_page(gpa)) {
 		if (hub_dispatch(v, &e) == HA_DEFAULT)
 			vcpu_inject_gp(v, 0);
 		return;
 	}
-	if (npt_protected(gpa) || npt_map_2m(npt, gpa)) {
+	/* Present but refused (a page the core made read-only): no retry. */
+	if (npt_protected(gpa) || (vmcb_of(v)->control.exit_info_1 & 1) ||
+	    npt_map_2m(npt, gpa)) {
 		hv_log("xmhf: guest access to protected memory at 0x%lx (RIP 0x%lx): #GP\n",
 		       gpa, vmcb_of(v)->save.rip);
 		vcpu_inject_gp(v, 0);
@@ -728,11 +918,6 @@ static void __attribute__((noreturn)) guest_dead(struct vcpu *v, const char *why
 	halt_forever();
 }
 
-static void count(struct vcpu *v, enum xmhf_exit_class cls)
-{
-	v->exits[cls]++;
-	v->exits_total++;
-}
 
 /* The hypapp view of the instruction exits exit_insn() handles. */
 static enum ha_insn insn_of_exit(u32 code)
@@ -750,12 +935,59 @@ static enum ha_insn insn_of_exit(u32 code)
 	return HA_INSN_PAUSE;
 }
 
+/*
+ * An event the exit interrupted on its way into the guest is delivered
+ * again; a handler that injects something itself overrides it.
+ */
+static void redeliver(struct vmcb *vm)
+{
+	u32 info = vm->control.exit_int_info;
+	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
+
+	vm->control.event_inj = 0;
+	if (!(info & SVM_EVTINJ_VALID) || type == SVM_EXITINTINFO_TYPE_SOFT)
+		return;
+	vm->control.event_inj = info;
+	vm->control.event_inj_err = vm->control.exit_int_info_err;
+}
+
+/*
+ * An NMI exit leaves the NMI pending: GIF on for a moment lets the
+ * host's handler take it (core/smp.c decides whose it was).
+ */
+static void nmi_window(struct vcpu *v)
+{
+	u64 seen = v->nmis_taken;
+	unsigned int i;
+
+	stgi();
+	for (i = 0; i < 100000 && __atomic_load_n(&v->nmis_taken, __ATOMIC_ACQUIRE) == seen; i++)
+		cpu_relax();
+	clgi();
+}
+
+/* A guest NMI that met the CPU in the hypervisor, once nothing else is queued. */
+static void inject_pending_nmi(struct vcpu *v)
+{
+	struct vmcb_control_area *c = &vmcb_of(v)->control;
+
+	if (!v->nmi_pending || (c->event_inj & SVM_EVTINJ_VALID))
+		return;
+	c->event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+	v->nmi_pending = false;
+	v->nmis_reinjected++;
+}
+
 static void handle_exit(struct vcpu *v, struct npt *npt)
 {
 	struct vmcb *vm = vmcb_of(v);
 
-	vm->control.event_inj = 0;
+	redeliver(vm);
 	switch ((u32)vm->control.exit_code) {
+	case SVM_EXIT_NMI:
+		count(v, XMHF_EXIT_NMI);
+		nmi_window(v);
+		break;
 	case SVM_EXIT_CPUID: {
 		struct ha_event_info e = { .type = HA_EV_INSN, .insn = {
 			HA_INSN_CPUID, (u32)vcpu_rax(v), (u32)v->regs.rcx } };
@@ -793,8 +1025,11 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 		exit_msr(v, vm->control.exit_info_1 & 1);
 		break;
 	case SVM_EXIT_NPF:
-		count(v, XMHF_EXIT_NPF);
 		exit_npf(v, npt);
+		break;
+	case SVM_EXIT_INIT:
+		count(v, XMHF_EXIT_INIT);
+		smp_guest_init_self(v);
 		break;
 	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
 	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
@@ -817,13 +1052,21 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 	}
 }
 
-/* Runs the guest until it asks to be let go (UNLOAD). */
-void svm_run(struct vcpu *v, struct npt *npt)
+/*
+ * Runs the guest until it asks to be let go (UNLOAD), an INIT sends it
+ * back to wait-for-SIPI, or unload parks this CPU.
+ */
+void svm_run(struct vcpu *v)
 {
-	while (!v->unload) {
-		if (hub_take_dirty())
-			svm_apply_subscriptions(v);
+	while (!v->unload && !v->park && !v->init_req) {
+		if (hub_take_dirty()) {
+			quiesce_begin(v);
+			svm_rebuild_intercepts();
+			quiesce_end(v);
+		}
+		apply_intercepts(v);
+		inject_pending_nmi(v);
 		svm_vmrun(v, v->arch_pa, v->host_save_pa);
-		handle_exit(v, npt);
+		handle_exit(v, guest_npt);
 	}
 }

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The quiesce service (core/quiesce.h).  One stopper at a time holds
+ * q_lock; a generation number tells a CPU whether it has already
+ * answered the current stop, so a stale NMI never stops it twice.
+ */
+#include <arch/x86.h>
+#include <core/quiesce.h>
+#include <core/smp.h>
+#include <xmhf/hypercall.h>
+
+static volatile u32 q_lock;
+static volatile u32 q_gen;
+static volatile bool q_active;
+static volatile u32 q_owner = ~0u;
+static u64 q_count;
+
+void quiesce_poll(struct vcpu *v)
+{
+	u32 gen;
+
+	if (!__atomic_load_n(&q_active, __ATOMIC_ACQUIRE) || q_owner == v->index)
+		return;
+	gen = __atomic_load_n(&q_gen, __ATOMIC_ACQUIRE);
+	if (v->quiesce_ack == gen)
+		return;
+	__atomic_store_n(&v->quiesce_ack, gen, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&q_active, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&q_gen, __ATOMIC_ACQUIRE) == gen)
+		cpu_relax();
+}
+
+/* Spinning for the lock is a safe point: another stopper may need us. */
+static void q_lock_take(struct vcpu *me)
+{
+	while (__atomic_exchange_n(&q_lock, 1, __ATOMIC_ACQUIRE)) {
+		quiesce_poll(me);
+		cpu_relax();
+	}
+}
+
+unsigned int quiesce_begin(struct vcpu *me)
+{
+	unsigned int i, stopped = 0;
+	u32 gen;
+
+	q_lock_take(me);
+	q_owner = me->index;
+	gen = q_gen + 1;
+	__atomic_store_n(&q_gen, gen, __ATOMIC_RELEASE);
+	__atomic_store_n(&q_active, true, __ATOMIC_SEQ_CST);
+	for (i = 0; i < smp_count(); i++) {
+		struct vcpu *t = smp_vcpu(i);
+
+		if (t != me && vcpu_live(t))
+			smp_kick(t);
+	}
+	/* A CPU that parks meanwhile answered by leaving. */
+	for (i = 0; i < smp_count(); i++) {
+		struct vcpu *t = smp_vcpu(i);
+
+		if (t == me)
+			continue;
+		while (vcpu_live(t) &&
+		       __atomic_load_n(&t->quiesce_ack, __ATOMIC_ACQUIRE) != gen)
+			cpu_relax();
+		if (vcpu_live(t))
+			stopped++;
+	}
+	return stopped;
+}
+
+void quiesce_end(struct vcpu *me)
+{
+	(void)me;
+	q_count++;
+	q_owner = ~0u;
+	__atomic_store_n(&q_active, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&q_lock, 0, __ATOMIC_RELEASE);
+}
+
+u64 quiesce_count(void)
+{
+	return q_count;
+}

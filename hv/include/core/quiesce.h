@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Stopping every other CPU while one changes shared state (DESIGN.md,
+ * "Core services").  The stopper sends each live CPU an NMI; a CPU in
+ * guest mode exits, takes the NMI in the host's handler and spins there;
+ * one in host mode answers at its next safe point.  Resumed CPUs flush
+ * their TLBs on the next VMRUN (every VMRUN flushes all ASIDs here).
+ *
+ * Never call quiesce_begin() holding another lock: a CPU spinning on that
+ * lock could not answer.
+ */
+#ifndef XMHF_CORE_QUIESCE_H
+#define XMHF_CORE_QUIESCE_H
+
+#include <core/vcpu.h>
+
+/* Returns with every other live CPU stopped; how many were stopped. */
+unsigned int quiesce_begin(struct vcpu *me);
+void quiesce_end(struct vcpu *me);
+/* A safe point: stop here while another CPU holds the others stopped. */
+void quiesce_poll(struct vcpu *v);
+u64 quiesce_count(void);
+
+#endif /* XMHF_CORE_QUIESCE_H */

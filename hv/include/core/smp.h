@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every CPU under the hypervisor (DESIGN.md, launch steps 7-8): the APs
+ * start into host mode through the hypervisor's own INIT-SIPI-SIPI and
+ * wait there for the guest's SIPI; the guest's INIT and SIPI are
+ * virtualised; unload parks the APs with SVM off for the module to INIT.
+ */
+#ifndef XMHF_CORE_SMP_H
+#define XMHF_CORE_SMP_H
+
+#include <core/vcpu.h>
+#include <xmhf/slparams.h>
+
+/* Per-CPU memory for every CPU in p; v is the boot CPU's, already set up. */
+int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp);
+/* INIT-SIPI-SIPI every AP into host mode; 0 when all answered. */
+int smp_start_aps(const struct xmhf_sl_params *p);
+/* Unload or abort: every started AP out of guest mode and parked. */
+void smp_park_aps(void);
+
+unsigned int smp_count(void);
+struct vcpu *smp_vcpu(unsigned int i);
+/* The vCPU of the CPU running this, by APIC ID; NULL before smp_init(). */
+struct vcpu *this_vcpu(void);
+/* Alive in the hypervisor: waiting for SIPI or running the guest. */
+bool vcpu_live(const struct vcpu *v);
+
+/* A hypervisor NMI to t: it leaves guest mode and looks at its requests. */
+void smp_kick(struct vcpu *t);
+
+/* The runs of one CPU: guest mode or wait-for-SIPI, until unload or park. */
+void vcpu_loop(struct vcpu *v);
+
+/* The guest wrote the ICR (xAPIC: low half at lo, high register hi). */
+void smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic);
+/* A physical INIT reached this CPU in guest mode: treat it as the guest's. */
+void smp_guest_init_self(struct vcpu *v);
+
+#endif /* XMHF_CORE_SMP_H */
