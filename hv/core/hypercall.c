@@ -14,6 +14,9 @@
  */
 static long hc_unload(struct vcpu *v)
 {
+	/* The boot CPU leaves last, after it parked the others. */
+	if (v->index != 0)
+		return XMHF_HC_E_INVAL;
 	if (hv_extend_unload_marker())
 		return XMHF_HC_E_TPM;
 	v->unload = true;

@@ -142,6 +142,19 @@ static int alloc_ap(struct vcpu *v)
 	return svm_vcpu_alloc(v);
 }
 
+/* Unique, and addressable in physical xAPIC mode unless in x2APIC mode. */
+static bool apic_id_ok(const struct xmhf_sl_params *p, unsigned int i)
+{
+	unsigned int j;
+
+	if (p->apic_ids[i] >= ICR_XAPIC_BROADCAST && !lapic_x2apic())
+		return false;
+	for (j = 0; j < i; j++)
+		if (p->apic_ids[j] == p->apic_ids[i])
+			return false;
+	return true;
+}
+
 int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp)
 {
 	unsigned int i;
@@ -162,6 +175,12 @@ int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp)
 	ncpus = 1;
 	for (i = 1; i < p->num_cpus; i++) {
 		struct vcpu *v = &ap_vcpus[i - 1];
+
+		/* An INIT to ourselves or sent twice would end the launch. */
+		if (!apic_id_ok(p, i)) {
+			hv_log("xmhf: bad APIC ID %u for CPU %u\n", p->apic_ids[i], i);
+			return -1;
+		}
 
 		v->index = i;
 		v->apic_id = p->apic_ids[i];
