@@ -4,11 +4,15 @@
 # The in-guest half of `make bench` (scripts/bench boots the testbench once
 # and runs this with busybox sh).  In one boot:
 #   1. native:  microbench getpid, forkexec, mmap (before any module loads);
+#               then, with the module loaded but not launched (launch=none),
+#               the IPI round trip (xmhfctl bench-smp --kind ipi);
 #   2. peer:    modprobe kvm_amd, kvm-vmmcall, rmmod kvm_amd kvm;
 #   3. hoisted: modprobe xmhf launch=emulated (timed: the launch latency) and,
 #               only if /sys/kernel/xmhf/state says "launched", the same
 #               microbenchmarks, the null hypercall (xmhfctl bench-hypercall),
-#               and the unload (xmhfctl unload, else rmmod xmhf; timed);
+#               the IPI round trip and the quiesce test hypercall (xmhfctl
+#               bench-smp --kind ipi / quiesce), and the unload (xmhfctl
+#               unload, else rmmod xmhf; timed);
 #   4. after:   the microbenchmarks natively again, after a successful
 #               unload: the drift between 1 and 4 shows how steady the
 #               machine was (the host's load moves TCG's speed).
@@ -19,19 +23,22 @@
 #   BENCH KEY NS            a figure, in ns (per iteration, or per call)
 #   BENCH-NA KEY REASON     a figure that could not be taken, and why
 #   BENCH-INFO KEY VALUE    context (kernel, CPU, iterations, unload method)
-#   BENCH-PHASE NAME        progress: native, kvm, launch, hoisted, hypercall,
-#                           unload, after, done; tells the host where a dead
-#                           guest died
+#   BENCH-PHASE NAME        progress: native, ipi, kvm, launch, hoisted,
+#                           hypercall, smp, unload, after, done; tells the
+#                           host where a dead guest died
 # KEYs: native.{getpid,forkexec,mmap}, hoisted.{getpid,forkexec,mmap},
 #       after.{getpid,forkexec,mmap}, kvm.vmmcall, ours.hypercall, launch,
-#       unload.
+#       unload, native.ipi, hoisted.ipi, ours.quiesce.
 #
 # The hypervisor-side seam: `xmhfctl bench-hypercall --iterations N --json`
 # is expected to print one JSON object with "ns_per_op" (ns per null
 # hypercall round trip; "ns_per_call" is accepted too), like microbench and
 # kvm-vmmcall do; it is called REPEAT_HV times and the fastest counts.
 # While it, `xmhfctl unload` or the launch itself are
-# missing, the rows say n/a and why.
+# missing, the rows say n/a and why.  The same holds for `xmhfctl bench-smp
+# --kind ipi|quiesce --iterations N --json` ("ns_per_op", and "stopped":
+# the other CPUs each quiesce stopped), which needs XMHF_IOC_BENCH_SMP in
+# the module and, for quiesce, XMHF_HC_QUIESCE_TEST in the hypervisor.
 #
 # Exit status: 0 when the native and KVM figures were taken (the hoisted
 # ones may be n/a: they depend on the hypervisor), 1 otherwise.
@@ -48,8 +55,10 @@ esac
 # Each figure takes 1-4 s under TCG.
 if [ $quick -eq 1 ]; then
 	N_GETPID=5000 N_FORKEXEC=3 N_MMAP=20 N_KVM=1000 N_HCALL=500 REPEAT=3 REPEAT_HV=2
+	N_IPI=200 N_QUIESCE=50
 else
 	N_GETPID=100000 N_FORKEXEC=20 N_MMAP=200 N_KVM=20000 N_HCALL=4000 REPEAT=15 REPEAT_HV=5
+	N_IPI=2000 N_QUIESCE=500
 fi
 
 # The benchmark programs: scripts/bench adds them under /extra; a staged
@@ -111,7 +120,42 @@ run_micro() {
 echo "BENCH-INFO kernel $(uname -r)"
 echo "BENCH-INFO cpu $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)"
 echo "BENCH-INFO cpus $(grep -c '^processor' /proc/cpuinfo)"
-echo "BENCH-INFO iterations fastest of $REPEAT loops (getpid x$N_GETPID, forkexec x$N_FORKEXEC, mmap x$N_MMAP), of $REPEAT_HV runs (KVM x$N_KVM, ours x$N_HCALL)"
+echo "BENCH-INFO iterations fastest of $REPEAT loops (getpid x$N_GETPID, forkexec x$N_FORKEXEC, mmap x$N_MMAP), of $REPEAT_HV runs (KVM x$N_KVM, ours x$N_HCALL, IPI x$N_IPI, quiesce x$N_QUIESCE)"
+
+# bench_smp KEY KIND N: the fastest of REPEAT_HV runs of xmhfctl bench-smp
+# (from CPU 0; the IPIs go to the first other online CPU), as BENCH KEY, or
+# BENCH-NA KEY and why.  For quiesce, also BENCH-INFO quiesce.stopped (the
+# table's label says how many CPUs it stopped, even none).
+bench_smp() {
+	_on=$(cat /sys/devices/system/cpu/online)
+	case $2:$_on in
+	quiesce:*|*-*|*,*) ;;
+	*)	echo "BENCH-NA $1 only CPU $_on is online in this phase"
+		return ;;
+	esac
+	_best='' _i=0
+	while [ $_i -lt $REPEAT_HV ]; do
+		_i=$((_i + 1))
+		if xmhfctl bench-smp --kind "$2" --from 0 --iterations "$3" --json \
+			> "$tmp/out" 2> "$tmp/err" &&
+			_v=$(json_ns < "$tmp/out") && [ -n "$_v" ]; then
+			_best=$(awk -v a="$_v" -v b="$_best" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }')
+		else
+			_best=''; break
+		fi
+	done
+	if [ -n "$_best" ]; then
+		echo "BENCH $1 $_best"
+		[ "$2" = quiesce ] &&
+			echo "BENCH-INFO quiesce.stopped $(sed -n 's/.*"stopped":\([0-9]*\).*/\1/p' "$tmp/out")"
+	elif grep -q "unknown command" "$tmp/err"; then
+		echo "BENCH-NA $1 xmhfctl has no bench-smp"
+	elif grep -q "module too old" "$tmp/err"; then
+		echo "BENCH-NA $1 the module has no XMHF_IOC_BENCH_SMP yet"
+	else
+		echo "BENCH-NA $1 xmhfctl bench-smp --kind $2 failed: $(first_line < "$tmp/err")"
+	fi
+}
 
 # ------------------------------------------------------------ 1. native
 echo "BENCH-PHASE native"
@@ -120,6 +164,15 @@ for m in xmhf kvm_amd; do
 done
 echo "BENCH-INFO online.native $(cat /sys/devices/system/cpu/online)"
 run_micro native || status=1
+
+# The IPI round trip needs the module (its ioctl), not the hypervisor.
+echo "BENCH-PHASE ipi"
+if modprobe xmhf launch=none 2> "$tmp/err"; then
+	bench_smp native.ipi ipi "$N_IPI"
+	rmmod xmhf
+else
+	echo "BENCH-NA native.ipi modprobe xmhf launch=none failed: $(first_line < "$tmp/err")"
+fi
 
 # ------------------------------------------------------------ 2. KVM peer
 echo "BENCH-PHASE kvm"
@@ -145,7 +198,8 @@ fi
 # ------------------------------------------------------------ 3. hoisted
 echo "BENCH-PHASE launch"
 na_hoisted() {	# REASON: every hoisted row is n/a for this reason
-	for k in hoisted.getpid hoisted.forkexec hoisted.mmap ours.hypercall launch unload; do
+	for k in hoisted.getpid hoisted.forkexec hoisted.mmap ours.hypercall launch unload \
+		hoisted.ipi ours.quiesce; do
 		echo "BENCH-NA $k $1"
 	done
 }
@@ -180,6 +234,10 @@ if [ $launch_rc -eq 0 ] && [ "$state" = launched ]; then
 	else
 		echo "BENCH-NA ours.hypercall xmhfctl bench-hypercall failed: $(first_line < "$tmp/err")"
 	fi
+
+	echo "BENCH-PHASE smp"
+	bench_smp hoisted.ipi ipi "$N_IPI"
+	bench_smp ours.quiesce quiesce "$N_QUIESCE"
 
 	echo "BENCH-PHASE attest"
 	# One quote and its verification while hoisted (TPM at locality 0).

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "eventlog", cmd_eventlog, "print the measurement log and the PCR 17 it replays to" },
 	{ "unload", cmd_unload, "devirtualize: the hypervisor leaves, Linux runs natively" },
 	{ "bench-hypercall", cmd_bench_hypercall, "time null hypercalls" },
+	{ "bench-smp", cmd_bench_smp, "time IPI round trips or quiesces of the other CPUs" },
 	{ "probe", cmd_probe, "the probe test hypapp's event counters" },
 	{ "pcr", cmd_pcr, "show PCR 17-19 (TPM)" }, { "quote", cmd_quote, "quote PCR 17-19 with a nonce (TPM)" }, { "verify", cmd_verify, "check a quote; is the hypervisor present?" },
 };
@@ -38,7 +39,7 @@ static void usage(FILE *f)
 		"  -V, --version  show the version\n\n"
 		"Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nRun 'xmhfctl COMMAND --help' for a command's options.\n");
 }
 

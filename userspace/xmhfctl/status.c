@@ -2,6 +2,7 @@
 /* xmhfctl status: what the module and the hypervisor report. */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
@@ -11,14 +12,41 @@
 
 #include "xmhfctl.h"
 
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
 static const char *const exit_names[XMHF_EXIT_CLASSES] = {
 	[XMHF_EXIT_CPUID] = "cpuid", [XMHF_EXIT_VMMCALL] = "vmmcall",
 	[XMHF_EXIT_MSR] = "msr", [XMHF_EXIT_NPF] = "npf",
 	[XMHF_EXIT_SVM_INSN] = "svm_insn", [XMHF_EXIT_SHUTDOWN] = "shutdown",
 	[XMHF_EXIT_OTHER] = "other", [XMHF_EXIT_IO] = "io",
 	[XMHF_EXIT_EXCEPTION] = "exception", [XMHF_EXIT_INSN] = "insn",
-	[XMHF_EXIT_SYSREG] = "cr_dr_ldt",
+	[XMHF_EXIT_SYSREG] = "cr_dr_ldt", [XMHF_EXIT_NMI] = "nmi",
+	[XMHF_EXIT_INIT] = "init", [XMHF_EXIT_APIC] = "apic",
 };
+
+/*
+ * How many entries of cpu[] the hypervisor filled in: num_cpus, but never
+ * past the bytes it reported (an older hypervisor stops before quiesces).
+ */
+static unsigned int hv_cpu_entries(const struct xmhf_hv_status *hv)
+{
+	size_t base = offsetof(struct xmhf_hv_status, cpu);
+	unsigned int n = hv->num_cpus;
+
+	if (hv->size < base)
+		return 0;
+	if (n > XMHF_MAX_CPUS)
+		n = XMHF_MAX_CPUS;
+	if (n > (hv->size - base) / sizeof(hv->cpu[0]))
+		n = (hv->size - base) / sizeof(hv->cpu[0]);
+	return n;
+}
+
+static bool hv_has_quiesces(const struct xmhf_hv_status *hv)
+{
+	return hv->size >= offsetofend(struct xmhf_hv_status, quiesces);
+}
 
 static const char *measure_name(unsigned int state)
 {
@@ -33,7 +61,7 @@ static const char *measure_name(unsigned int state)
 
 static void print_hv_text(const struct xmhf_hv_status *hv)
 {
-	int i;
+	unsigned int i, n;
 
 	printf("measurement:    %s, %u events in the log\n",
 	       measure_name(hv->measure_state), hv->events);
@@ -45,22 +73,74 @@ static void print_hv_text(const struct xmhf_hv_status *hv)
 		if (hv->exits[i])
 			printf(", %s %llu", exit_names[i], (unsigned long long)hv->exits[i]);
 	printf("\n");
+	if (hv_has_quiesces(hv))
+		printf("quiesces:       %llu\n", (unsigned long long)hv->quiesces);
+	n = hv_cpu_entries(hv);
+	if (!n)
+		return;
+	printf("%-4s %7s  %-14s %12s %8s %16s\n",
+	       "cpu", "apic id", "state", "exits", "starts", "nmis reinjected");
+	for (i = 0; i < n; i++) {
+		const struct xmhf_cpu_status *c = &hv->cpu[i];
+
+		printf("%-4u %7u  %-14s %12llu %8llu %16llu\n", i, c->apic_id,
+		       xmhf_cpu_state_name(c->state),
+		       (unsigned long long)c->exits_total,
+		       (unsigned long long)c->starts,
+		       (unsigned long long)c->nmis_reinjected);
+	}
 }
 
-static void print_hv_json(const struct xmhf_hv_status *hv)
+static void print_exits_json(const __u64 *exits)
 {
 	int i;
 
-	printf(",\"hypervisor\":{\"version\":\"%u.%u\",\"cpus\":%u,\"measurement\":",
-	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus);
-	json_str(stdout, measure_name(hv->measure_state));
-	printf(",\"events\":%u,\"log_head\":%llu,\"exits_total\":%llu,\"exits\":{",
-	       hv->events, (unsigned long long)hv->log_head,
-	       (unsigned long long)hv->exits_total);
+	printf("{");
 	for (i = 0; i < XMHF_EXIT_CLASSES; i++)
 		printf("%s\"%s\":%llu", i ? "," : "", exit_names[i],
-		       (unsigned long long)hv->exits[i]);
-	printf("}}");
+		       (unsigned long long)exits[i]);
+	printf("}");
+}
+
+static void print_cpus_json(const struct xmhf_hv_status *hv)
+{
+	unsigned int i, n = hv_cpu_entries(hv);
+
+	printf(",\"cpus\":[");
+	for (i = 0; i < n; i++) {
+		const struct xmhf_cpu_status *c = &hv->cpu[i];
+
+		printf("%s{\"cpu\":%u,\"apic_id\":%u,\"state\":", i ? "," : "",
+		       i, c->apic_id);
+		json_str(stdout, xmhf_cpu_state_name(c->state));
+		printf(",\"exits_total\":%llu,\"starts\":%llu,\"nmis_reinjected\":%llu,\"exits\":",
+		       (unsigned long long)c->exits_total,
+		       (unsigned long long)c->starts,
+		       (unsigned long long)c->nmis_reinjected);
+		print_exits_json(c->exits);
+		printf("}");
+	}
+	printf("]");
+}
+
+/*
+ * "num_cpus" is the hypervisor's count, "cpus" one object per CPU it
+ * reports, in its order ([0] is the boot CPU; match Linux's CPUs by APIC
+ * ID).
+ */
+static void print_hv_json(const struct xmhf_hv_status *hv)
+{
+	printf(",\"hypervisor\":{\"version\":\"%u.%u\",\"num_cpus\":%u,\"measurement\":",
+	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus);
+	json_str(stdout, measure_name(hv->measure_state));
+	printf(",\"events\":%u,\"log_head\":%llu,\"exits_total\":%llu,\"exits\":",
+	       hv->events, (unsigned long long)hv->log_head,
+	       (unsigned long long)hv->exits_total);
+	print_exits_json(hv->exits);
+	if (hv_has_quiesces(hv))
+		printf(",\"quiesces\":%llu", (unsigned long long)hv->quiesces);
+	print_cpus_json(hv);
+	printf("}");
 }
 
 static void print_text(const struct xmhf_status *st)
@@ -106,7 +186,10 @@ static void print_json(const struct xmhf_status *st)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xmhfctl [--json] status\n"
-		"Shows whether the hypervisor is loaded or launched, and its footprint.\n");
+		"Shows whether the hypervisor is loaded or launched, and its footprint.\n"
+		"Once launched, also the hypervisor's exit counters, how many times it\n"
+		"stopped the other CPUs (quiesces) and one line per CPU under it: index,\n"
+		"APIC ID, state, exits, guest starts (SIPIs), NMIs reinjected.\n");
 }
 
 int cmd_status(const struct global_opts *g, int argc, char **argv)
@@ -142,6 +225,7 @@ int cmd_status(const struct global_opts *g, int argc, char **argv)
 	if (fd < 0)
 		return 1;
 	err = xmhf_get_status(fd, &st);
+	memset(&hv, 0, sizeof(hv));
 	if (!err && st.state == XMHF_STATE_LAUNCHED) {
 		/* The hypervisor's own report, through a hypercall. */
 		if (ioctl(fd, XMHF_IOC_HV_STATUS, &hv) == 0)

@@ -21,6 +21,7 @@ int cmd_eventlog(const struct global_opts *g, int argc, char **argv);
 int cmd_probe(const struct global_opts *g, int argc, char **argv);
 int cmd_unload(const struct global_opts *g, int argc, char **argv);
 int cmd_bench_hypercall(const struct global_opts *g, int argc, char **argv);
+int cmd_bench_smp(const struct global_opts *g, int argc, char **argv);
 int cmd_pcr(const struct global_opts *g, int argc, char **argv);
 int cmd_quote(const struct global_opts *g, int argc, char **argv);
 int cmd_verify(const struct global_opts *g, int argc, char **argv);
