@@ -175,6 +175,8 @@ static bool matches(unsigned int i, const struct ha_event_info *e)
 		return s->npf && page_owner(e->npf.gpa) == (int)i;
 	case HA_EV_INIT_SHUTDOWN:
 		return s->shutdown;
+	case HA_EV_NMI:
+		return s->nmi;
 	default:
 		return false;
 	}

@@ -393,6 +393,11 @@ void vcpu_loop(struct vcpu *v)
 			__atomic_store_n(&v->state, XMHF_CPU_WAIT_SIPI, __ATOMIC_RELEASE);
 		}
 		spin_unlock(&start_lock);
+		if (v->state == XMHF_CPU_WAIT_SIPI) {
+			struct ha_event_info e = { .type = HA_EV_INIT_SHUTDOWN };
+
+			hub_dispatch(v, &e);	/* a notification */
+		}
 	}
 }
 

@@ -17,8 +17,8 @@ enum ha_event {
 	HA_EV_DR,		/* writes to DR0-DR7 */
 	HA_EV_MSR,
 	HA_EV_EXCEPTION,
-	HA_EV_NMI,		/* not dispatched yet (SMP work) */
-	HA_EV_INIT_SHUTDOWN,	/* guest shutdown; INIT with SMP */
+	HA_EV_NMI,		/* a guest NMI, before it is injected */
+	HA_EV_INIT_SHUTDOWN,	/* guest shutdown, or an INIT to this vCPU */
 	HA_EV_DESC_TABLE,	/* LLDT (register form); LGDT/LIDT/LTR not yet */
 	HA_EV_INSN,
 	HA_EV_HYPERCALL,
@@ -43,7 +43,7 @@ struct ha_event_info {
 		struct { u16 selector; } desc;		/* LLDT's operand */
 		struct { u32 msr; bool write; u64 value; } msr;
 		struct { u32 vector; bool has_error; u32 error; u64 cr2; } exc;
-		struct { bool shutdown; } init;
+		struct { bool shutdown; } init;	/* false: an INIT */
 		struct { enum ha_insn insn; u32 leaf, subleaf; } insn;
 		struct { u32 nr; u64 arg[3]; unsigned int cpl; } hcall;
 		struct { u16 port; u8 size; bool in; bool string; u32 value; } io;
@@ -78,7 +78,8 @@ struct ha_subscription {
 	bool ldt_loads;		/* LLDT */
 	bool hypercalls;	/* this hypapp's hypercall range */
 	bool npf;		/* faults on pages it protected with ha_npt_protect */
-	bool shutdown;
+	bool shutdown;		/* guest shutdown and guest INITs (notifications) */
+	bool nmi;		/* guest NMIs: HA_HANDLED drops one */
 };
 
 struct hypapp {
@@ -87,7 +88,7 @@ struct hypapp {
 	int (*init)(struct ha_subscription *sub);
 	/*
 	 * hypapp_main: then on every CPU under the hypervisor, before that
-	 * CPU runs the guest (today the boot CPU; the APs join with SMP).
+	 * CPU runs the guest, on that CPU (cpu: 0 = the boot CPU).
 	 */
 	void (*main)(unsigned int cpu);
 	/* Every event the subscription covers. */

@@ -36,6 +36,7 @@ static int probe_init(struct ha_subscription *sub)
 	sub->hypercalls = true;
 	sub->npf = true;
 	sub->shutdown = true;
+	sub->nmi = true;
 	stats.magic = XMHF_PROBE_MAGIC;
 	ha_log("probe: subscribed to every dispatched event class\n");
 	return 0;
@@ -135,6 +136,9 @@ static enum ha_result probe_event(struct vcpu *v, const struct ha_event_info *e)
 		return probe_hypercall(v, e);
 	case HA_EV_INIT_SHUTDOWN:
 		record(e->type, e->init.shutdown, 0, rip);
+		break;
+	case HA_EV_NMI:
+		record(e->type, 0, 0, rip);
 		break;
 	default:
 		break;

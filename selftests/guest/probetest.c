@@ -108,7 +108,7 @@ int main(void)
 	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..29\n");
+	printf("1..31\n");
 	for (i = 0; i < 8 && !base; i++)
 		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
 			base = 0x1000 + 0x100 * i;
@@ -193,6 +193,25 @@ int main(void)
 	stats();
 	ok(lrc == 0 && st.count[XMHF_PROBE_EV_DESC] > before[XMHF_PROBE_EV_DESC], "LLDT: counted");
 	ok(st.last[XMHF_PROBE_EV_DESC][0] != 0, "LLDT: details (a non-null LDT selector)");
+
+	/* Linux's INIT to an AP it onlines, and the NMIs of sysrq l (backtraces). */
+	if (access("/sys/devices/system/cpu/cpu1/online", W_OK) == 0) {
+		stats();
+		memcpy(before, st.count, sizeof(before));
+		i = system("echo 0 > /sys/devices/system/cpu/cpu1/online && "
+			   "echo 1 > /sys/devices/system/cpu/cpu1/online");
+		stats();
+		ok(i == 0 && st.count[XMHF_PROBE_EV_SHUTDOWN] > before[XMHF_PROBE_EV_SHUTDOWN] &&
+		   st.last[XMHF_PROBE_EV_SHUTDOWN][0] == 0, "guest INIT (CPU 1 onlined): counted, not a shutdown");
+		i = system("echo l > /proc/sysrq-trigger");
+		usleep(300000);
+		stats();
+		ok(i == 0 && st.count[XMHF_PROBE_EV_NMI] > before[XMHF_PROBE_EV_NMI],
+		   "guest NMI (sysrq l backtraces): counted");
+	} else {
+		printf("ok %d - guest INIT: counted # SKIP one CPU only\n", ++n);
+		printf("ok %d - guest NMI: counted # SKIP one CPU only\n", ++n);
+	}
 
 	/* Unsubscribe: the intercepts go off, so no more exits of those classes. */
 	vmmcall(base + XMHF_PROBE_HC_UNSUBSCRIBE, 1 << XMHF_PROBE_EV_MSR | 1 << XMHF_PROBE_EV_IO |

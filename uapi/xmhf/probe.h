@@ -24,7 +24,7 @@ enum xmhf_probe_hc {
 /* Same numbers as enum ha_event in hv/include/hypapp.h. */
 enum xmhf_probe_event {
 	XMHF_PROBE_EV_CR = 0, XMHF_PROBE_EV_DR = 1, XMHF_PROBE_EV_DESC = 6,
-	XMHF_PROBE_EV_MSR = 2, XMHF_PROBE_EV_EXCEPTION = 3,
+	XMHF_PROBE_EV_MSR = 2, XMHF_PROBE_EV_EXCEPTION = 3, XMHF_PROBE_EV_NMI = 4,
 	XMHF_PROBE_EV_SHUTDOWN = 5, XMHF_PROBE_EV_INSN = 7,
 	XMHF_PROBE_EV_HYPERCALL = 8, XMHF_PROBE_EV_IO = 9, XMHF_PROBE_EV_NPF = 11,
 	XMHF_PROBE_EV_COUNT = 12
@@ -34,7 +34,8 @@ enum xmhf_probe_event {
  * last[] per class:  CR: cr, value, RIP;  DR: dr, value, RIP;
  * DESC: LLDT selector, 0, RIP;  MSR: msr, write, value;  EXCEPTION: vector, error, RIP;
  * INSN: instruction (enum ha_insn: 0 CPUID, 1 RDTSC, 2 RDTSCP, 3 HLT), leaf, RIP;
- * HYPERCALL: nr, arg0, cpl;  IO: port, size | in << 8, value;  NPF: gpa, write, RIP.
+ * HYPERCALL: nr, arg0, cpl;  IO: port, size | in << 8, value;  NPF: gpa, write, RIP;
+ * SHUTDOWN: 1 shutdown / 0 INIT, 0, RIP;  NMI: 0, 0, RIP.
  */
 struct xmhf_probe_stats {
 	__u32 magic;

@@ -16,7 +16,7 @@
 static const char *const class_names[XMHF_PROBE_EV_COUNT] = {
 	[XMHF_PROBE_EV_CR] = "cr", [XMHF_PROBE_EV_DR] = "dr",
 	[XMHF_PROBE_EV_MSR] = "msr", [XMHF_PROBE_EV_EXCEPTION] = "exception",
-	[XMHF_PROBE_EV_SHUTDOWN] = "shutdown", [XMHF_PROBE_EV_DESC] = "desc_table",
+	[XMHF_PROBE_EV_SHUTDOWN] = "shutdown", [XMHF_PROBE_EV_NMI] = "nmi", [XMHF_PROBE_EV_DESC] = "desc_table",
 	[XMHF_PROBE_EV_INSN] = "insn", [XMHF_PROBE_EV_HYPERCALL] = "hypercall",
 	[XMHF_PROBE_EV_IO] = "io", [XMHF_PROBE_EV_NPF] = "npf",
 };

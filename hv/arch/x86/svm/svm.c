@@ -970,11 +970,14 @@ static void nmi_window(struct vcpu *v)
 static void inject_pending_nmi(struct vcpu *v)
 {
 	struct vmcb_control_area *c = &vmcb_of(v)->control;
+	struct ha_event_info e = { .type = HA_EV_NMI };
 
 	if (!v->nmi_pending || (c->event_inj & SVM_EVTINJ_VALID))
 		return;
-	c->event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
 	v->nmi_pending = false;
+	if (hub_wants(&e) && hub_dispatch(v, &e) != HA_DEFAULT)
+		return;		/* a hypapp took it */
+	c->event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
 	v->nmis_reinjected++;
 }
 
