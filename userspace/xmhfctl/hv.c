@@ -96,6 +96,20 @@ int cmd_unload(const struct global_opts *g, int argc, char **argv)
 	return ret;
 }
 
+/* --iterations for the kernel-timed benchmarks: 1 .. 10^6, as the module takes. */
+static int parse_iterations(const char *cmd, const char *arg, __u64 *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(arg, &end, 10);
+	if (errno || *end || !*out || *out > 1000000) {
+		fprintf(stderr, "xmhfctl %s: --iterations wants 1..1000000, not '%s'\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_bench_hypercall(const struct global_opts *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -108,18 +122,13 @@ int cmd_bench_hypercall(const struct global_opts *g, int argc, char **argv)
 		"Times N null hypercalls issued from the kernel (default 10000).\n";
 	struct xmhf_bench_req req = { .iterations = 10000 };
 	bool json = g->json;
-	char *end;
 	int c, fd;
 
 	while ((c = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			errno = 0;
-			req.iterations = strtoull(optarg, &end, 10);
-			if (errno || *end || !req.iterations || req.iterations > 1000000) {
-				fprintf(stderr, "xmhfctl: --iterations wants 1..1000000, not '%s'\n", optarg);
+			if (parse_iterations("bench-hypercall", optarg, &req.iterations))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'j':
 			json = true;
@@ -280,7 +289,6 @@ int cmd_bench_smp(const struct global_opts *g, int argc, char **argv)
 	long cpu = -1, from = -1;
 	bool json = g->json;
 	cpu_set_t online, pin;
-	char *end;
 	int c, fd, n;
 
 	while ((c = getopt_long(argc, argv, "k:c:f:n:jh", opts, NULL)) != -1) {
@@ -305,13 +313,8 @@ int cmd_bench_smp(const struct global_opts *g, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'n':
-			errno = 0;
-			req.iterations = strtoull(optarg, &end, 10);
-			if (errno || *end || !req.iterations || req.iterations > 1000000) {
-				fprintf(stderr, "xmhfctl bench-smp: --iterations wants 1..1000000, not '%s'\n",
-					optarg);
+			if (parse_iterations("bench-smp", optarg, &req.iterations))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'j':
 			json = true;
