@@ -305,9 +305,11 @@ static void init_aps(void)
 	unsigned int cpu;
 
 	for_each_present_cpu(cpu)
-		if (cpu != smp_processor_id())
+		if (cpu != smp_processor_id()) {
+			apic_wait_icr_idle();
 			apic_icr_write(APIC_INT_ASSERT | APIC_DM_INIT,
 				       per_cpu(x86_cpu_to_apicid, cpu));
+		}
 }
 
 /* The CPU's measurement needs the TPM free: give up locality 0. */

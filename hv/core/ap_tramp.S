@@ -120,8 +120,9 @@ ap_entry:
 	jmp	1b
 
 /*
- * Parking for unload: GIF on so the module's INIT gets through (INIT is
- * held while GIF = 0), interrupts off, SVM off, halted until the INIT.
+ * Parking for unload, called in the NMI handler so NMIs stay blocked:
+ * GIF on so the module's INIT gets through (INIT is held while GIF = 0),
+ * interrupts off, SVM off, halted until the INIT.  No stack, no data.
  */
 	.globl	ap_park
 ap_park:

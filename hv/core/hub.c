@@ -9,6 +9,7 @@
 #include <core/hub.h>
 #include <core/log.h>
 #include <core/mm.h>
+#include <core/lapic.h>
 #include <core/quiesce.h>
 #include <core/smp.h>
 #include <xmhf/hypercall.h>
@@ -282,7 +283,8 @@ static int npt_protect_stopped(u64 gpa, unsigned int perms)
 	int owner;
 
 	gpa &= ~0xfffull;
-	if (current_app < 0 || npt_protected(gpa))
+	/* The APIC page stays read-only: INIT and SIPI must go through the core. */
+	if (current_app < 0 || npt_protected(gpa) || gpa == lapic_mmio_base())
 		return -1;
 	owner = page_owner(gpa);
 	if (owner >= 0 && owner != current_app)

@@ -8,6 +8,7 @@
 #include <arch/x86.h>
 #include <core/cpu_setup.h>
 #include <core/log.h>
+#include <core/smp.h>
 #include <lib/string.h>
 
 struct idt_gate {
@@ -169,6 +170,8 @@ static void __attribute__((noreturn)) fatal(const struct exception_frame *f)
 	}
 	dump(f, cr2, me);
 	__atomic_store_n(&dump_owner, DUMP_FREE, __ATOMIC_RELEASE);
+	if (this_vcpu())
+		smp_cpu_dead(this_vcpu());	/* no other CPU waits for it now */
 	halt_forever();
 }
 

@@ -36,14 +36,20 @@ static bool nested;
 static void log_lock(void)
 {
 	u32 me = cpu_apic_id(), free = ~0u;
+	unsigned long spins = 0;
 
 	if (log_owner == me) {
 		nested = true;
 		return;
 	}
+	/* Bounded: a CPU that died holding the log must not silence the rest. */
 	while (!__atomic_compare_exchange_n(&log_owner, &free, me, false,
 					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 		free = ~0u;
+		if (++spins > 10000000) {
+			__atomic_store_n(&log_owner, me, __ATOMIC_RELEASE);
+			break;
+		}
 		cpu_relax();
 	}
 }

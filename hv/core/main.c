@@ -58,8 +58,10 @@ static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
 	u32 i;
 
 	(void)ctx;
+	/* Nor a page a hypapp protects: the guest must not get it through us. */
 	if (gpa + len < gpa || gpa + len > (1ull << 32) || hv_owns(gpa, len) ||
-	    npt_protected(gpa) || npt_protected(gpa + len - 1))
+	    npt_protected(gpa) || npt_protected(gpa + len - 1) ||
+	    hub_owns_page(gpa) || hub_owns_page(gpa + len - 1))
 		return NULL;
 	for (i = 0; i < rt_params.num_ram; i++) {
 		const struct xmhf_mem_range *r = &rt_params.ram[i];
@@ -194,13 +196,17 @@ int hv_extend_unload_marker(void)
  * page of plain guest RAM (not the hypervisor's, a hypapp's or the
  * APIC's), resume them.  Returns how many CPUs were stopped.
  */
+#define QUIESCE_TEST_HEAP_MIN	128	/* pages */
+
 long hv_quiesce_test(struct vcpu *v, u64 gpa, u64 read_only)
 {
 	unsigned int stopped;
 	int err;
 
+	/* Each new 2 MiB split costs a heap page: keep what hypapps need. */
 	if ((gpa & 0xfff) || read_only > 1 || !map_guest_ram(NULL, gpa, 0x1000) ||
-	    hub_owns_page(gpa) || gpa == lapic_mmio_base())
+	    hub_owns_page(gpa) || gpa == lapic_mmio_base() ||
+	    hv_heap_free_pages() < QUIESCE_TEST_HEAP_MIN)
 		return XMHF_HC_E_INVAL;
 	stopped = quiesce_begin(v);
 	err = npt_set_4k(&guest_npt, gpa, true, !read_only);

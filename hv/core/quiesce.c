@@ -55,7 +55,12 @@ unsigned int quiesce_begin(struct vcpu *me)
 		if (t != me && vcpu_live(t))
 			smp_kick(t);
 	}
-	/* A CPU that parks meanwhile answered by leaving. */
+	/*
+	 * A CPU that parks or dies meanwhile answered by leaving.  The NMI is
+	 * not sent again: the guest cannot lose it (the APIC stays enabled
+	 * at its ID, and a software-disabled APIC still takes NMIs), and a
+	 * second one could reach the guest as an NMI it never sent.
+	 */
 	for (i = 0; i < smp_count(); i++) {
 		struct vcpu *t = smp_vcpu(i);
 

@@ -147,7 +147,7 @@ static bool apic_id_ok(const struct xmhf_sl_params *p, unsigned int i)
 {
 	unsigned int j;
 
-	if (p->apic_ids[i] >= ICR_XAPIC_BROADCAST && !lapic_x2apic())
+	if (p->apic_ids[i] >= (lapic_x2apic() ? ICR_X2APIC_BROADCAST : ICR_XAPIC_BROADCAST))
 		return false;
 	for (j = 0; j < i; j++)
 		if (p->apic_ids[j] == p->apic_ids[i])
@@ -266,6 +266,9 @@ int smp_start_aps(const struct xmhf_sl_params *p)
 	memcpy(saved, page, 4096);
 	memcpy(page, ap_tramp_start, len);
 	tramp_patch(page, pa);
+	/* A CPU the list left out stays in INIT, not running natively. */
+	lapic_send(0, icr_lo(ICR_DM_INIT, 0) | ICR_SH_OTHERS);
+	udelay(10000);
 	for (i = 1; i < ncpus; i++) {
 		if (start_ap(cpus[i], page, pa))
 			continue;
@@ -281,52 +284,60 @@ int smp_start_aps(const struct xmhf_sl_params *p)
 	return failed ? -1 : 0;
 }
 
-/* A pending kick is taken (with GIF on) before the NMI handler's memory goes. */
-static void drain_kick(struct vcpu *v)
+/*
+ * Park: from inside the NMI handler, which never returns, so no NMI can
+ * reach this CPU while the hypervisor's memory is scrubbed and freed;
+ * only the module's INIT gets through.
+ */
+static void __attribute__((noreturn)) park(struct vcpu *v)
 {
-	unsigned int i;
-
-	if (!__atomic_load_n(&v->kick, __ATOMIC_ACQUIRE))
-		return;
+	quiesce_poll(v);	/* answer a stopper in flight first */
+	v->parking = true;
+	lapic_send(v->apic_id, icr_lo(ICR_DM_NMI, 0));
 	stgi();
-	for (i = 0; i < 100000 && __atomic_load_n(&v->kick, __ATOMIC_ACQUIRE); i++)
-		cpu_relax();
-	clgi();
+	for (;;)
+		cpu_relax();	/* the NMI arrives: nmi_handler() parks */
 }
 
 void ap_main(u32 index)
 {
 	struct vcpu *v = cpus[index];
+	u32 absent = XMHF_CPU_ABSENT;
 
 	host_cpu_setup(v->host);
 	restore_msrs();
 	svm_cpu_enable(v);
 	clgi();		/* host code runs with GIF = 0, as on the boot CPU */
+	/* Too late (the launch gave up on it) or an APIC the NPT does not trap. */
+	if ((rdmsr(MSR_IA32_APIC_BASE) & ~0xfffull) != lapic_mmio_base() ||
+	    !__atomic_compare_exchange_n(&v->state, &absent, XMHF_CPU_WAIT_SIPI, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		v->state = XMHF_CPU_FAILED;
+		park(v);
+	}
 	hub_cpu_main(index);
-	__atomic_store_n(&v->state, XMHF_CPU_WAIT_SIPI, __ATOMIC_RELEASE);
 	vcpu_loop(v);
-	/* Parked for unload: answer a quiesce in flight, then leave. */
-	quiesce_poll(v);
-	drain_kick(v);
-	__atomic_store_n(&v->state, XMHF_CPU_PARKED, __ATOMIC_RELEASE);
-	ap_park();
+	park(v);
 }
 
 void smp_park_aps(void)
 {
+	struct vcpu *me = cpus[0];
 	unsigned int i;
 
 	for (i = 1; i < ncpus; i++) {
 		struct vcpu *t = cpus[i];
 
 		if (!vcpu_live(t))
-			continue;
+			continue;	/* never started, or dead */
 		t->park = true;
 		smp_kick(t);
-	}
-	for (i = 1; i < ncpus; i++)
-		while (vcpu_live(cpus[i]))
+		/* It may be stopping the others this moment: answer it. */
+		while (!__atomic_load_n(&t->parking_done, __ATOMIC_ACQUIRE)) {
+			quiesce_poll(me);
 			cpu_relax();
+		}
+	}
 	hv_log("xmhf: APs parked\n");
 }
 
@@ -334,6 +345,11 @@ void smp_kick(struct vcpu *t)
 {
 	if (!__atomic_exchange_n(&t->kick, 1, __ATOMIC_SEQ_CST))
 		lapic_send(t->apic_id, icr_lo(ICR_DM_NMI, 0));
+}
+
+void smp_cpu_dead(struct vcpu *v)
+{
+	__atomic_store_n(&v->state, XMHF_CPU_FAILED, __ATOMIC_RELEASE);
 }
 
 /*
@@ -347,6 +363,12 @@ void nmi_handler(struct exception_frame *f)
 	(void)f;
 	if (!v)
 		return;
+	if (v->parking) {
+		if (v->state != XMHF_CPU_FAILED)
+			v->state = XMHF_CPU_PARKED;
+		__atomic_store_n(&v->parking_done, true, __ATOMIC_RELEASE);
+		ap_park();	/* SVM off; halted with NMIs blocked */
+	}
 	if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_SEQ_CST))
 		quiesce_poll(v);
 	else
@@ -435,24 +457,24 @@ void smp_guest_init_self(struct vcpu *v)
 	spin_unlock(&start_lock);
 }
 
-void smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic)
+int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic)
 {
 	struct icr_msg m;
 	unsigned int i;
 
 	icr_decode(lo, hi, x2apic, &m);
 	if (m.kind == ICR_PASS) {
+		/* Reserved x2APIC ICR bits make WRMSR fault: the guest's #GP. */
 		if (x2apic)
-			wrmsr(MSR_X2APIC_ICR, (u64)hi << 32 | lo);
-		else
-			lapic_write(APIC_ICR_LO, lo);
-		return;
+			return wrmsr_safe(MSR_X2APIC_ICR, (u64)hi << 32 | lo) ? -1 : 0;
+		lapic_write(APIC_ICR_LO, lo);
+		return 0;
 	}
 	if (m.kind == ICR_INIT_DEASSERT)
-		return;
+		return 0;
 	if (m.dest == ICR_DEST_LOGICAL) {
 		hv_log("xmhf: guest INIT/SIPI in logical destination mode dropped\n");
-		return;
+		return 0;
 	}
 	for (i = 0; i < ncpus; i++) {
 		struct vcpu *t = cpus[i];
@@ -465,4 +487,5 @@ void smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic)
 		else
 			guest_sipi(t, m.vector);
 	}
+	return 0;
 }

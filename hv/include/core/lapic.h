@@ -9,6 +9,8 @@
 
 #include <types.h>
 
+#define APIC_ID		0x20	/* xAPIC register offsets */
+
 /* Where the xAPIC page is; call once on the boot CPU. */
 void lapic_init(void);
 u64 lapic_mmio_base(void);

@@ -31,8 +31,13 @@ void smp_kick(struct vcpu *t);
 /* The runs of one CPU: guest mode or wait-for-SIPI, until unload or park. */
 void vcpu_loop(struct vcpu *v);
 
-/* The guest wrote the ICR (xAPIC: low half at lo, high register hi). */
-void smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic);
+/*
+ * The guest wrote the ICR (xAPIC: low half at lo, high register hi).
+ * -1 when the CPU refused the value (x2APIC reserved bits): #GP.
+ */
+int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic);
+/* This CPU stopped for good (guest shutdown, host fault): not waited for. */
+void smp_cpu_dead(struct vcpu *v);
 /* A physical INIT reached this CPU in guest mode: treat it as the guest's. */
 void smp_guest_init_self(struct vcpu *v);
 

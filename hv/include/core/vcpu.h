@@ -33,6 +33,8 @@ struct vcpu {
 	volatile bool init_req;		/* guest INIT: back to wait-for-SIPI */
 	volatile u32 sipi;		/* VCPU_SIPI_VALID | vector */
 	volatile bool park;		/* unload: leave guest mode, SVM off, halt */
+	volatile bool parking;		/* the next NMI parks this CPU */
+	volatile bool parking_done;	/* it did: SVM off, halted until INIT */
 	volatile u32 kick;		/* a hypervisor NMI is on its way */
 	volatile u32 quiesce_ack;	/* last quiesce generation acknowledged */
 	volatile u64 nmis_taken;	/* host NMI handler entries */

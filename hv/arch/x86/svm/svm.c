@@ -87,6 +87,9 @@ static void inject(struct vcpu *v, u32 vector, bool has_error, u32 error)
 {
 	struct vmcb_control_area *c = &vmcb_of(v)->control;
 
+	/* Real mode (an AP just started) pushes no error codes. */
+	if (!(vmcb_of(v)->save.cr0 & X86_CR0_PE))
+		has_error = false;
 	c->event_inj = vector | SVM_EVTINJ_TYPE_EXCEPTION | SVM_EVTINJ_VALID |
 		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = error;
@@ -140,7 +143,7 @@ static bool msr_write_denied(u32 msr)
 #define MSR_MTRR_DEF_TYPE	0x2ff
 #define MTRR_DEF_ENABLES	0xcffull	/* E, FE and the default type */
 #define MSR_HWCR		0xc0010015
-#define HWCR_SMMLOCK		BIT(0)
+#define HWCR_LINUX_BITS		(BIT(6) | BIT(25) | BIT(30))
 
 static u64 mtrr_def_at_launch;
 
@@ -149,7 +152,7 @@ static u64 mtrr_def_at_launch;
  * brings up an AP (it sets every MTRR to the boot CPU's value), the
  * MTRR off/on pair around them (off makes all memory uncached, which
  * only costs speed; on may only restore the launch-time setting), and
- * HWCR bits other than the SMM lock.
+ * the few HWCR bits Linux sets (not INVDWBINVD, SmmLock or the like).
  */
 static bool msr_write_harmless(u32 msr, u64 val)
 {
@@ -159,9 +162,9 @@ static bool msr_write_harmless(u32 msr, u64 val)
 		return false;
 	if (val == cur)
 		return true;
-	/* Linux sets HWCR bits (e.g. FFDIS on family 0Fh); SMM stays locked. */
+	/* The HWCR bits Linux sets: FFDIS (family 0Fh), CpbDis, IRPerfEn. */
 	if (msr == MSR_HWCR)
-		return !((val ^ cur) & HWCR_SMMLOCK);
+		return !((val ^ cur) & ~HWCR_LINUX_BITS);
 	if (msr != MSR_MTRR_DEF_TYPE)
 		return false;
 	return val == mtrr_def_at_launch ||
@@ -262,6 +265,7 @@ static void vmcb_set_intercepts(struct vmcb_control_area *c)
 		INTERCEPT_VMLOAD, INTERCEPT_VMSAVE, INTERCEPT_STGI,
 		INTERCEPT_CLGI, INTERCEPT_SKINIT,
 		INTERCEPT_NMI, INTERCEPT_INIT,	/* quiesce, and INIT is ours */
+		INTERCEPT_INVD,		/* dropping dirty lines would lose ours too */
 	};
 	unsigned int i;
 
@@ -544,11 +548,14 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 		/* Not an MSR outside x2APIC mode: #GP, as the CPU would. */
 		if (!lapic_x2apic())
 			return false;
-		smp_guest_icr(v, (u32)val, (u32)(val >> 32), true);
-		return true;
+		return !smp_guest_icr(v, (u32)val, (u32)(val >> 32), true);
 	case MSR_IA32_APIC_BASE:
-		/* The xAPIC page stays where the nested page tables trap it. */
-		if ((val ^ rdmsr(MSR_IA32_APIC_BASE)) & APIC_BASE_ADDR)
+		/*
+		 * The xAPIC page stays where the nested page tables trap it, and
+		 * the APIC stays on: the hypervisor's NMIs must reach this CPU.
+		 */
+		if (((val ^ rdmsr(MSR_IA32_APIC_BASE)) & APIC_BASE_ADDR) ||
+		    !(val & APIC_BASE_EN))
 			return false;
 		return !wrmsr_safe(msr, val);
 	case MSR_EFER:
@@ -774,6 +781,12 @@ static void exit_apic_write(struct vcpu *v, u64 gpa)
 		return;
 	}
 	val = ms.imm ? (u32)ms.imm_val : (u32)*gpr_slot(v, ms.gpr);
+	if (off == APIC_ID) {
+		/* The hypervisor reaches each CPU by the APIC ID it started it with. */
+		hv_log("xmhf: guest write to the APIC ID refused: #GP\n");
+		vcpu_inject_gp(v, 0);
+		return;
+	}
 	if (off == APIC_ICR_LO)
 		smp_guest_icr(v, val, lapic_read(APIC_ICR_HI), false);
 	else
@@ -915,6 +928,7 @@ static void __attribute__((noreturn)) guest_dead(struct vcpu *v, const char *why
 	hv_log("xmhf: %s: exit 0x%lx info1 0x%lx info2 0x%lx RIP 0x%lx; CPU halted\n",
 	       why, vm->control.exit_code, vm->control.exit_info_1,
 	       vm->control.exit_info_2, vm->save.rip);
+	smp_cpu_dead(v);
 	halt_forever();
 }
 
@@ -945,7 +959,10 @@ static void redeliver(struct vmcb *vm)
 	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
 
 	vm->control.event_inj = 0;
-	if (!(info & SVM_EVTINJ_VALID) || type == SVM_EXITINTINFO_TYPE_SOFT)
+	/* INTn, INT3, INTO: RIP is still on the instruction, which runs again. */
+	if (!(info & SVM_EVTINJ_VALID) || type == SVM_EXITINTINFO_TYPE_SOFT ||
+	    (type == SVM_EXITINTINFO_TYPE_EXCEPTION &&
+	     ((info & 0xff) == 3 || (info & 0xff) == 4)))
 		return;
 	vm->control.event_inj = info;
 	vm->control.event_inj_err = vm->control.exit_int_info_err;
@@ -1033,6 +1050,11 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 	case SVM_EXIT_INIT:
 		count(v, XMHF_EXIT_INIT);
 		smp_guest_init_self(v);
+		break;
+	case SVM_EXIT_INVD:
+		count(v, XMHF_EXIT_INSN);
+		wbinvd();
+		vcpu_skip_insn(v, 2);
 		break;
 	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
 	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
