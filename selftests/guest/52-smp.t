@@ -108,11 +108,13 @@ counting() {
 	taskset -c "$1" sh -c 'i=0; while :; do i=$((i + 1)); [ $((i % 10)) -ne 0 ] || echo $i > /tmp/progress.'"$1"'; done' 2> /dev/null &
 	bg_pids="$bg_pids $!"
 }
-# A counter's value (the loop may be rewriting it: read again if empty).
+# A counter's value.  The loop may be between truncating and rewriting the
+# file, and a busy machine may leave it there a while: read again, bounded.
 progress() {
-	for _r in 1 2 3; do
+	for _r in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		_v=$(cat "/tmp/progress.$1" 2>/dev/null)
 		[ -n "$_v" ] && break
+		usleep 20000
 	done
 	echo "${_v:-0}"
 }
