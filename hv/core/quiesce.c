@@ -5,6 +5,8 @@
  * answered the current stop, so a stale NMI never stops it twice.
  */
 #include <arch/x86.h>
+#include <core/lapic.h>
+#include <core/log.h>
 #include <core/quiesce.h>
 #include <core/smp.h>
 #include <xmhf/hypercall.h>
@@ -63,12 +65,20 @@ unsigned int quiesce_begin(struct vcpu *me)
 	 */
 	for (i = 0; i < smp_count(); i++) {
 		struct vcpu *t = smp_vcpu(i);
+		u64 warn = tsc_us() + 5000000;
 
 		if (t == me)
 			continue;
 		while (vcpu_live(t) &&
-		       __atomic_load_n(&t->quiesce_ack, __ATOMIC_ACQUIRE) != gen)
+		       __atomic_load_n(&t->quiesce_ack, __ATOMIC_ACQUIRE) != gen) {
+			/* Once: a CPU this slow is worth a line in the log. */
+			if (warn && tsc_us() > warn) {
+				hv_log("xmhf: CPU %u (APIC ID %u, %lu exits) has not answered a quiesce for 5 s\n",
+				       t->index, t->apic_id, t->exits_total);
+				warn = 0;
+			}
 			cpu_relax();
+		}
 		if (vcpu_live(t))
 			stopped++;
 	}

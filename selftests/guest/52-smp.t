@@ -277,7 +277,12 @@ if need_hoisted c1; then
 	else not_ok "$(name c1)" "$fail" "after $secs s; online: $(cat $CPU_DIR/online)"; fi
 	is "$(name c2)" "$(cat $CPU_DIR/online)" "$online0"
 	bad=$(sig_report xmhfllxmhfll)
-	if [ -z "$bad" ]; then ok "$(name c3)"; else not_ok "$(name c3)" "$bad"; fi
+	if [ -z "$bad" ]; then ok "$(name c3)"; else
+		not_ok "$(name c3)" "$bad"
+		# For the post-mortem: what the hypervisor thinks of each CPU.
+		xmhfctl status 2>&1 | sed 's/^/# /'
+		xmhfctl log 2>&1 | tail -n 40 | sed 's/^/# /'
+	fi
 	is "$(name c4)" "$(bad_klog)" ""
 else
 	need_hoisted c2; need_hoisted c3; need_hoisted c4
