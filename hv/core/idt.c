@@ -56,8 +56,13 @@ static const char *const vector_names[NR_EXCEPTIONS] = {
 static u8 ist_for(unsigned int vec)
 {
 	switch (vec) {
-	case X86_TRAP_NMI:
-		return IST_NMI;
+	/*
+	 * No IST for NMIs: right after #VMEXIT, until VMLOAD brings ours
+	 * back, TR is still the guest's, and an NMI taken there (QEMU was
+	 * seen to deliver one) would read its IST from the guest's TSS.  The
+	 * host's RSP is always a good hypervisor stack, so the current one
+	 * does.
+	 */
 	case X86_TRAP_DF:
 		return IST_DF;
 	case X86_TRAP_MC:

@@ -24,7 +24,7 @@
 #define HOST_GDT_ENTRIES	5
 
 /* IST slots (1-based, as in the IDT gate) */
-#define IST_NMI		1
+#define IST_NMI		1	/* its stack; the NMI gate does not use it (idt.c) */
 #define IST_DF		2
 #define IST_MC		3
 #define HOST_IST_STACKS		3
