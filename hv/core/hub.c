@@ -210,9 +210,10 @@ enum ha_result hub_dispatch(struct vcpu *v, const struct ha_event_info *e)
 		/* A hypapp sees its own hypercall numbers from 0. */
 		if (e->type == HA_EV_HYPERCALL)
 			local.hcall.nr = (e->hcall.nr - XMHF_HC_HYPAPP_BASE) % 0x100;
-		current_app = i;
+		/* The vCPU names its slot: no APIC ID lookup on every exit. */
+		running_app[v->index] = i;
 		r = __hypapps_start[i]->event(v, &local);
-		current_app = -1;
+		running_app[v->index] = -1;
 		if (r != HA_DEFAULT)
 			return r;
 	}
