@@ -12,6 +12,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/tpm.h>
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/debugreg.h>
@@ -312,7 +313,7 @@ static void init_aps(void)
 		}
 }
 
-/* The CPU's measurement needs the TPM free: give up locality 0. */
+/* The hypervisor's (or SKINIT's) measurement needs the TPM free: give up locality 0. */
 static void relinquish_tpm_locality0(u64 tpm_base)
 {
 	void __iomem *access;
@@ -347,21 +348,51 @@ static void xmhf_native_done(void)
 	wrmsrl(MSR_EFER, saved.efer);
 }
 
+/*
+ * The hypervisor uses the TPM while Linux is stopped (the launch's
+ * extends, the unload marker).  A Linux TPM command in flight would hold
+ * locality 0 with its task stopped or descheduled, so the hypervisor's
+ * locality would never be granted: on one CPU, always.  Holding the
+ * chip's ops lock waits for such a command and keeps new ones out; then
+ * locality 0 is given up so the hypervisor's request is granted at once.
+ * Without a TPM driver only the locality is given up.
+ */
+static struct tpm_chip *hold_linux_tpm(u64 tpm_base)
+{
+	struct tpm_chip *chip = tpm_base ? tpm_default_chip() : NULL;
+
+	if (chip && tpm_try_get_ops(chip)) {
+		put_device(&chip->dev);
+		chip = NULL;
+	}
+	relinquish_tpm_locality0(tpm_base);
+	return chip;
+}
+
+static void release_linux_tpm(struct tpm_chip *chip)
+{
+	if (!chip)
+		return;
+	tpm_put_ops(chip);
+	put_device(&chip->dev);
+}
+
 static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 {
 	struct xmhf_sl_params *p = xmhf_loader_params(ld);
 	u64 sl_base = ld->mem_phys + XMHF_SL_OFFSET;
 	const struct xmhf_slb_header *slb = (void *)(ld->mem + XMHF_SL_OFFSET);
+	struct tpm_chip *chip;
 	unsigned long flags;
 	long ret;
 
 	bool skinit = ld->launch == XMHF_LAUNCH_SKINIT;
 
 	p->tramp_return_pa = lc->tramp_return_pa;
-	if (skinit) {
+	lc->tpm_base = p->tpm_base;
+	chip = hold_linux_tpm(p->tpm_base);
+	if (skinit)
 		init_aps();
-		relinquish_tpm_locality0(p->tpm_base);
-	}
 	local_irq_save(flags);
 	save_cpu_state(&saved);
 	gif_off();		/* SVME also makes SKINIT legal */
@@ -373,6 +404,7 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 		init_aps();
 	}
 	local_irq_restore(flags);
+	release_linux_tpm(chip);
 	return ret;
 }
 
@@ -438,6 +470,7 @@ err_mask:
  */
 int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 {
+	struct tpm_chip *chip;
 	unsigned long flags;
 	long ret;
 	int err;
@@ -452,6 +485,7 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		err = -EBUSY;
 		goto err_hotplug;
 	}
+	chip = hold_linux_tpm(lc->tpm_base);
 	local_irq_save(flags);
 	save_cpu_state(&saved);
 	ret = xmhf_leave(&saved);
@@ -460,6 +494,7 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		init_aps();
 	}
 	local_irq_restore(flags);
+	release_linux_tpm(chip);
 	if (ret != RESUME_NATIVE) {
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);
 		err = -EIO;

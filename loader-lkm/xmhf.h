@@ -18,6 +18,7 @@ struct xmhf_launch_ctx {
 	u64 tramp_launch_pa;
 	u64 tramp_return_pa;
 	cpumask_var_t aps;	/* APs that were online before the launch */
+	u64 tpm_base;		/* TIS registers the hypervisor uses, or 0 */
 };
 
 int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc);

@@ -2,7 +2,7 @@
 # Hoist and return (issue 3, acceptance 1-2): insmod demotes the running
 # Linux into the hypervisor's guest; rmmod hands the machine back.
 . /selftests/lib.sh
-plan 17
+plan 18
 
 sig() { cpuid -1 -l 0x40000000 | sed -n 's/.*hypervisor_id (0x40000000) = "\(.*\)"/\1/p'; }
 workload() {
@@ -53,4 +53,27 @@ is "20 launch/unload cycles all succeed" "$fails" 0
 if [ $((before - after)) -lt 1024 ]; then ok "free memory within 1 MiB after 20 cycles ($before -> $after kB)"
 else not_ok "free memory within 1 MiB after 20 cycles" "$before -> $after kB"; fi
 is "every CPU is back after 20 cycles" "$(cat /sys/devices/system/cpu/online)" "$cpus_before"
+
+# Linux using the TPM meanwhile (hwrng reads) must neither leave a launch
+# unmeasured nor make the hypervisor stay at unload (its unload marker
+# needs the TPM).  A command in flight holds locality 0; on one CPU its
+# task cannot run while the hypervisor waits, so the module waits for it.
+if grep -q tpm /sys/class/misc/hw_random/rng_current 2>/dev/null; then
+	( while :; do head -c 64 /dev/hwrng > /dev/null 2>&1; done ) &
+	rng_pid=$!
+	bad=""; i=0
+	while [ $i -lt 10 ]; do
+		i=$((i + 1))
+		if ! modprobe xmhf launch=emulated; then bad="$bad launch $i failed;"; continue; fi
+		m=$(xmhfctl status | sed -n 's/^measurement: *\([^,]*\),.*/\1/p')
+		[ "$m" = measured ] || bad="$bad launch $i: $m;"
+		rmmod xmhf
+		if [ "$(sig)" != "$native_sig" ]; then bad="$bad unload $i: the hypervisor stayed"; break; fi
+	done
+	kill $rng_pid; wait $rng_pid 2>/dev/null
+	if [ -z "$bad" ]; then ok "10 launch/unload cycles with Linux reading the TPM: each measured and unloaded"
+	else not_ok "10 launch/unload cycles with Linux reading the TPM: each measured and unloaded" "$bad" "$(dmesg | tail -5)"; fi
+else
+	skip "10 launch/unload cycles with Linux reading the TPM: each measured and unloaded" "no TPM hwrng"
+fi
 done_testing
