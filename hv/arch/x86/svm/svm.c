@@ -1048,7 +1048,14 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 		exit_npf(v, npt);
 		break;
 	case SVM_EXIT_INIT:
+		/*
+		 * A physical INIT: Linux's own are virtualised, so a device or
+		 * a stray ICR sent it.  QEMU resets the CPU right after this
+		 * exit; hardware holds it until GIF is set.  Logged either way.
+		 */
 		count(v, XMHF_EXIT_INIT);
+		hv_log("xmhf: CPU %u: physical INIT at RIP 0x%lx\n", v->index,
+		       vmcb_of(v)->save.rip);
 		smp_guest_init_self(v);
 		break;
 	case SVM_EXIT_INVD:
