@@ -313,7 +313,7 @@ static void init_aps(void)
 		}
 }
 
-/* The hypervisor's (or SKINIT's) measurement needs the TPM free: give up locality 0. */
+/* Measuring (the hypervisor or SKINIT) needs the TPM free: give up locality 0. */
 static void relinquish_tpm_locality0(u64 tpm_base)
 {
 	void __iomem *access;
