@@ -9,6 +9,7 @@
 
 #include <linux/kernel.h>
 #include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -463,6 +464,28 @@ err_mask:
 	return err;
 }
 
+/* The unload marker needs the TPM: a slow one gets a few more tries. */
+#define UNLOAD_TPM_TRIES	10
+
+/* One UNLOAD hypercall; RESUME_NATIVE once this CPU runs natively. */
+static long leave_hv(struct xmhf_launch_ctx *lc)
+{
+	struct tpm_chip *chip = hold_linux_tpm(lc->tpm_base);
+	unsigned long flags;
+	long ret;
+
+	local_irq_save(flags);
+	save_cpu_state(&saved);
+	ret = xmhf_leave(&saved);
+	if (ret == RESUME_NATIVE) {
+		xmhf_native_done();
+		init_aps();
+	}
+	local_irq_restore(flags);
+	release_linux_tpm(chip);
+	return ret;
+}
+
 /*
  * Unload (DESIGN.md, "Unload"): the hypervisor devirtualizes this CPU and
  * returns here natively; then the APs come back.  Returns -EIO, with
@@ -470,8 +493,7 @@ err_mask:
  */
 int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 {
-	struct tpm_chip *chip;
-	unsigned long flags;
+	unsigned int tries;
 	long ret;
 	int err;
 
@@ -485,16 +507,13 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		err = -EBUSY;
 		goto err_hotplug;
 	}
-	chip = hold_linux_tpm(lc->tpm_base);
-	local_irq_save(flags);
-	save_cpu_state(&saved);
-	ret = xmhf_leave(&saved);
-	if (ret == RESUME_NATIVE) {
-		xmhf_native_done();
-		init_aps();
+	for (tries = 1;; tries++) {
+		ret = leave_hv(lc);
+		if (ret != XMHF_HC_E_TPM || tries == UNLOAD_TPM_TRIES)
+			break;
+		pr_warn("the TPM did not take the unload marker; trying again\n");
+		msleep(100);
 	}
-	local_irq_restore(flags);
-	release_linux_tpm(chip);
 	if (ret != RESUME_NATIVE) {
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);
 		err = -EIO;
