@@ -378,6 +378,21 @@ static void release_linux_tpm(struct tpm_chip *chip)
 	put_device(&chip->dev);
 }
 
+/*
+ * Back from the hypervisor: on a native return Linux's TR and GIF first,
+ * then the APs INITed (the hypervisor parked them).
+ */
+static long after_switch(long ret, unsigned long flags, struct tpm_chip *chip)
+{
+	if (ret == RESUME_NATIVE) {
+		xmhf_native_done();
+		init_aps();
+	}
+	local_irq_restore(flags);
+	release_linux_tpm(chip);
+	return ret;
+}
+
 static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 {
 	struct xmhf_sl_params *p = xmhf_loader_params(ld);
@@ -400,13 +415,7 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	ret = xmhf_enter_sl(&saved, lc->transition_cr3,
 			    skinit ? 0 : lc->tramp_launch_pa,
 			    sl_base, sl_base + slb->entry, &p->bsp);
-	if (ret == RESUME_NATIVE) {
-		xmhf_native_done();
-		init_aps();
-	}
-	local_irq_restore(flags);
-	release_linux_tpm(chip);
-	return ret;
+	return after_switch(ret, flags, chip);
 }
 
 /*
@@ -477,13 +486,7 @@ static long leave_hv(struct xmhf_launch_ctx *lc)
 	local_irq_save(flags);
 	save_cpu_state(&saved);
 	ret = xmhf_leave(&saved);
-	if (ret == RESUME_NATIVE) {
-		xmhf_native_done();
-		init_aps();
-	}
-	local_irq_restore(flags);
-	release_linux_tpm(chip);
-	return ret;
+	return after_switch(ret, flags, chip);
 }
 
 /*
