@@ -418,6 +418,35 @@ static long enter_sl(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	return after_switch(ret, flags, chip);
 }
 
+/* Hotplug on again, and the APs that hold_aps() took back online. */
+static void release_aps(struct xmhf_launch_ctx *lc)
+{
+	cpu_hotplug_enable();
+	xmhf_online_aps(lc->aps);
+}
+
+/*
+ * Only this CPU online while the hypervisor comes or goes: a CPU coming
+ * online then would run outside it.  Disabling hotplug after the
+ * offlining closes that window; one that slipped in before fails the
+ * operation.  On success hotplug stays off until release_aps().
+ */
+static int hold_aps(struct xmhf_launch_ctx *lc, const char *during)
+{
+	int err = offline_aps(lc->aps);
+
+	if (err) {
+		xmhf_online_aps(lc->aps);
+		return err;
+	}
+	cpu_hotplug_disable();
+	if (num_online_cpus() == 1)
+		return 0;
+	pr_err("a CPU came online during the %s\n", during);
+	release_aps(lc);
+	return -EBUSY;
+}
+
 /*
  * Launch the hypervisor.  Returns 0 with Linux hoisted, or an error with
  * Linux running natively and its APs back online.
@@ -431,26 +460,15 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	err = prepare_transition(lc);
 	if (err)
 		goto err_mask;
-	err = offline_aps(lc->aps);
+	err = hold_aps(lc, "launch");
 	if (err)
-		goto err_online;
-	/*
-	 * No CPU may come online from here on: it would run outside the
-	 * hypervisor.  Disabling hotplug now closes the window since the
-	 * offlining; one that slipped in meanwhile fails the launch.
-	 */
-	cpu_hotplug_disable();
-	if (num_online_cpus() != 1) {
-		pr_err("a CPU came online during the launch\n");
-		err = -EBUSY;
-		goto err_hotplug;
-	}
-
+		goto err_transition;
 	if (enter_sl(ld, lc) == RESUME_NATIVE) {
 		pr_err("the hypervisor returned before launching Linux; its log follows\n");
 		dump_hv_log(ld);
+		release_aps(lc);
 		err = -EIO;
-		goto err_hotplug;
+		goto err_transition;
 	}
 	if (!xmhf_cpuid_present())
 		pr_err("launched, but the hypervisor's CPUID leaf is missing\n");
@@ -459,14 +477,10 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	 * INIT-SIPI-SIPI, which the hypervisor virtualises, brings each
 	 * back as a guest CPU (DESIGN.md, launch step 8).
 	 */
-	cpu_hotplug_enable();
-	xmhf_online_aps(lc->aps);
+	release_aps(lc);
 	return 0;
 
-err_hotplug:
-	cpu_hotplug_enable();
-err_online:
-	xmhf_online_aps(lc->aps);
+err_transition:
 	xmhf_transition_free(lc);
 err_mask:
 	free_cpumask_var(lc->aps);
@@ -501,15 +515,9 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 	int err;
 
 	/* The hypervisor parks the APs: none may run Linux then (DESIGN, unload 1). */
-	err = offline_aps(lc->aps);
+	err = hold_aps(lc, "unload");
 	if (err)
-		goto err_online;
-	cpu_hotplug_disable();
-	if (num_online_cpus() != 1) {
-		pr_err("a CPU came online during the unload\n");
-		err = -EBUSY;
-		goto err_hotplug;
-	}
+		return err;
 	for (tries = 1;; tries++) {
 		ret = leave_hv(lc);
 		if (ret != XMHF_HC_E_TPM || tries == UNLOAD_TPM_TRIES)
@@ -517,20 +525,12 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		pr_warn("the TPM did not take the unload marker; trying again\n");
 		msleep(100);
 	}
+	release_aps(lc);
 	if (ret != RESUME_NATIVE) {
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);
-		err = -EIO;
-		goto err_hotplug;
+		return -EIO;
 	}
-	cpu_hotplug_enable();
-	xmhf_online_aps(lc->aps);
 	free_cpumask_var(lc->aps);
 	xmhf_transition_free(lc);
 	return 0;
-
-err_hotplug:
-	cpu_hotplug_enable();
-err_online:
-	xmhf_online_aps(lc->aps);
-	return err;
 }
