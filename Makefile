@@ -165,7 +165,7 @@ unit: $(UNIT_TESTS)
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
 	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest
-$(BUILD)/selftests/%: selftests/guest/%.c $(wildcard uapi/xmhf/*.h)
+$(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/uapi $< -o $@
 
@@ -181,7 +181,7 @@ rootfs: hv module userspace $(GUEST_TESTS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUI
 	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(ROOTFS)/usr/bin/xmhfctl
 	mkdir -p $(ROOTFS)/selftests
 	cp -a selftests/guest/. $(ROOTFS)/selftests/
-	rm -f $(ROOTFS)/selftests/*.c
+	rm -f $(ROOTFS)/selftests/*.c $(ROOTFS)/selftests/*.h
 	install -D -m 0755 -t $(ROOTFS)/selftests/bin $(GUEST_TESTS)
 
 deps:

@@ -122,6 +122,23 @@ echo "BENCH-INFO cpu $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | 
 echo "BENCH-INFO cpus $(grep -c '^processor' /proc/cpuinfo)"
 echo "BENCH-INFO iterations fastest of $REPEAT loops (getpid x$N_GETPID, forkexec x$N_FORKEXEC, mmap x$N_MMAP), of $REPEAT_HV runs (KVM x$N_KVM, ours x$N_HCALL, IPI x$N_IPI, quiesce x$N_QUIESCE)"
 
+# fastest COMMAND...: runs COMMAND (which prints JSON with "ns") REPEAT_HV
+# times and prints the lowest ns; nothing once a run fails.  The last run's
+# output stays in $tmp/out, its errors in $tmp/err.
+fastest() {
+	_best='' _i=0
+	while [ $_i -lt $REPEAT_HV ]; do
+		_i=$((_i + 1))
+		if "$@" > "$tmp/out" 2> "$tmp/err" &&
+			_v=$(json_ns < "$tmp/out") && [ -n "$_v" ]; then
+			_best=$(awk -v a="$_v" -v b="$_best" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }')
+		else
+			return
+		fi
+	done
+	echo "$_best"
+}
+
 # bench_smp KEY KIND N: the fastest of REPEAT_HV runs of xmhfctl bench-smp
 # (from CPU 0; the IPIs go to the first other online CPU), as BENCH KEY, or
 # BENCH-NA KEY and why.  For quiesce, also BENCH-INFO quiesce.stopped (the
@@ -133,17 +150,7 @@ bench_smp() {
 	*)	echo "BENCH-NA $1 only CPU $_on is online in this phase"
 		return ;;
 	esac
-	_best='' _i=0
-	while [ $_i -lt $REPEAT_HV ]; do
-		_i=$((_i + 1))
-		if xmhfctl bench-smp --kind "$2" --from 0 --iterations "$3" --json \
-			> "$tmp/out" 2> "$tmp/err" &&
-			_v=$(json_ns < "$tmp/out") && [ -n "$_v" ]; then
-			_best=$(awk -v a="$_v" -v b="$_best" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }')
-		else
-			_best=''; break
-		fi
-	done
+	_best=$(fastest xmhfctl bench-smp --kind "$2" --from 0 --iterations "$3" --json)
 	if [ -n "$_best" ]; then
 		echo "BENCH $1 $_best"
 		[ "$2" = quiesce ] &&
@@ -216,17 +223,7 @@ if [ $launch_rc -eq 0 ] && [ "$state" = launched ]; then
 
 	echo "BENCH-PHASE hypercall"
 	# The fastest of REPEAT_HV runs, like kvm-vmmcall.
-	best='' i=0
-	while [ $i -lt $REPEAT_HV ]; do
-		i=$((i + 1))
-		if xmhfctl bench-hypercall --iterations "$N_HCALL" --json \
-			> "$tmp/out" 2> "$tmp/err" &&
-			v=$(json_ns < "$tmp/out") && [ -n "$v" ]; then
-			best=$(awk -v a="$v" -v b="$best" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }')
-		else
-			best=''; break
-		fi
-	done
+	best=$(fastest xmhfctl bench-hypercall --iterations "$N_HCALL" --json)
 	if [ -n "$best" ]; then
 		echo "BENCH ours.hypercall $best"
 	elif grep -q "unknown command" "$tmp/err"; then

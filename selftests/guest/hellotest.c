@@ -7,22 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <xmhf/hypercall.h>
-
-static int n, failed;
-
-static void ok(int cond, const char *desc)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, desc);
-	failed += !cond;
-}
-
-static long vmmcall(unsigned long fn, unsigned long a1, unsigned long a2)
-{
-	long ret;
-
-	asm volatile("vmmcall" : "=a"(ret) : "a"(fn), "D"(a1), "S"(a2) : "memory");
-	return ret;
-}
+#include "guest_test.h"
 
 static void cpuid0(void)
 {

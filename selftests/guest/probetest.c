@@ -23,24 +23,10 @@
 #include <linux/hw_breakpoint.h>
 #include <xmhf/ioctl.h>
 #include <xmhf/probe.h>
+#include "guest_test.h"
 
-static int n, failed;
 static unsigned long base;
 static struct xmhf_probe_stats st;
-
-static void ok(int cond, const char *desc)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, desc);
-	failed += !cond;
-}
-
-static long vmmcall(unsigned long fn, unsigned long a1, unsigned long a2)
-{
-	long ret;
-
-	asm volatile("vmmcall" : "=a"(ret) : "a"(fn), "D"(a1), "S"(a2) : "memory");
-	return ret;
-}
 
 static int stats(void)
 {
