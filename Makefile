@@ -11,7 +11,12 @@
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
-KVER ?= $(shell $(TOP)/scripts/kver 2>/dev/null)
+# KVER is looked up when empty, in every make (not only the first): `make
+# check` runs scripts/deps.sh before its sub-make, and on a fresh machine the
+# kernel and its headers only exist after that (an empty KVER is exported).
+ifeq ($(strip $(KVER)),)
+KVER := $(shell $(TOP)/scripts/kver 2>/dev/null)
+endif
 KDIR ?= /lib/modules/$(KVER)/build
 VERSION := $(shell sed -n 's/^\#define XMHF_VERSION_STRING "\(.*\)"/\1/p' uapi/xmhf/version.h)
 GIT_REV := $(shell git -C $(TOP) rev-parse --short=10 HEAD 2>/dev/null)
