@@ -150,7 +150,7 @@ userspace: $(BUILD)/userspace/xmhfctl
 # ---------------------------------------------------------------- module
 MODULE_SRCS := $(wildcard loader-lkm/*.c loader-lkm/*.S loader-lkm/*.h uapi/xmhf/*.h) Kbuild
 $(TOP)/xmhf.ko: $(MODULE_SRCS)
-	@test -n "$(KVER)" || { echo "no testbench kernel with headers found: run scripts/deps.sh"; exit 1; }
+	@test -n "$(KVER)" || { $(TOP)/scripts/kver >/dev/null; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
 module: $(TOP)/xmhf.ko

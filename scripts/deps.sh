@@ -79,7 +79,17 @@ fi
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""
 elif command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo -n"
+    # sudo may ask for a password on the terminal; with none (CI, a pipe)
+    # it must not hang, and the user needs to know what to run instead.
+    if [ -t 0 ] || [ -t 2 ]; then
+        SUDO="sudo"
+    elif sudo -n true 2>/dev/null; then
+        SUDO="sudo -n"
+    else
+        echo "deps.sh: sudo needs a password and there is no terminal to ask on; as root, run:" >&2
+        echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing_req$want_opt" >&2
+        exit 1
+    fi
 elif [ -z "$missing_req" ]; then
     echo "deps.sh: optional packages missing (not root, no sudo):$want_opt" >&2
     exit 0
