@@ -155,6 +155,14 @@ $(TOP)/xmhf.ko: $(MODULE_SRCS)
 
 module: $(TOP)/xmhf.ko
 
+# Test-only kernel modules, one directory each with its own Kbuild
+# (selftests/kmod/NAME/NAME.ko), staged beside xmhf.ko; never installed.
+TEST_KMODS := $(patsubst %/Kbuild,%,$(wildcard selftests/kmod/*/Kbuild))
+TEST_KOS := $(foreach d,$(TEST_KMODS),$(TOP)/$(d)/$(notdir $(d)).ko)
+$(TOP)/selftests/kmod/%.ko: $(TOP)/xmhf.ko FORCE
+	@test -n "$(KVER)" || { $(TOP)/scripts/kver >/dev/null; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(dir $@) modules
+
 # ---------------------------------------------------------------- tests
 UNIT_TESTS :=
 include selftests/unit/unit.mk
@@ -176,9 +184,10 @@ $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcar
 
 # The tree the testbench copies into its initramfs.
 ROOTFS := $(BUILD)/rootfs
-rootfs: hv module userspace $(GUEST_TESTS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUILD)/hv/xmhf.bin
+rootfs: hv module userspace $(GUEST_TESTS) $(TEST_KOS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUILD)/hv/xmhf.bin
 	rm -rf $(ROOTFS)
 	install -D -m 0644 $(TOP)/xmhf.ko $(ROOTFS)/lib/modules/$(KVER)/extra/xmhf.ko
+	$(if $(TEST_KOS),install -D -m 0644 -t $(ROOTFS)/lib/modules/$(KVER)/extra/selftests $(TEST_KOS))
 	install -D -m 0644 $(BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf.bin
 	install -D -m 0644 $(BUILD)/hv/xmhf.golden $(ROOTFS)/lib/firmware/xmhf/xmhf.golden
 	install -D -m 0644 $(PROBE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-probe.bin
@@ -210,6 +219,7 @@ bench:
 clean:
 	rm -rf $(BUILD)
 	-test -z "$(KVER)" || $(MAKE) -C $(KDIR) M=$(TOP) clean
+	-test -z "$(KVER)" || for d in $(TEST_KMODS); do $(MAKE) -C $(KDIR) M=$(TOP)/$$d clean; done
 
 FORCE:
 
