@@ -28,8 +28,8 @@ OBJCOPY ?= objcopy
 
 export TOP BUILD KVER
 
-.PHONY: all hv module userspace tools rootfs unit check run bench deps clean help
-all: hv module userspace tools unit rootfs
+.PHONY: all hv module userspace tools rootfs initramfs unit check run bench deps clean help
+all: hv module userspace tools unit rootfs initramfs
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -197,6 +197,10 @@ rootfs: hv module userspace $(GUEST_TESTS) $(TEST_KOS) $(PROBE_BUILD)/hv/xmhf.bi
 	cp -a selftests/guest/. $(ROOTFS)/selftests/
 	rm -f $(ROOTFS)/selftests/*.c $(ROOTFS)/selftests/*.h
 	install -D -m 0755 -t $(ROOTFS)/selftests/bin $(GUEST_TESTS)
+
+# The testbench's common initramfs; each boot appends only its own command.
+initramfs: rootfs
+	$(TOP)/scripts/mkinitramfs --rootfs $(ROOTFS) --kver $(KVER) -o $(BUILD)/initramfs.cpio
 
 deps:
 	$(TOP)/scripts/deps.sh

@@ -15,7 +15,8 @@ real_kver=$("$TOP/scripts/kver") || { echo "Bail out! scripts/kver finds no kern
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 src=$tmp/src state=$tmp/state
 mkdir -p "$src" "$state"
-tar -C "$TOP" --exclude=./build/check --exclude=./build/rootfs --exclude=./.git -cf - . |
+tar -C "$TOP" --exclude=./build/check --exclude=./build/rootfs --exclude=./build/initramfs.cpio \
+	--exclude=./.git -cf - . |
 	tar -C "$src" -xf -
 
 cat > "$src/scripts/kver" <<EOF

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TAP test of scripts/testbench itself (runs on the host, boots QEMU 3 times:
+# TAP test of scripts/testbench itself (runs on the host, boots QEMU 5 times:
 # one full check boot, then two pairs of concurrent boots).
 # Uses $XMHF_ROOTFS when set (the testbench reads it), else build/rootfs.
 
@@ -55,7 +55,7 @@ procs_mentioning() {
     done
 }
 
-echo "1..15"
+echo "1..16"
 
 # ---- boot 1: default machine; argv, --add, CPUs, TPM, exit status 7 -------
 printf '#!/bin/sh\necho added-file-runs\n' > "$T/probe.sh"
@@ -113,8 +113,14 @@ ok $(( rc2 == 0 && rc3 == 0 ? 0 : 1 )) "two runs at once both succeed (got $rc2 
 check "--smp 1 shows 1 CPU; --no-tpm has no /dev/tpm0 nor /dev/tpmrm0" \
     eval 'has_line "$T/b3.out" "nproc=1" && has_line "$T/b3.out" "notpm=yes"'
 
-# ---- boots 4+5 at once: -- false, and a timeout ----------------------------
-"$TB" --no-tpm -- false > "$T/b4.out" 2>&1 &
+# ---- boots 4+5 at once: -- false with another staged tree, and a timeout ----
+# build/initramfs.cpio holds build/rootfs: another tree (XMHF_ROOTFS) must
+# get an initramfs of its own, or its files would be missing in the guest.
+# Dated back, so that only the tree's name, not its age, can tell.
+cp -a "$ROOTFS" "$T/rootfs2" && echo "tree-$$" > "$T/rootfs2/tree-marker" &&
+    touch -d 2000-01-01 "$T/rootfs2/tree-marker" "$T/rootfs2"
+XMHF_ROOTFS=$T/rootfs2 "$TB" --no-tpm -- sh -c 'echo "marker=$(cat /tree-marker)"; false' \
+    > "$T/b4.out" 2>&1 &
 p4=$!
 start=$SECONDS
 "$TB" --timeout 5 --keep "$T/to" -- sleep 100 > "$T/b5.out" 2>&1
@@ -123,6 +129,7 @@ took=$((SECONDS - start))
 wait $p4; rc4=$?
 ok $(( rc4 != 0 && rc4 < 124 ? 0 : 1 )) "-- false exits non-zero (got $rc4)"
 [ $rc4 -ne 0 ] || show "$T/b4.out"
+check "XMHF_ROOTFS: the guest has that tree, not build/rootfs" has_line "$T/b4.out" "marker=tree-$$"
 left=$(procs_mentioning "$T/to/")
 ok $(( rc5 == 124 && took < 60 ? 0 : 1 )) "--timeout 5 -- sleep 100 exits 124 (got $rc5 after ${took}s)"
 grep -q "timeout after 5 s" "$T/b5.out"; t_msg=$?
