@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CPU feature checks (DESIGN.md, launch step 1).  Pure logic over the
- * platform's CPUID and RDMSR, so every verdict is unit-tested on the host.
+ * CPU feature checks (docs/architecture.md, Launch step 1).  Pure logic
+ * over the platform's CPUID and RDMSR, so every verdict is unit-tested on
+ * the host.
  */
 #include "cpu.h"
 

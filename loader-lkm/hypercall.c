@@ -25,7 +25,7 @@ long xmhf_hypercall(u64 fn, u64 a1, u64 a2, u64 a3)
 	return ret;
 }
 
-/* The hypervisor's CPUID leaf says it is there (DESIGN, launch step 8). */
+/* The hypervisor's CPUID leaf (docs/architecture.md, Launch step 9). */
 bool xmhf_cpuid_present(void)
 {
 	u32 a, b, c, d;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The emulated launch (DESIGN.md, launch steps 4-5): quiesce the APs,
+ * The launch (docs/architecture.md, Launch steps 4-5): quiesce the APs,
  * save the boot CPU's complete state, and enter the secure loader the
  * way SKINIT would.  Linux resumes at xmhf_resume, either hoisted or,
  * when the hypervisor gave up before VMRUN, natively.
@@ -297,7 +297,7 @@ static void dump_hv_log(struct xmhf_loader *ld)
 
 /*
  * INIT every present AP: before SKINIT, which wants them in INIT
- * (DESIGN.md, launch step 5), and after the hypervisor parked them
+ * (docs/architecture.md, Launch step 5), and after the hypervisor parked them
  * (unload, or a launch it gave up on), so none still runs out of the
  * hypervisor's memory when that is freed.  Each then waits for a SIPI:
  * Linux's own, when it onlines it.
@@ -475,7 +475,7 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	/*
 	 * Every AP waits in the hypervisor for a SIPI: Linux's own
 	 * INIT-SIPI-SIPI, which the hypervisor virtualises, brings each
-	 * back as a guest CPU (DESIGN.md, launch step 8).
+	 * back as a guest CPU (docs/architecture.md, Launch step 9).
 	 */
 	release_aps(lc);
 	return 0;
@@ -504,9 +504,9 @@ static long leave_hv(struct xmhf_launch_ctx *lc)
 }
 
 /*
- * Unload (DESIGN.md, "Unload"): the hypervisor devirtualizes this CPU and
- * returns here natively; then the APs come back.  Returns -EIO, with
- * Linux still hoisted, if the hypervisor refused.
+ * Unload (docs/architecture.md, "Unload"): the hypervisor devirtualizes
+ * this CPU and returns here natively; then the APs come back.  Returns
+ * -EIO, with Linux still hoisted, if the hypervisor refused.
  */
 int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 {
@@ -514,7 +514,7 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 	long ret;
 	int err;
 
-	/* The hypervisor parks the APs: none may run Linux then (DESIGN, unload 1). */
+	/* APs offline: the hypervisor parks them (Unload steps 1 and 3). */
 	err = hold_aps(lc, "unload");
 	if (err)
 		return err;

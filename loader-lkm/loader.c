@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The load sequence of DESIGN.md steps 1-3.  Each step either succeeds or
- * undoes everything before it, so a failed insmod leaves nothing behind.
+ * The load sequence (docs/architecture.md, Launch steps 1-3).  Each step
+ * either succeeds or undoes everything before it, so a failed insmod
+ * leaves nothing behind.
  */
 #include "loader.h"
 #include "blob.h"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmhf.ko: loads the xmhf-ll hypervisor into contiguous memory, ready for
- * the late launch of DESIGN.md.  Module parameters are checked when set,
- * so a bad value fails insmod before anything is allocated.
+ * xmhf.ko: loads the xmhf-ll hypervisor into contiguous memory and
+ * launches it (docs/architecture.md, "Launch").  Module parameters are
+ * checked when set, so a bad value fails insmod before anything is
+ * allocated.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The CPU-mode switches of the emulated launch (DESIGN.md, launch 4-5).
+ * The CPU-mode switches of the launch and the native return
+ * (docs/architecture.md, Launch steps 4-5 and Unload step 6).
  *
  * xmhf_enter_sl() runs in the kernel.  It records where Linux resumes,
  * switches to the transition page tables (Linux's kernel half plus a 1:1

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The event hub (DESIGN.md, "Event hub and hypapps").  Hypapps are asked
- * in link order, which is the order of HYPAPPS at build time; only the
- * events a hypapp subscribed reach it, and the core's own intercepts
- * (CPUID signature, SVM hiding, its memory, hypercalls) stay the core's.
+ * The event hub (docs/architecture.md, "Event hub and hypapps").  Hypapps
+ * are asked in link order, which is the order of HYPAPPS at build time;
+ * only the events a hypapp subscribed reach it, and the core's own
+ * intercepts (CPUID signature, SVM hiding, its memory, hypercalls) stay
+ * the core's.
  */
 #include <stdarg.h>
 #include <core/hub.h>

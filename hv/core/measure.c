@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Event log entries and their PCR 17 extends (DESIGN.md, "Measurements"). */
+/*
+ * Event log entries and their PCR 17 extends (docs/architecture.md,
+ * "Measurement chain").
+ */
 #include <core/measure.h>
 #include <lib/crypto.h>
 #include <lib/string.h>

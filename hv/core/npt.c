@@ -45,7 +45,7 @@ static u64 *next_table(u64 *entry)
 	return t;
 }
 
-/* TPM localities 2-4 belong to the hypervisor (DESIGN: "Measurements"). */
+/* TPM localities 2-4 are the hypervisor's (docs/architecture.md). */
 #define TPM_HV_LOCALITIES	0xfed42000ull
 #define TPM_HV_LOCALITIES_END	0xfed45000ull
 

@@ -99,7 +99,7 @@ struct hypapp {
 
 /*
  * Registers a hypapp.  Its hypercalls are XMHF_HC_HYPAPP_BASE + 0x100 * i
- * + n, i its index in link order (hypapp_hypercall_base() tells it).
+ * + n, i its index in link order (ha_hypercall_base() tells it).
  */
 #define HYPAPP_REGISTER(sym) \
 	static const struct hypapp *const __hypapp_ptr_##sym \

@@ -116,8 +116,9 @@ static u32 build_page_tables(u32 base, bool la57)
 }
 
 /*
- * H(SLB) and H(runtime) into PCR 17 at locality 2 (DESIGN.md): under
- * SKINIT the CPU already extended H(SLB); the emulated launch does it here.
+ * H(SLB) and H(runtime) into PCR 17 at locality 2 (docs/architecture.md,
+ * "Measurement chain"): under SKINIT the CPU already extended H(SLB); the
+ * emulated launch does it here.
  * The measured bytes are never written at run time (sl.lds.S), so the
  * hashes equal what the build's golden values were computed from.
  */

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# Load/unload cycles give all memory back (DESIGN: repeatable any number of
-# times).  Free memory is MemFree plus the per-CPU free lists (lib.sh).
+# Load/unload cycles give all memory back (docs/architecture.md, "Unload":
+# repeatable any number of times).  Free memory is MemFree plus the per-CPU
+# free lists (lib.sh).
 . /selftests/lib.sh
 plan 4
 

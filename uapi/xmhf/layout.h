@@ -7,7 +7,8 @@
  *                    stack at the top, ESP = base + 64 KiB)
  *   base + 0x010000  SL parameter block, 4 KiB, written by the module,
  *                    untrusted: the SL validates every field
- *   base + 0x011000  early area: SL-built page tables and boot stacks
+ *   base + 0x011000  early area: the runtime's page tables, built by the SL
+ *                    (the rest of it is unused)
  *   base + 0x200000  runtime image, bss, then heap up to the end
  */
 #ifndef XMHF_UAPI_LAYOUT_H

@@ -46,7 +46,7 @@ struct xmhf_segment {
 	__u64 base;
 };
 
-/* The complete state of the boot CPU at the launch point (DESIGN step 4). */
+/* The boot CPU's state at the launch point (docs/architecture.md, Launch 4). */
 struct xmhf_cpu_state {
 	__u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
 	__u64 r8, r9, r10, r11, r12, r13, r14, r15;

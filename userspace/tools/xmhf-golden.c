@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xmhf-golden: the PCR17 values a verifier should expect for a blob, for
- * both launch kinds and both banks (DESIGN.md, "Measurements"):
+ * both launch kinds and both banks (docs/architecture.md, "Measurement chain"):
  *
  *   DRTM:      PCR17 = 00..00, extend H(SLB), extend H(runtime)
  *   emulated:  PCR17 = FF..FF, extend H(SLB), extend H(runtime)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Stopping every other CPU while one changes shared state (DESIGN.md,
- * "Core services").  The stopper sends each live CPU an NMI; a CPU in
- * guest mode exits, takes the NMI in the host's handler and spins there;
- * one in host mode answers at its next safe point.  Resumed CPUs flush
- * their TLBs on the next VMRUN (every VMRUN flushes all ASIDs here).
+ * Stopping every other CPU while one changes shared state
+ * (docs/architecture.md, "SMP", quiesce via NMI).  The stopper sends each
+ * live CPU an NMI; a CPU in guest mode exits, takes the NMI in the host's
+ * handler and spins there; one in host mode answers at its next safe point.
+ * Resumed CPUs flush their TLBs on the next VMRUN (every VMRUN flushes all
+ * ASIDs here).
  *
  * Never call quiesce_begin() holding another lock: a CPU spinning on that
  * lock could not answer.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every CPU under the hypervisor (DESIGN.md, launch steps 7-8): the APs
+ * Every CPU under the hypervisor (docs/architecture.md, "SMP"): the APs
  * start into host mode through the hypervisor's own INIT-SIPI-SIPI and
  * wait there for the guest's SIPI; the guest's INIT and SIPI are
  * virtualised; unload parks the APs with SVM off for the module to INIT.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * AMD SVM: the guest's VMCB built from the state Linux was saved in, the
- * run loop, and the exits the core owns (DESIGN.md, "Event hub").
+ * run loop, and the exits the core owns (docs/architecture.md, "Event hub
+ * and hypapps", exit table).
  */
 #include <arch/x86.h>
 #include <arch/svm/vmcb.h>
