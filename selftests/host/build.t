@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Properties of the hypervisor build: SLB header, size limit, freestanding code.
 . "$(dirname "$0")/tap.sh"
-plan 11
+plan 12
 
 sl=$BUILD/hv/sl.bin
 entry=$(od -An -tu2 -j 0 -N2 "$sl" | tr -d ' ')
@@ -102,6 +102,10 @@ fi
 # Freestanding: nothing left undefined for a libc to fill.
 und=$(nm -u "$BUILD/hv/runtime.elf" "$BUILD/hv/sl.elf" 2>&1 | grep -v ':$' | grep -v '^$')
 is "SL and runtime have no undefined symbols" "$und" ""
+# The probe's test hypercalls (one changes the runtime's rodata) exist
+# only in the probe build, never in the production blob.
+is "the test-only probe is in the probe build, not in the production runtime" \
+	"$(nm "$BUILD/hv/runtime.elf" | grep -c probe_flip_byte) $(nm "$BUILD/probe/hv/runtime.elf" | grep -c probe_flip_byte)" "0 1"
 rt_base=$(nm "$BUILD/hv/runtime.elf" | awk '$3 == "_rt_start" { print $1 }')
 is "runtime is linked at XMHF_RT_VBASE" "$rt_base" "ffffffffc0000000"
 done_testing
