@@ -28,7 +28,7 @@ OBJCOPY ?= objcopy
 
 export TOP BUILD KVER
 
-.PHONY: all hv module userspace tools rootfs initramfs unit check run bench deps clean help
+.PHONY: all hv module userspace tools rootfs initramfs unit check run bench deps clean help print-sl-link
 all: hv module userspace tools unit rootfs initramfs
 
 help:
@@ -85,8 +85,13 @@ $(BUILD)/hv/%.lds: hv/%.lds.S
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -D__ASSEMBLY__ -I$(TOP)/uapi -MMD -MT $@ $< -o $@
 
+SL_LINK = $(LD) -m elf_i386 $(HV_LDFLAGS) -T $(BUILD)/hv/sl/sl.lds $(SL_OBJS)
 $(BUILD)/hv/sl.elf: $(SL_OBJS) $(BUILD)/hv/sl/sl.lds
-	$(LD) -m elf_i386 $(HV_LDFLAGS) -T $(BUILD)/hv/sl/sl.lds $(SL_OBJS) -o $@
+	$(SL_LINK) -o $@
+# The SL's link command without its output: selftests/host/build.t links
+# the SL's own objects with one more, the same way.
+print-sl-link:
+	@echo '$(SL_LINK)'
 # Relink when the selection changes, not only when a source does.
 $(BUILD)/hv/hypapps: FORCE
 	@mkdir -p $(dir $@)

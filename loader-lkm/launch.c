@@ -266,8 +266,11 @@ void xmhf_online_aps(cpumask_var_t was_online)
 	cpumask_clear(was_online);
 }
 
-/* After a native return: copy the hypervisor's log into dmesg. */
-static void dump_hv_log(struct xmhf_loader *ld)
+/*
+ * After a native return: copy the hypervisor's log into dmesg, from
+ * position 'from' (0: all the ring still holds).
+ */
+void xmhf_dump_hv_log(struct xmhf_loader *ld, u64 from)
 {
 	const struct xmhf_rt_header *rt = (void *)(ld->mem + XMHF_RT_OFFSET);
 	const struct xmhf_log_ring *ring;
@@ -281,6 +284,8 @@ static void dump_hv_log(struct xmhf_loader *ld)
 	if (ring->magic != XMHF_LOG_MAGIC || ring->size != XMHF_LOG_SIZE)
 		return;
 	start = ring->head > XMHF_LOG_SIZE ? ring->head - XMHF_LOG_SIZE : 0;
+	if (from > start)
+		start = from;
 	for (i = start; i < ring->head; i++) {
 		char c = ring->data[i % XMHF_LOG_SIZE];
 
@@ -465,7 +470,7 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 		goto err_transition;
 	if (enter_sl(ld, lc) == RESUME_NATIVE) {
 		pr_err("the hypervisor returned before launching Linux; its log follows\n");
-		dump_hv_log(ld);
+		xmhf_dump_hv_log(ld, 0);
 		release_aps(lc);
 		err = -EIO;
 		goto err_transition;

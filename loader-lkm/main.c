@@ -165,9 +165,16 @@ int xmhf_unload(void)
 
 	mutex_lock(&xmhf_lock);
 	if (xmhf_ld.state == XMHF_STATE_LAUNCHED) {
+		/* What the hypervisor logs from here on ends up in dmesg. */
+		u64 log_from;
+		bool have_from = !xmhf_hv_log_head(&log_from);
+
 		err = xmhf_devirtualize(&xmhf_lc);
-		if (!err)
+		if (!err) {
+			if (have_from)
+				xmhf_dump_hv_log(&xmhf_ld, log_from);
 			pr_info("hypervisor unloaded; Linux runs natively\n");
+		}
 	}
 	if (!err)
 		xmhf_loader_unload(&xmhf_ld);

@@ -25,6 +25,7 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc);
 void xmhf_online_aps(cpumask_var_t was_online);
 void xmhf_transition_free(struct xmhf_launch_ctx *lc);
 int xmhf_devirtualize(struct xmhf_launch_ctx *lc);
+void xmhf_dump_hv_log(struct xmhf_loader *ld, u64 from);
 int xmhf_unload(void);
 
 long xmhf_hypercall(u64 fn, u64 a1, u64 a2, u64 a3);

@@ -6,8 +6,11 @@
 #include <lib/printf.h>
 #include <xmhf/log.h>
 
-/* Found by the module through the runtime header (head.S). */
-struct xmhf_log_ring log_ring;
+/*
+ * Found by the module through the runtime header (head.S).  Zeroed with
+ * the bss at entry, but not scrubbed at unload (runtime.lds.S).
+ */
+struct xmhf_log_ring log_ring __attribute__((section(".bss.log_ring")));
 static u16 log_port;
 static volatile u32 log_owner = ~0u;	/* APIC ID holding the log, or ~0 */
 

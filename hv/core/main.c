@@ -31,7 +31,7 @@ void rt_return_native(u64 tramp_pa) __attribute__((noreturn));
 void rt_scrub_and_return(u64 tramp_pa, void *start, void *end)
 	__attribute__((noreturn));
 
-extern u8 _rt_start[], _rt_code_end[], _rt_image_end[];
+extern u8 _rt_start[], _rt_code_end[], _rt_scrub_start[];
 extern struct xmhf_log_ring log_ring;
 
 static struct xmhf_sl_params rt_params;
@@ -291,9 +291,10 @@ void rt_main(const struct sl_handoff *h)
 	vcpu_loop(&bsp_vcpu);
 
 	smp_park_aps();
-	hv_log("xmhf: unload: %lu exits handled on the boot CPU; scrubbing and returning to Linux\n",
+	hv_log("xmhf: unload: %lu exits handled on the boot CPU; shutting the hypapps down\n",
 	       bsp_vcpu.exits_total);
 	hub_shutdown();
-	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_image_end,
+	hv_log("xmhf: unload: scrubbing and returning to Linux\n");
+	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_scrub_start,
 			    (void *)(uintptr_t)(XMHF_RT_VBASE + XMHF_RT_MAX_SIZE));
 }

@@ -28,6 +28,14 @@ SECTIONS
 		. = ALIGN(4096);
 	}
 	_rt_image_end = .;
+	/*
+	 * The log ring, apart: the unload scrub starts after it, so the
+	 * module can show the hypervisor's last lines (hypapp shutdowns
+	 * included).  The guest reads the whole ring anyway (XMHF_HC_LOG),
+	 * and the module wipes the block before it frees it.
+	 */
+	.log_ring (NOLOAD) : { *(.bss.log_ring) }
+	_rt_scrub_start = .;
 	.bss (NOLOAD) : { *(.bss .bss.* COMMON) }
 	. = ALIGN(4096);
 	_rt_mem_end = .;

@@ -24,6 +24,21 @@ SAME(XMHF_PROBE_EV_COUNT, HA_EV_COUNT);
 
 static struct xmhf_probe_stats stats;
 
+/*
+ * A byte of rodata, among what the self-check hashes (the .rodata.*
+ * input sections lie before _rt_code_end, runtime.lds.S).  The runtime
+ * maps its image writable, so XMHF_PROBE_HC_FLIP can change it: a change
+ * to the runtime's image that only this test hypapp can make, so that a
+ * test sees XMHF_HC_SELFCHECK report it.  The production blob has no
+ * probe, and so no such call.  Defined in asm: C has no writable rodata.
+ */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+asm(".pushsection .rodata.probe_flip, \"a\"\n"
+    "probe_flip_byte: .byte " STR(XMHF_PROBE_FLIP_BYTE) "\n"
+    ".popsection");
+extern u8 probe_flip_byte[];
+
 static int probe_init(struct ha_subscription *sub)
 {
 	sub->msrs[sub->num_msrs++] = XMHF_PROBE_MSR;
@@ -87,6 +102,10 @@ static enum ha_result probe_hypercall(struct vcpu *v, const struct ha_event_info
 		break;
 	case XMHF_PROBE_HC_UNSUBSCRIBE:
 		unsubscribe(e->hcall.arg[0]);
+		break;
+	case XMHF_PROBE_HC_FLIP:
+		*(volatile u8 *)probe_flip_byte ^= 0xff;
+		ret = *(volatile u8 *)probe_flip_byte;
 		break;
 	case XMHF_PROBE_HC_IDENTIFY:
 		ret = XMHF_PROBE_MAGIC;

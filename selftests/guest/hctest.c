@@ -68,6 +68,7 @@ int main(void)
 	unsigned long hv;
 	int fd;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* what was printed survives a crash */
 	printf("1..19\n");
 	fd = open(XMHF_DEVICE_PATH, O_RDWR);
 	if (fd < 0 || ioctl(fd, XMHF_IOC_STATUS, &ms) || ms.state != XMHF_STATE_LAUNCHED) {

@@ -34,6 +34,24 @@ like() {	# like DESC TEXT PATTERN (grep -E)
 	if printf '%s\n' "$2" | grep -qE -- "$3"; then ok "$1"; else not_ok "$1" "text: '$(printf '%s' "$2" | head -c 300)'" "pattern: '$3'"; fi
 }
 
+# run_tap DESC PROGRAM [ARG...]: a test program that prints its own TAP
+# (its plan first).  Its lines pass through as they come; then one result
+# of ours: it exited 0 and printed every result it planned.  A program
+# that cannot run, crashes or stops half-way fails here, whatever its
+# own lines said (and the plan it printed is then not met either).
+run_tap() {
+	_d=$1; shift
+	{ "$@" 2>&1; echo $? > /tmp/tap.rc; } | tee /tmp/tap.prog
+	_rc=$(cat /tmp/tap.rc)
+	_pl=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' /tmp/tap.prog | head -n 1)
+	_seen=$(grep -cE '^(not )?ok [0-9]+' /tmp/tap.prog)
+	if [ "$_rc" = 0 ] && [ -n "$_pl" ] && [ "$_seen" -eq "$_pl" ]; then
+		ok "$_d"
+	else
+		not_ok "$_d" "command: $*" "exit status $_rc; planned ${_pl:-nothing}, printed $_seen results"
+	fi
+}
+
 done_testing() { [ "$_tap_failed" -eq 0 ]; }
 
 # Module helpers.

@@ -94,7 +94,7 @@ int main(void)
 	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..31\n");
+	printf("1..35\n");
 	for (i = 0; i < 8 && !base; i++)
 		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
 			base = 0x1000 + 0x100 * i;
@@ -198,6 +198,18 @@ int main(void)
 		printf("ok %d - guest INIT: counted # SKIP one CPU only\n", ++n);
 		printf("ok %d - guest NMI: counted # SKIP one CPU only\n", ++n);
 	}
+
+	/*
+	 * SELFCHECK must see a change to the runtime's code and rodata: the
+	 * probe flips a byte of its own rodata (a test-only hypercall), and
+	 * flips it back.
+	 */
+	ok(ioctl(fd, XMHF_IOC_SELFCHECK) == 1, "self-check: the runtime is unchanged");
+	ok(vmmcall(base + XMHF_PROBE_HC_FLIP, 0, 0) == (XMHF_PROBE_FLIP_BYTE ^ 0xff),
+	   "the probe flipped a byte of its rodata");
+	ok(ioctl(fd, XMHF_IOC_SELFCHECK) == 0, "self-check reports the changed runtime");
+	ok(vmmcall(base + XMHF_PROBE_HC_FLIP, 0, 0) == XMHF_PROBE_FLIP_BYTE &&
+	   ioctl(fd, XMHF_IOC_SELFCHECK) == 1, "self-check: unchanged again once flipped back");
 
 	/* Unsubscribe: the intercepts go off, so no more exits of those classes. */
 	vmmcall(base + XMHF_PROBE_HC_UNSUBSCRIBE, 1 << XMHF_PROBE_EV_MSR | 1 << XMHF_PROBE_EV_IO |

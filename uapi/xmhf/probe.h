@@ -12,12 +12,19 @@
 #define XMHF_PROBE_MAGIC	0x424f5250	/* "PROB" */
 #define XMHF_PROBE_MSR		0x8b		/* IA32_BIOS_SIGN_ID */
 #define XMHF_PROBE_PORT		0x5a8		/* unused on PCs */
+#define XMHF_PROBE_FLIP_BYTE	0x5a		/* see XMHF_PROBE_HC_FLIP */
 
 /* Offsets within the probe's hypercall range. */
 enum xmhf_probe_hc {
 	XMHF_PROBE_HC_STATS = 0,	/* RDI = struct xmhf_probe_stats *, RSI = size */
 	XMHF_PROBE_HC_PROTECT = 1,	/* RDI = guest-physical page to write-protect */
 	XMHF_PROBE_HC_UNSUBSCRIBE = 2,	/* RDI = mask of XMHF_PROBE_EV_* to drop */
+	/*
+	 * Inverts one byte of the probe's rodata, inside what
+	 * XMHF_HC_SELFCHECK hashes; returns the byte's new value
+	 * (XMHF_PROBE_FLIP_BYTE at launch, then its complement, ...).
+	 */
+	XMHF_PROBE_HC_FLIP = 3,
 	XMHF_PROBE_HC_IDENTIFY = 0xff,	/* returns XMHF_PROBE_MAGIC */
 };
 
