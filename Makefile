@@ -140,7 +140,13 @@ $(BUILD)/userspace/xmhfctl: $(patsubst %.c,$(BUILD)/host/%.o,$(XMHFCTL_SRCS))
 	@mkdir -p $(dir $@)
 	$(CC) $^ $(XMHFCTL_LIBS) -o $@
 
-userspace: $(BUILD)/userspace/xmhfctl
+# The man page, from the tool's --help (userspace/xmhfctl/mkman.sh).
+$(BUILD)/userspace/xmhfctl.8: $(BUILD)/userspace/xmhfctl userspace/xmhfctl/mkman.sh \
+		userspace/xmhfctl/xmhfctl.8.in
+	userspace/xmhfctl/mkman.sh $< userspace/xmhfctl/xmhfctl.8.in > $@.tmp
+	mv $@.tmp $@
+
+userspace: $(BUILD)/userspace/xmhfctl $(BUILD)/userspace/xmhfctl.8
 
 # ---------------------------------------------------------------- module
 MODULE_SRCS := $(wildcard loader-lkm/*.c loader-lkm/*.S loader-lkm/*.h uapi/xmhf/*.h) Kbuild

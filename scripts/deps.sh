@@ -25,6 +25,7 @@ libcmocka-dev
 cpuid
 libssl-dev
 xz-utils
+groff-base
 "
 # Installed when the archive has them; their absence is not an error.
 OPTIONAL="
