@@ -23,7 +23,7 @@ OBJCOPY ?= objcopy
 
 export TOP BUILD KVER
 
-.PHONY: all hv module userspace tools rootfs unit check run bench deps clean help
+.PHONY: all hv module userspace tools rootfs unit check run bench deps clean help dkms-src
 all: hv module userspace tools unit rootfs
 
 help:
@@ -155,6 +155,17 @@ $(TOP)/xmhf.ko: $(MODULE_SRCS)
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
 module: $(TOP)/xmhf.ko
+
+# ---------------------------------------------------------------- dkms
+# The module's source tree as DKMS takes it: Kbuild, loader-lkm/, uapi/ and
+# dkms.conf with the version filled in (restaged every time: it is small).
+DKMS_SRC := $(BUILD)/dkms/xmhf-$(VERSION)
+DKMS_FILES := Kbuild $(wildcard loader-lkm/*.c loader-lkm/*.S loader-lkm/*.h uapi/xmhf/*.h)
+
+dkms-src:
+	rm -rf $(BUILD)/dkms
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
 
 # ---------------------------------------------------------------- tests
 UNIT_TESTS :=

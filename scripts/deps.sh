@@ -26,6 +26,7 @@ cpuid
 libssl-dev
 xz-utils
 groff-base
+dkms
 "
 # Installed when the archive has them; their absence is not an error.
 OPTIONAL="
