@@ -6,6 +6,8 @@
 #   make check    install deps, build, run every test; last line "N passed, N failed"
 #   make run      install deps, build, boot the testbench and show the hypervisor
 #   make bench    benchmarks as ratios from one boot (outside make check)
+#   make install  xmhf.ko through DKMS, the blob, xmhfctl and xmhfctl(8)
+#   make uninstall  removes what make install put
 #
 # The module itself is built by kbuild from ./Kbuild.
 
@@ -28,11 +30,12 @@ OBJCOPY ?= objcopy
 
 export TOP BUILD KVER
 
-.PHONY: all hv module userspace tools rootfs initramfs unit check run bench deps clean help print-sl-link
+.PHONY: all hv module userspace tools rootfs initramfs unit check run bench deps clean help \
+	print-sl-link dkms-src install install-module uninstall uninstall-module
 all: hv module userspace tools unit rootfs initramfs
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- hypervisor
 # Freestanding: no libc, no SSE/x87 (general registers only), no red zone.
@@ -150,7 +153,13 @@ $(BUILD)/userspace/xmhfctl: $(patsubst %.c,$(BUILD)/host/%.o,$(XMHFCTL_SRCS))
 	@mkdir -p $(dir $@)
 	$(CC) $^ $(XMHFCTL_LIBS) -o $@
 
-userspace: $(BUILD)/userspace/xmhfctl
+# The man page, from the tool's --help (userspace/xmhfctl/mkman.sh).
+$(BUILD)/userspace/xmhfctl.8: $(BUILD)/userspace/xmhfctl userspace/xmhfctl/mkman.sh \
+		userspace/xmhfctl/xmhfctl.8.in
+	userspace/xmhfctl/mkman.sh $< userspace/xmhfctl/xmhfctl.8.in > $@.tmp
+	mv $@.tmp $@
+
+userspace: $(BUILD)/userspace/xmhfctl $(BUILD)/userspace/xmhfctl.8
 
 # ---------------------------------------------------------------- module
 MODULE_SRCS := $(wildcard loader-lkm/*.c loader-lkm/*.S loader-lkm/*.h uapi/xmhf/*.h) Kbuild
@@ -167,6 +176,77 @@ TEST_KOS := $(foreach d,$(TEST_KMODS),$(TOP)/$(d)/$(notdir $(d)).ko)
 $(TOP)/selftests/kmod/%.ko: $(TOP)/xmhf.ko FORCE
 	@test -n "$(KVER)" || { $(TOP)/scripts/kver >/dev/null; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(dir $@) modules
+
+# ---------------------------------------------------------------- install
+# make install puts xmhf.ko through DKMS (rebuilt for every new kernel), the
+# blob and its golden values in /lib/firmware/xmhf, xmhfctl in $(PREFIX)/sbin
+# and xmhfctl(8) in $(PREFIX)/share/man/man8.  DKMS builds the module for
+# $(KVER), the kernel the rest of the build uses; make install KVER=$(uname -r)
+# for the running one.
+#   DESTDIR=DIR        prefixes every path; the module's DKMS source tree is
+#                      then only staged in DIR/usr/src, dkms is not run (a
+#                      package's postinst runs it on the target)
+#   INSTALL_MODULE=no  leaves the module out (load xmhf.ko from the build tree)
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MAN8DIR ?= $(PREFIX)/share/man/man8
+FIRMWAREDIR ?= /lib/firmware/xmhf
+DKMS ?= dkms
+INSTALL_MODULE ?= dkms
+DKMS_MOD := -m xmhf -v $(VERSION)
+DKMS_SRC := $(BUILD)/dkms/xmhf-$(VERSION)
+DKMS_FILES := Kbuild $(wildcard loader-lkm/*.c loader-lkm/*.S loader-lkm/*.h uapi/xmhf/*.h)
+
+# The module's source tree as DKMS takes it (restaged every time: it is small).
+dkms-src:
+	rm -rf $(BUILD)/dkms
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+
+install: install-module $(BUILD)/hv/xmhf.bin $(BUILD)/hv/xmhf.golden \
+		$(BUILD)/userspace/xmhfctl $(BUILD)/userspace/xmhfctl.8
+	install -D -m 0644 $(BUILD)/hv/xmhf.bin $(DESTDIR)$(FIRMWAREDIR)/xmhf.bin
+	install -D -m 0644 $(BUILD)/hv/xmhf.golden $(DESTDIR)$(FIRMWAREDIR)/xmhf.golden
+	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(DESTDIR)$(SBINDIR)/xmhfctl
+	install -D -m 0644 $(BUILD)/userspace/xmhfctl.8 $(DESTDIR)$(MAN8DIR)/xmhfctl.8
+
+ifeq ($(INSTALL_MODULE),dkms)
+install-module: dkms-src
+ifeq ($(DESTDIR),)
+	@command -v $(DKMS) >/dev/null || { echo "make install: $(DKMS) not found: install it (apt-get install dkms), or run make install INSTALL_MODULE=no and load xmhf.ko from the build tree" >&2; exit 1; }
+	@test -n "$(KVER)" || { echo "make install: no kernel with headers to build xmhf.ko for: run scripts/deps.sh or give KVER=" >&2; exit 1; }
+	if [ -n "$$($(DKMS) status $(DKMS_MOD))" ]; then $(DKMS) remove $(DKMS_MOD) --all; fi
+	rm -rf /usr/src/xmhf-$(VERSION)
+	cp -R $(DKMS_SRC) /usr/src/
+	chmod -R u=rwX,go=rX /usr/src/xmhf-$(VERSION)
+	$(DKMS) add $(DKMS_MOD)
+	$(DKMS) build $(DKMS_MOD) -k $(KVER)
+	$(DKMS) install $(DKMS_MOD) -k $(KVER)
+else
+	rm -rf $(DESTDIR)/usr/src/xmhf-$(VERSION)
+	mkdir -p $(DESTDIR)/usr/src
+	cp -R $(DKMS_SRC) $(DESTDIR)/usr/src/
+	chmod -R u=rwX,go=rX $(DESTDIR)/usr/src/xmhf-$(VERSION)
+	@echo "DESTDIR is set: dkms not run; on the target: dkms install xmhf/$(VERSION)"
+endif
+else ifeq ($(INSTALL_MODULE),no)
+install-module:
+	@echo "INSTALL_MODULE=no: xmhf.ko not installed"
+else
+$(error INSTALL_MODULE must be dkms or no, not '$(INSTALL_MODULE)')
+endif
+
+uninstall: uninstall-module
+	rm -f $(DESTDIR)$(FIRMWAREDIR)/xmhf.bin $(DESTDIR)$(FIRMWAREDIR)/xmhf.golden
+	if [ -d $(DESTDIR)$(FIRMWAREDIR) ]; then rmdir --ignore-fail-on-non-empty $(DESTDIR)$(FIRMWAREDIR); fi
+	rm -f $(DESTDIR)$(SBINDIR)/xmhfctl $(DESTDIR)$(MAN8DIR)/xmhfctl.8
+
+uninstall-module:
+ifeq ($(DESTDIR),)
+	if command -v $(DKMS) >/dev/null && [ -n "$$($(DKMS) status $(DKMS_MOD))" ]; then \
+		$(DKMS) remove $(DKMS_MOD) --all; fi
+endif
+	rm -rf $(DESTDIR)/usr/src/xmhf-$(VERSION)
 
 # ---------------------------------------------------------------- tests
 UNIT_TESTS :=

@@ -25,6 +25,8 @@ libcmocka-dev
 cpuid
 libssl-dev
 xz-utils
+groff-base
+dkms
 "
 # Installed when the archive has them; their absence is not an error.
 OPTIONAL="
