@@ -12,6 +12,7 @@
 #include <core/vcpu.h>
 #include <core/hub.h>
 #include <core/decode.h>
+#include <core/guest_apic.h>
 #include <core/icr.h>
 #include <core/lapic.h>
 #include <core/quiesce.h>
@@ -542,25 +543,13 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	return false;
 }
 
-#define APIC_BASE_ADDR	0x000ffffffffff000ull
-
 static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	switch (msr) {
 	case MSR_X2APIC_ICR:
-		/* Not an MSR outside x2APIC mode: #GP, as the CPU would. */
-		if (!lapic_x2apic())
-			return false;
-		return !smp_guest_icr(v, (u32)val, (u32)(val >> 32), true);
+		return guest_x2apic_icr_write(v, val);
 	case MSR_IA32_APIC_BASE:
-		/*
-		 * The xAPIC page stays where the nested page tables trap it, and
-		 * the APIC stays on: the hypervisor's NMIs must reach this CPU.
-		 */
-		if (((val ^ rdmsr(MSR_IA32_APIC_BASE)) & APIC_BASE_ADDR) ||
-		    !(val & APIC_BASE_EN))
-			return false;
-		return !wrmsr_safe(msr, val);
+		return guest_apic_base_write(val);
 	case MSR_EFER:
 		if (val & ~EFER_GUEST_BITS)
 			return false;	/* includes any attempt to set SVME */
