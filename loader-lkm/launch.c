@@ -453,6 +453,25 @@ static int hold_aps(struct xmhf_launch_ctx *lc, const char *during)
 }
 
 /*
+ * Linux ANDs the features of each CPU it brings online into boot_cpu_data.
+ * The APs it onlines while hoisted show no SVM (the hypervisor hides it),
+ * so boot_cpu_data loses SVM, SKINIT and the SVM leaf's features for good,
+ * and kvm_amd would not load after the unload.  Both words come from CPUID
+ * alone: they go back to what they were once the APs run natively again.
+ */
+static void save_svm_caps(struct xmhf_launch_ctx *lc)
+{
+	lc->svm_caps[0] = boot_cpu_data.x86_capability[CPUID_8000_0001_ECX];
+	lc->svm_caps[1] = boot_cpu_data.x86_capability[CPUID_8000_000A_EDX];
+}
+
+static void restore_svm_caps(const struct xmhf_launch_ctx *lc)
+{
+	boot_cpu_data.x86_capability[CPUID_8000_0001_ECX] = lc->svm_caps[0];
+	boot_cpu_data.x86_capability[CPUID_8000_000A_EDX] = lc->svm_caps[1];
+}
+
+/*
  * Launch the hypervisor.  Returns 0 with Linux hoisted, or an error with
  * Linux running natively and its APs back online.
  */
@@ -465,6 +484,7 @@ int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc)
 	err = prepare_transition(lc);
 	if (err)
 		goto err_mask;
+	save_svm_caps(lc);
 	err = hold_aps(lc, "launch");
 	if (err)
 		goto err_transition;
@@ -535,6 +555,7 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);
 		return -EIO;
 	}
+	restore_svm_caps(lc);
 	free_cpumask_var(lc->aps);
 	xmhf_transition_free(lc);
 	return 0;

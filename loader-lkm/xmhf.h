@@ -19,6 +19,7 @@ struct xmhf_launch_ctx {
 	u64 tramp_return_pa;
 	cpumask_var_t aps;	/* APs that were online before the launch */
 	u64 tpm_base;		/* TIS registers the hypervisor uses, or 0 */
+	u32 svm_caps[2];	/* boot_cpu_data's SVM feature words before it */
 };
 
 int xmhf_launch(struct xmhf_loader *ld, struct xmhf_launch_ctx *lc);

@@ -9,7 +9,8 @@
  *
  * The guest's INIT and SIPI never reach the hardware: an INIT sends the
  * target back to wait-for-SIPI (an NMI gets it out of guest mode), a
- * SIPI starts it in real mode at the vector's page, as the CPU would.
+ * SIPI starts it in real mode at the vector's page, as the CPU would
+ * (the ICR writes are decoded in core/guest_apic.c).
  */
 #include <arch/x86.h>
 #include <core/cpu_setup.h>
@@ -100,7 +101,7 @@ static void restore_msrs(void)
 static struct vcpu ap_vcpus[XMHF_MAX_CPUS - 1];
 static struct vcpu *cpus[XMHF_MAX_CPUS];
 static unsigned int ncpus;
-static spinlock_t start_lock;	/* INIT/SIPI state of every vCPU */
+spinlock_t smp_start_lock;	/* INIT/SIPI state of every vCPU */
 
 unsigned int smp_count(void)
 {
@@ -385,14 +386,14 @@ static bool wait_sipi(struct vcpu *v)
 		quiesce_poll(v);
 		if (v->park || v->unload)
 			return false;
-		spin_lock(&start_lock);
+		spin_lock(&smp_start_lock);
 		sipi = v->sipi;
 		if (sipi & VCPU_SIPI_VALID) {
 			v->sipi = 0;
 			svm_vcpu_reset(v, (u8)sipi);
 			__atomic_store_n(&v->state, XMHF_CPU_GUEST, __ATOMIC_RELEASE);
 		}
-		spin_unlock(&start_lock);
+		spin_unlock(&smp_start_lock);
 		if (sipi & VCPU_SIPI_VALID) {
 			v->starts++;
 			return true;
@@ -409,83 +410,16 @@ void vcpu_loop(struct vcpu *v)
 		svm_run(v);
 		if (v->unload || v->park)
 			return;
-		spin_lock(&start_lock);
+		spin_lock(&smp_start_lock);
 		if (v->init_req) {
 			v->init_req = false;
 			__atomic_store_n(&v->state, XMHF_CPU_WAIT_SIPI, __ATOMIC_RELEASE);
 		}
-		spin_unlock(&start_lock);
+		spin_unlock(&smp_start_lock);
 		if (v->state == XMHF_CPU_WAIT_SIPI) {
 			struct ha_event_info e = { .type = HA_EV_INIT_SHUTDOWN };
 
 			hub_dispatch(v, &e);	/* a notification */
 		}
 	}
-}
-
-/* INIT: a vCPU in the guest goes back to wait-for-SIPI; a pending SIPI is void. */
-static void guest_init(struct vcpu *t)
-{
-	bool kick;
-
-	spin_lock(&start_lock);
-	kick = t->state == XMHF_CPU_GUEST;
-	if (vcpu_live(t))
-		t->sipi = 0;
-	if (kick)
-		t->init_req = true;
-	spin_unlock(&start_lock);
-	if (kick)
-		smp_kick(t);
-}
-
-/* SIPI: only a vCPU waiting for it (or about to, after an INIT) starts. */
-static void guest_sipi(struct vcpu *t, u8 vector)
-{
-	spin_lock(&start_lock);
-	if ((t->state == XMHF_CPU_WAIT_SIPI || t->init_req) &&
-	    !(t->sipi & VCPU_SIPI_VALID))
-		t->sipi = VCPU_SIPI_VALID | vector;
-	spin_unlock(&start_lock);
-}
-
-void smp_guest_init_self(struct vcpu *v)
-{
-	spin_lock(&start_lock);
-	v->sipi = 0;
-	v->init_req = true;
-	spin_unlock(&start_lock);
-}
-
-int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic)
-{
-	struct icr_msg m;
-	unsigned int i;
-
-	icr_decode(lo, hi, x2apic, &m);
-	if (m.kind == ICR_PASS) {
-		/* Reserved x2APIC ICR bits make WRMSR fault: the guest's #GP. */
-		if (x2apic)
-			return wrmsr_safe(MSR_X2APIC_ICR, (u64)hi << 32 | lo) ? -1 : 0;
-		lapic_write(APIC_ICR_LO, lo);
-		return 0;
-	}
-	if (m.kind == ICR_INIT_DEASSERT)
-		return 0;
-	if (m.dest == ICR_DEST_LOGICAL) {
-		hv_log("xmhf: guest INIT/SIPI in logical destination mode dropped\n");
-		return 0;
-	}
-	for (i = 0; i < ncpus; i++) {
-		struct vcpu *t = cpus[i];
-
-		/* A CPU cannot INIT or start itself. */
-		if (t == v || !icr_targets(&m, v->apic_id, t->apic_id, x2apic))
-			continue;
-		if (m.kind == ICR_INIT)
-			guest_init(t);
-		else
-			guest_sipi(t, m.vector);
-	}
-	return 0;
 }

@@ -21,6 +21,10 @@ SAME(XMHF_PROBE_EV_HYPERCALL, HA_EV_HYPERCALL);
 SAME(XMHF_PROBE_EV_IO, HA_EV_IO);
 SAME(XMHF_PROBE_EV_NPF, HA_EV_NPF);
 SAME(XMHF_PROBE_EV_COUNT, HA_EV_COUNT);
+SAME(XMHF_PROBE_INSN_RDTSCP, HA_INSN_RDTSCP);
+SAME(XMHF_PROBE_INSN_WBINVD, HA_INSN_WBINVD);
+SAME(XMHF_PROBE_INSN_PAUSE, HA_INSN_PAUSE);
+SAME(XMHF_PROBE_INSN_COUNT, HA_INSN_COUNT);
 
 static struct xmhf_probe_stats stats;
 
@@ -44,7 +48,8 @@ static int probe_init(struct ha_subscription *sub)
 	sub->msrs[sub->num_msrs++] = XMHF_PROBE_MSR;
 	sub->ports[sub->num_ports++] = XMHF_PROBE_PORT;
 	sub->exceptions = 1u << 3 | 1u << 6;	/* #BP, #UD */
-	sub->insns = 1u << HA_INSN_CPUID | 1u << HA_INSN_RDTSC | 1u << HA_INSN_HLT;
+	sub->insns = 1u << HA_INSN_CPUID | 1u << HA_INSN_RDTSC | 1u << HA_INSN_RDTSCP |
+		     1u << HA_INSN_HLT | 1u << HA_INSN_WBINVD | 1u << HA_INSN_PAUSE;
 	sub->cr_writes = 1u << 4;
 	sub->dr_writes = 1u << 7;
 	sub->ldt_loads = true;
@@ -139,7 +144,7 @@ static enum ha_result probe_event(struct vcpu *v, const struct ha_event_info *e)
 		break;
 	case HA_EV_INSN:
 		record(e->type, e->insn.insn, e->insn.leaf, rip);
-		if (e->insn.insn < 4)
+		if (e->insn.insn < HA_INSN_COUNT)
 			stats.insn_count[e->insn.insn]++;
 		break;
 	case HA_EV_IO:

@@ -5,7 +5,9 @@
  * 1); then unsubscribes and checks the exits stop.  Needs the probe blob
  * (modprobe xmhf blob=xmhf/xmhf-probe.bin selftest=1).  Prints TAP.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +63,22 @@ static void do_cpuid(void)
 	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
 }
 
+/* RDTSCP: ECX is TSC_AUX, which Linux sets to the CPU (and node) number. */
+static unsigned int do_rdtscp(void)
+{
+	unsigned int a, d, c;
+
+	asm volatile("rdtscp" : "=a"(a), "=d"(d), "=c"(c));
+	return c;
+}
+
+/* WBINVD needs CPL 0: the probe module runs it (selftests/kmod/xmhf_svmprobe). */
+static int do_wbinvd(void)
+{
+	return system("echo wbinvd > /sys/module/xmhf_svmprobe/parameters/cmd && "
+		      "grep -qx ok /sys/module/xmhf_svmprobe/parameters/cmd");
+}
+
 static int msr(int fd, int write, uint64_t *val)
 {
 	struct xmhf_test_msr m = { .msr = XMHF_PROBE_MSR, .write = write, .value = *val };
@@ -94,12 +112,13 @@ int main(void)
 	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..35\n");
+	printf("1..40\n");
 	for (i = 0; i < 8 && !base; i++)
 		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
 			base = 0x1000 + 0x100 * i;
-	if (!base || fd < 0 || ioperm(XMHF_PROBE_PORT, 1, 1)) {
-		printf("Bail out! no probe hypapp, no /dev/xmhf or no ioperm\n");
+	if (!base || fd < 0 || ioperm(XMHF_PROBE_PORT, 1, 1) ||
+	    system("modprobe xmhf_svmprobe")) {
+		printf("Bail out! no probe hypapp, /dev/xmhf, ioperm or xmhf_svmprobe\n");
 		return 1;
 	}
 	stats();
@@ -134,6 +153,30 @@ int main(void)
 	ok(st.count[XMHF_PROBE_EV_EXCEPTION] - before[XMHF_PROBE_EV_EXCEPTION] >= 1, "#UD: counted");
 	ok(st.last[XMHF_PROBE_EV_EXCEPTION][0] == 6, "exception: last was #UD (vector 6)");
 	ok(st.count[XMHF_PROBE_EV_HYPERCALL] > before[XMHF_PROBE_EV_HYPERCALL], "the probe's own hypercall: counted");
+
+	/* RDTSCP on CPU 0, PAUSE, and WBINVD from the kernel. */
+	cpu_set_t was, cpu0;
+	unsigned int aux = ~0u;
+	uint64_t rdtscp0 = st.insn_count[XMHF_PROBE_INSN_RDTSCP];
+	uint64_t pause0 = st.insn_count[XMHF_PROBE_INSN_PAUSE];
+	uint64_t wbinvd0 = st.insn_count[XMHF_PROBE_INSN_WBINVD];
+
+	sched_getaffinity(0, sizeof(was), &was);
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	sched_setaffinity(0, sizeof(cpu0), &cpu0);
+	for (i = 0; i < 3; i++)
+		aux = do_rdtscp();
+	sched_setaffinity(0, sizeof(was), &was);
+	for (i = 0; i < 3; i++)
+		asm volatile("pause");
+	i = do_wbinvd();
+	stats();
+	ok(st.insn_count[XMHF_PROBE_INSN_RDTSCP] - rdtscp0 >= 3, "RDTSCP: counted");
+	ok((aux & 0xfff) == 0, "RDTSCP still loads TSC_AUX into ECX (CPU 0 here)");
+	ok(st.insn_count[XMHF_PROBE_INSN_PAUSE] - pause0 >= 3, "PAUSE: counted");
+	ok(i == 0 && st.insn_count[XMHF_PROBE_INSN_WBINVD] - wbinvd0 >= 1,
+	   "WBINVD (at CPL 0, by xmhf_svmprobe): counted");
 
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {
@@ -224,10 +267,14 @@ int main(void)
 	outb(0x5a, XMHF_PROBE_PORT);
 	child_signal(do_ud2);
 	asm volatile("rdtsc" ::: "eax", "edx");
+	do_rdtscp();
+	asm volatile("pause");
+	i = do_wbinvd();
 	usleep(100000);
 	ok(hv_exits(fd, XMHF_EXIT_IO) == io0, "after unsubscribing: no more I/O exits");
 	ok(hv_exits(fd, XMHF_EXIT_EXCEPTION) == exc0, "after unsubscribing: no more exception exits");
-	ok(hv_exits(fd, XMHF_EXIT_INSN) == insn0, "after unsubscribing: no more RDTSC/HLT exits");
+	ok(i == 0 && hv_exits(fd, XMHF_EXIT_INSN) == insn0,
+	   "after unsubscribing: no more RDTSC/RDTSCP/PAUSE/WBINVD/HLT exits");
 	prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
 	prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
 	ok(hv_exits(fd, XMHF_EXIT_SYSREG) == sys0, "after unsubscribing: no more CR/DR/LLDT exits");
@@ -235,5 +282,6 @@ int main(void)
 	   st.count[XMHF_PROBE_EV_EXCEPTION] == before[XMHF_PROBE_EV_EXCEPTION],
 	   "after unsubscribing: the probe's counters stand still");
 	ok(child_signal(do_int3) == SIGTRAP, "the guest still works: int3 gives SIGTRAP");
+	ok(system("rmmod xmhf_svmprobe") == 0, "xmhf_svmprobe unloads");
 	return failed != 0;
 }

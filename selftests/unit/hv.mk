@@ -42,3 +42,17 @@ $(BUILD)/unit/hv/test_icr.o: $(TOP)/selftests/unit/test_icr.c
 $(BUILD)/unit/test_icr: $(BUILD)/unit/hv/test_icr.o $(BUILD)/unit/hv/icr.o
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_icr
+
+# The guest's APIC MSR handlers and INIT/SIPI virtualisation, against a
+# CPU and vCPUs the test plays (XMHF_HOST_TEST routes the MSR accesses).
+GAPIC_CFLAGS := -std=gnu11 -I$(TOP)/hv/include -I$(TOP)/uapi -DXMHF_HOST_TEST \
+	-Wall -Wextra -Werror -O2 -g -MMD -MP
+$(BUILD)/unit/hv/guest_apic.o: $(TOP)/hv/core/guest_apic.c
+	@mkdir -p $(@D)
+	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_guest_apic.o: $(TOP)/selftests/unit/test_guest_apic.c
+	@mkdir -p $(@D)
+	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_guest_apic: $(addprefix $(BUILD)/unit/hv/,test_guest_apic.o guest_apic.o icr.o)
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_guest_apic

@@ -37,10 +37,18 @@ enum xmhf_probe_event {
 	XMHF_PROBE_EV_COUNT = 12
 };
 
+/* The instructions of enum ha_insn in hv/include/hypapp.h, in its order. */
+enum xmhf_probe_insn {
+	XMHF_PROBE_INSN_CPUID, XMHF_PROBE_INSN_RDTSC, XMHF_PROBE_INSN_RDTSCP,
+	XMHF_PROBE_INSN_HLT, XMHF_PROBE_INSN_WBINVD, XMHF_PROBE_INSN_PAUSE,
+	XMHF_PROBE_INSN_COUNT
+};
+
 /*
  * last[] per class:  CR: cr, value, RIP;  DR: dr, value, RIP;
  * DESC: LLDT selector, 0, RIP;  MSR: msr, write, value;  EXCEPTION: vector, error, RIP;
- * INSN: instruction (enum ha_insn: 0 CPUID, 1 RDTSC, 2 RDTSCP, 3 HLT), leaf, RIP;
+ * INSN: instruction (enum ha_insn: 0 CPUID, 1 RDTSC, 2 RDTSCP, 3 HLT,
+ *       4 WBINVD, 5 PAUSE), leaf, RIP;
  * HYPERCALL: nr, arg0, cpl;  IO: port, size | in << 8, value;  NPF: gpa, write, RIP;
  * SHUTDOWN: 1 shutdown / 0 INIT, 0, RIP;  NMI: 0, 0, RIP.
  */
@@ -49,7 +57,7 @@ struct xmhf_probe_stats {
 	__u32 pad;
 	__u64 count[XMHF_PROBE_EV_COUNT];
 	__u64 last[XMHF_PROBE_EV_COUNT][3];
-	__u64 insn_count[4];	/* CPUID, RDTSC, RDTSCP, HLT */
+	__u64 insn_count[XMHF_PROBE_INSN_COUNT];	/* by enum ha_insn */
 };
 
 #endif /* XMHF_UAPI_PROBE_H */

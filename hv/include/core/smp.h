@@ -8,6 +8,7 @@
 #ifndef XMHF_CORE_SMP_H
 #define XMHF_CORE_SMP_H
 
+#include <core/spinlock.h>
 #include <core/vcpu.h>
 #include <xmhf/slparams.h>
 
@@ -31,11 +32,15 @@ void smp_kick(struct vcpu *t);
 /* The runs of one CPU: guest mode or wait-for-SIPI, until unload or park. */
 void vcpu_loop(struct vcpu *v);
 
+/* Guards every vCPU's INIT/SIPI state (state, init_req, sipi). */
+extern spinlock_t smp_start_lock;
+
 /*
  * The guest wrote the ICR (xAPIC: low half at lo, high register hi).
  * -1 when the CPU refused the value (x2APIC reserved bits): #GP.
  */
 int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic);
+/* (smp_guest_icr() and smp_guest_init_self() live in core/guest_apic.c.) */
 /* This CPU stopped for good (guest shutdown, host fault): not waited for. */
 void smp_cpu_dead(struct vcpu *v);
 /* A physical INIT reached this CPU in guest mode: treat it as the guest's. */

@@ -13,6 +13,7 @@
 #include <core/vcpu.h>
 #include <core/hub.h>
 #include <core/decode.h>
+#include <core/guest_apic.h>
 #include <core/icr.h>
 #include <core/lapic.h>
 #include <core/quiesce.h>
@@ -401,6 +402,9 @@ void svm_rebuild_intercepts(void)
 		for (j = 0; j < HA_INSN_COUNT; j++)
 			if (sub->insns & (1u << j))
 				vmcb_set_intercept(c, insn_bits[j]);
+		/* TCG reports RDTSCP only through RDTSC's (insn_of_exit()). */
+		if (sub->insns & (1u << HA_INSN_RDTSCP))
+			vmcb_set_intercept(c, INTERCEPT_RDTSC);
 		for (j = 0; j < sub->num_msrs; j++)
 			if (msr_in_map(sub->msrs[j]))
 				set_msr_intercept(msrpm, sub->msrs[j]);
@@ -540,25 +544,13 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	return false;
 }
 
-#define APIC_BASE_ADDR	0x000ffffffffff000ull
-
 static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	switch (msr) {
 	case MSR_X2APIC_ICR:
-		/* Not an MSR outside x2APIC mode: #GP, as the CPU would. */
-		if (!lapic_x2apic())
-			return false;
-		return !smp_guest_icr(v, (u32)val, (u32)(val >> 32), true);
+		return guest_x2apic_icr_write(v, val);
 	case MSR_IA32_APIC_BASE:
-		/*
-		 * The xAPIC page stays where the nested page tables trap it, and
-		 * the APIC stays on: the hypervisor's NMIs must reach this CPU.
-		 */
-		if (((val ^ rdmsr(MSR_IA32_APIC_BASE)) & APIC_BASE_ADDR) ||
-		    !(val & APIC_BASE_EN))
-			return false;
-		return !wrmsr_safe(msr, val);
+		return guest_apic_base_write(val);
 	case MSR_EFER:
 		if (val & ~EFER_GUEST_BITS)
 			return false;	/* includes any attempt to set SVME */
@@ -935,10 +927,19 @@ static void __attribute__((noreturn)) guest_dead(struct vcpu *v, const char *why
 
 
 /* The hypapp view of the instruction exits exit_insn() handles. */
-static enum ha_insn insn_of_exit(u32 code)
+static enum ha_insn insn_of_exit(struct vcpu *v, u32 code)
 {
+	u8 buf[15];
+
 	switch (code) {
 	case SVM_EXIT_RDTSC:
+		/*
+		 * QEMU TCG checks RDTSCP against the RDTSC intercept and exits
+		 * with RDTSC's code: the bytes tell them apart (0f 01 f9).
+		 */
+		if (fetch_insn(v, buf) >= 3 && buf[0] == 0x0f && buf[1] == 0x01 &&
+		    buf[2] == 0xf9)
+			return HA_INSN_RDTSCP;
 		return HA_INSN_RDTSC;
 	case SVM_EXIT_RDTSCP:
 		return HA_INSN_RDTSCP;
@@ -1021,7 +1022,7 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 	case SVM_EXIT_RDTSC: case SVM_EXIT_RDTSCP: case SVM_EXIT_HLT:
 	case SVM_EXIT_WBINVD: case SVM_EXIT_PAUSE:
 		count(v, XMHF_EXIT_INSN);
-		exit_insn(v, insn_of_exit((u32)vm->control.exit_code));
+		exit_insn(v, insn_of_exit(v, (u32)vm->control.exit_code));
 		break;
 	case SVM_EXIT_WRITE_CR0: case SVM_EXIT_WRITE_CR3: case SVM_EXIT_WRITE_CR4:
 	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR0 + 7:
