@@ -150,6 +150,14 @@ $(TOP)/xmhf.ko: $(MODULE_SRCS)
 
 module: $(TOP)/xmhf.ko
 
+# Test-only modules, one per selftests/kmod/<name>/ (its Kbuild makes <name>.ko),
+# installed beside xmhf.ko.
+KMOD_DIRS := $(patsubst %/Kbuild,%,$(wildcard selftests/kmod/*/Kbuild))
+KMODS := $(foreach d,$(KMOD_DIRS),$(TOP)/$(d)/$(notdir $(d)).ko)
+$(TOP)/selftests/kmod/%.ko: $(wildcard selftests/kmod/*/*.c selftests/kmod/*/Kbuild uapi/xmhf/*.h)
+	@test -n "$(KVER)" || { echo "no testbench kernel with headers found: run scripts/deps.sh"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(dir $@) modules
+
 # ---------------------------------------------------------------- tests
 UNIT_TESTS :=
 include selftests/unit/unit.mk
@@ -171,9 +179,10 @@ $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcar
 
 # The tree the testbench copies into its initramfs.
 ROOTFS := $(BUILD)/rootfs
-rootfs: hv module userspace $(GUEST_TESTS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUILD)/hv/xmhf.bin
+rootfs: hv module $(KMODS) userspace $(GUEST_TESTS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUILD)/hv/xmhf.bin
 	rm -rf $(ROOTFS)
 	install -D -m 0644 $(TOP)/xmhf.ko $(ROOTFS)/lib/modules/$(KVER)/extra/xmhf.ko
+	$(if $(KMODS),install -m 0644 -t $(ROOTFS)/lib/modules/$(KVER)/extra $(KMODS))
 	install -D -m 0644 $(BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf.bin
 	install -D -m 0644 $(BUILD)/hv/xmhf.golden $(ROOTFS)/lib/firmware/xmhf/xmhf.golden
 	install -D -m 0644 $(PROBE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-probe.bin
@@ -205,6 +214,7 @@ bench:
 clean:
 	rm -rf $(BUILD)
 	-test -z "$(KVER)" || $(MAKE) -C $(KDIR) M=$(TOP) clean
+	-test -z "$(KVER)" || for d in $(KMOD_DIRS); do $(MAKE) -C $(KDIR) M=$(TOP)/$$d clean; done
 
 FORCE:
 
