@@ -918,9 +918,9 @@ static void __attribute__((noreturn)) guest_dead(struct vcpu *v, const char *why
 {
 	struct vmcb *vm = vmcb_of(v);
 
-	hv_log("xmhf: %s: exit 0x%lx info1 0x%lx info2 0x%lx RIP 0x%lx; CPU halted\n",
-	       why, vm->control.exit_code, vm->control.exit_info_1,
-	       vm->control.exit_info_2, vm->save.rip);
+	hv_log("xmhf: CPU %u (APIC ID %u): %s: exit 0x%lx info1 0x%lx info2 0x%lx RIP 0x%lx; CPU halted\n",
+	       v->index, v->apic_id, why, vm->control.exit_code,
+	       vm->control.exit_info_1, vm->control.exit_info_2, vm->save.rip);
 	smp_cpu_dead(v);
 	halt_forever();
 }
