@@ -262,8 +262,9 @@ unit: $(UNIT_TESTS)
 
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
-	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest
-$(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h)
+	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest $(BUILD)/selftests/memsweep
+$(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h) \
+		$(wildcard selftests/kmod/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/uapi $< -o $@
 

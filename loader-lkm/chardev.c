@@ -93,6 +93,29 @@ out:
 	return err;
 }
 
+/* Offsets within the block: for root, like its physical address. */
+static long ioctl_hv_layout(void __user *arg)
+{
+	struct xmhf_hv_layout *lo;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	lo = kmalloc(sizeof(*lo), GFP_KERNEL);
+	if (!lo)
+		return -ENOMEM;
+	err = lock_launched();
+	if (err)
+		goto out;
+	err = xmhf_hv_layout(lo);
+	mutex_unlock(&xmhf_lock);
+	if (!err && copy_to_user(arg, lo, sizeof(*lo)))
+		err = -EFAULT;
+out:
+	kfree(lo);
+	return err;
+}
+
 static long ioctl_log(struct xmhf_log_req __user *arg)
 {
 	struct xmhf_log_req req;
@@ -384,6 +407,8 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_status(uarg);
 	case XMHF_IOC_HV_STATUS:
 		return ioctl_hv_status(uarg);
+	case XMHF_IOC_HV_LAYOUT:
+		return ioctl_hv_layout(uarg);
 	case XMHF_IOC_LOG:
 		return ioctl_log(uarg);
 	case XMHF_IOC_SELFCHECK:

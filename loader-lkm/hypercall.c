@@ -64,6 +64,20 @@ int xmhf_hv_status(struct xmhf_hv_status *st)
 	return ret ? -EIO : 0;
 }
 
+int xmhf_hv_layout(struct xmhf_hv_layout *lo)
+{
+	struct xmhf_hv_layout *buf = xmhf_hc_buf_alloc(sizeof(*buf));
+	long ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = xmhf_hypercall(XMHF_HC_LAYOUT, (u64)buf, sizeof(*buf), 0);
+	if (!ret)
+		*lo = *buf;
+	xmhf_hc_buf_free(buf, sizeof(*buf));
+	return ret ? -EIO : 0;
+}
+
 /* Just the log position: the whole status is several KiB. */
 int xmhf_hv_log_head(u64 *head)
 {

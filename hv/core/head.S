@@ -61,6 +61,7 @@ rt_scrub_and_return:
 
 	.section .bss
 	.balign	16
+	.globl	boot_stack		/* reported by XMHF_HC_LAYOUT */
 boot_stack:
 	.skip	0x4000
 boot_stack_top:

@@ -71,6 +71,10 @@ void hypercall(struct vcpu *v)
 		ret = cpl0 ? hv_quiesce_test(v, v->regs.rdi, v->regs.rsi) :
 			     XMHF_HC_E_PERM;
 		break;
+	case XMHF_HC_LAYOUT:
+		ret = cpl0 ? hv_layout_to_guest(v, v->regs.rdi, v->regs.rsi) :
+			     XMHF_HC_E_PERM;
+		break;
 	default:
 		ret = hypapp_hypercall(v, fn);
 	}

@@ -31,7 +31,8 @@ void rt_return_native(u64 tramp_pa) __attribute__((noreturn));
 void rt_scrub_and_return(u64 tramp_pa, void *start, void *end)
 	__attribute__((noreturn));
 
-extern u8 _rt_start[], _rt_code_end[], _rt_scrub_start[];
+extern u8 _rt_start[], _rt_code_end[], _rt_image_end[], _rt_mem_end[], _rt_scrub_start[];
+extern u8 boot_stack[];
 extern struct xmhf_log_ring log_ring;
 
 static struct xmhf_sl_params rt_params;
@@ -111,6 +112,56 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size)
 	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
 	ret = gm_copy_to_guest(&gp, gva, &st, sizeof(st)) ? XMHF_HC_E_FAULT : 0;
 	spin_unlock(&st_lock);
+	return ret;
+}
+
+static u64 block_off(const void *va)
+{
+	return hv_pa(va) - rt_params.hv_phys_base;
+}
+
+/* XMHF_HC_LAYOUT: offsets of the runtime's parts, read-only. */
+long hv_layout_to_guest(struct vcpu *v, u64 gva, u64 size)
+{
+	static struct xmhf_hv_layout lo;
+	static spinlock_t lo_lock;
+	struct guest_paging gp;
+	u64 msrpm, iopm;
+	unsigned int i;
+	long ret;
+
+	if (size < sizeof(lo))
+		return XMHF_HC_E_INVAL;
+	spin_lock(&lo_lock);
+	memset(&lo, 0, sizeof(lo));
+	lo.size = sizeof(lo);
+	lo.num_cpus = smp_count();
+	lo.rt_code_end = block_off(_rt_code_end);
+	lo.rt_image_end = block_off(_rt_image_end);
+	lo.rt_mem_end = block_off(_rt_mem_end);
+	lo.heap_next = lo.rt_mem_end + hv_heap_used();
+	lo.heap_end = XMHF_RT_OFFSET + XMHF_RT_MAX_SIZE;
+	lo.npt_root = guest_npt.root_pa - rt_params.hv_phys_base;
+	svm_perm_maps(&msrpm, &iopm);
+	lo.msrpm = msrpm - rt_params.hv_phys_base;
+	lo.iopm = iopm - rt_params.hv_phys_base;
+	lo.log_ring = block_off(&log_ring);
+	for (i = 0; i < smp_count(); i++) {
+		const struct vcpu *c = smp_vcpu(i);
+		struct xmhf_layout_cpu *lc = &lo.cpu[i];
+
+		lc->vmcb = c->arch_pa - rt_params.hv_phys_base;
+		lc->hsave = c->hsave_pa - rt_params.hv_phys_base;
+		lc->host_save = c->host_save_pa - rt_params.hv_phys_base;
+		/* The boot CPU's live in bss, the APs' on the heap. */
+		lc->gdt = block_off(i ? ((struct host_cpu *)c->host)->gdt :
+				    bsp_host_cpu.gdt);
+		lc->stack = block_off(i ? c->stack_top - AP_STACK_PAGES * 4096 :
+				      boot_stack);
+	}
+	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
+	ret = gm_copy_to_guest(&gp, gva, &lo, sizeof(lo)) ? XMHF_HC_E_FAULT : 0;
+	spin_unlock(&lo_lock);
 	return ret;
 }
 

@@ -26,7 +26,6 @@
 #include <lib/string.h>
 #include <xmhf/hypercall.h>
 
-#define AP_STACK_PAGES	4
 #define HOST_CPU_PAGES	((sizeof(struct host_cpu) + 4095) / 4096)
 #define AP_START_US	1000000	/* TCG may take its time to schedule a vCPU */
 

@@ -32,6 +32,8 @@ enum xmhf_hypercall {
 	 * many other CPUs were stopped.
 	 */
 	XMHF_HC_QUIESCE_TEST = 6,
+	/* CPL 0: RDI = struct xmhf_hv_layout *, RSI = size; read-only */
+	XMHF_HC_LAYOUT = 7,
 };
 
 /* Hypapp i owns XMHF_HC_HYPAPP_BASE + 0x100 * i .. + 0xff, in link order. */
@@ -104,6 +106,33 @@ struct xmhf_hv_status {
 	__u32 events;		/* entries in the measurement log */
 	__u64 quiesces;		/* times the other CPUs were stopped */
 	struct xmhf_cpu_status cpu[XMHF_MAX_CPUS];	/* [0] is the boot CPU */
+};
+
+/*
+ * Where the runtime keeps what (XMHF_HC_LAYOUT), as byte offsets into the
+ * hypervisor's block (uapi/xmhf/layout.h has the fixed part).  For tests
+ * that probe every part of it; the guest may know these, never reach them.
+ */
+struct xmhf_layout_cpu {
+	__u64 vmcb;
+	__u64 hsave;		/* the CPU's host save area (VM_HSAVE_PA) */
+	__u64 host_save;	/* VMSAVE area for the host's own state */
+	__u64 gdt;		/* the host GDT (then the TSS) */
+	__u64 stack;		/* lowest byte of the host stack */
+};
+
+struct xmhf_hv_layout {
+	__u32 size;		/* bytes the hypervisor filled in */
+	__u32 num_cpus;		/* entries in cpu[], [0] is the boot CPU */
+	__u64 rt_code_end;	/* code and rodata: XMHF_RT_OFFSET up to here */
+	__u64 rt_image_end;	/* then data up to here, then bss */
+	__u64 rt_mem_end;	/* end of bss: the heap starts here */
+	__u64 heap_next;	/* heap in use below here, never used from here */
+	__u64 heap_end;
+	__u64 npt_root;		/* root table of the guest's nested paging */
+	__u64 msrpm, iopm;	/* MSR and I/O permission maps */
+	__u64 log_ring;
+	struct xmhf_layout_cpu cpu[XMHF_MAX_CPUS];
 };
 
 #endif /* XMHF_UAPI_HYPERCALL_H */

@@ -135,6 +135,8 @@ struct xmhf_test_msr {
 #define XMHF_IOC_BENCH		_IOWR(XMHF_IOC_MAGIC, 0x05, struct xmhf_bench_req)
 #define XMHF_IOC_EVENTLOG	_IOR(XMHF_IOC_MAGIC, 0x06, struct xmhf_eventlog)
 #define XMHF_IOC_BENCH_SMP	_IOWR(XMHF_IOC_MAGIC, 0x07, struct xmhf_bench_smp_req)
+/* Where the hypervisor keeps what (XMHF_HC_LAYOUT); root, launched only. */
+#define XMHF_IOC_HV_LAYOUT	_IOR(XMHF_IOC_MAGIC, 0x08, struct xmhf_hv_layout)
 #define XMHF_IOC_TEST_HYPERCALL	_IOWR(XMHF_IOC_MAGIC, 0x40, struct xmhf_raw_hypercall)
 #define XMHF_IOC_TEST_WRITE_HV	_IOWR(XMHF_IOC_MAGIC, 0x41, struct xmhf_test_write)
 #define XMHF_IOC_TEST_MMIO	_IOWR(XMHF_IOC_MAGIC, 0x42, struct xmhf_test_mmio)

@@ -12,6 +12,8 @@
 #include <core/vcpu.h>
 #include <xmhf/slparams.h>
 
+#define AP_STACK_PAGES	4	/* each AP's host stack, from the heap */
+
 /* Per-CPU memory for every CPU in p; v is the boot CPU's, already set up. */
 int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp);
 /* INIT-SIPI-SIPI every AP into host mode; 0 when all answered. */

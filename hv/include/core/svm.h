@@ -10,6 +10,7 @@
 /* Once, on the boot CPU, before any vCPU. */
 int svm_init(struct npt *npt);
 int svm_vcpu_alloc(struct vcpu *v);
+void svm_perm_maps(u64 *msrpm_pa, u64 *iopm_pa);
 /* On the CPU that runs v. */
 void svm_cpu_enable(struct vcpu *v);
 void svm_vcpu_load(struct vcpu *v, const struct xmhf_cpu_state *st);

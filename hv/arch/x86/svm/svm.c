@@ -288,6 +288,12 @@ int svm_init(struct npt *npt)
 	return 0;
 }
 
+void svm_perm_maps(u64 *msrpm_pa, u64 *iopm_pa)
+{
+	*msrpm_pa = hv_pa(msrpm);
+	*iopm_pa = hv_pa(iopm);
+}
+
 /* A vCPU's VMCB and save areas; its state comes later (load or reset). */
 int svm_vcpu_alloc(struct vcpu *v)
 {
