@@ -194,14 +194,22 @@ FIRMWAREDIR ?= /lib/firmware/xmhf
 DKMS ?= dkms
 INSTALL_MODULE ?= dkms
 DKMS_MOD := -m xmhf -v $(VERSION)
-DKMS_SRC := $(BUILD)/dkms/xmhf-$(VERSION)
 DKMS_FILES := Kbuild $(wildcard loader-lkm/*.c loader-lkm/*.S loader-lkm/*.h uapi/xmhf/*.h)
+# Where make dkms-src stages the tree (tests give their own).
+DKMS_STAGE ?= $(BUILD)/dkms
 
-# The module's source tree as DKMS takes it (restaged every time: it is small).
+# $(call stage-dkms,DIR): the module's source tree as DKMS takes it, in DIR
+# (restaged every time: it is small).  make install stages it straight
+# into /usr/src, never through build/, which root would then own.
+define stage-dkms
+	rm -rf $(1)
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(1)/$$f || exit 1; done
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(1)/dkms.conf
+	chmod -R u=rwX,go=rX $(1)
+endef
+
 dkms-src:
-	rm -rf $(BUILD)/dkms
-	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done
-	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	$(call stage-dkms,$(DKMS_STAGE)/xmhf-$(VERSION))
 
 install: install-module $(BUILD)/hv/xmhf.bin $(BUILD)/hv/xmhf.golden \
 		$(BUILD)/userspace/xmhfctl $(BUILD)/userspace/xmhfctl.8
@@ -211,22 +219,18 @@ install: install-module $(BUILD)/hv/xmhf.bin $(BUILD)/hv/xmhf.golden \
 	install -D -m 0644 $(BUILD)/userspace/xmhfctl.8 $(DESTDIR)$(MAN8DIR)/xmhfctl.8
 
 ifeq ($(INSTALL_MODULE),dkms)
-install-module: dkms-src
+install-module:
 ifeq ($(DESTDIR),)
+	@[ "$$(id -u)" -eq 0 ] || { echo "make install: dkms and /usr/src need root: sudo make install, or give DESTDIR=DIR (or INSTALL_MODULE=no)" >&2; exit 1; }
 	@command -v $(DKMS) >/dev/null || { echo "make install: $(DKMS) not found: install it (apt-get install dkms), or run make install INSTALL_MODULE=no and load xmhf.ko from the build tree" >&2; exit 1; }
 	@test -n "$(KVER)" || { echo "make install: no kernel with headers to build xmhf.ko for: run scripts/deps.sh or give KVER=" >&2; exit 1; }
 	if [ -n "$$($(DKMS) status $(DKMS_MOD))" ]; then $(DKMS) remove $(DKMS_MOD) --all; fi
-	rm -rf /usr/src/xmhf-$(VERSION)
-	cp -R $(DKMS_SRC) /usr/src/
-	chmod -R u=rwX,go=rX /usr/src/xmhf-$(VERSION)
+	$(call stage-dkms,/usr/src/xmhf-$(VERSION))
 	$(DKMS) add $(DKMS_MOD)
 	$(DKMS) build $(DKMS_MOD) -k $(KVER)
 	$(DKMS) install $(DKMS_MOD) -k $(KVER)
 else
-	rm -rf $(DESTDIR)/usr/src/xmhf-$(VERSION)
-	mkdir -p $(DESTDIR)/usr/src
-	cp -R $(DKMS_SRC) $(DESTDIR)/usr/src/
-	chmod -R u=rwX,go=rX $(DESTDIR)/usr/src/xmhf-$(VERSION)
+	$(call stage-dkms,$(DESTDIR)/usr/src/xmhf-$(VERSION))
 	@echo "DESTDIR is set: dkms not run; on the target: dkms install xmhf/$(VERSION)"
 endif
 else ifeq ($(INSTALL_MODULE),no)

@@ -15,7 +15,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 empty() { if [ -z "$2" ]; then ok "$1"; else local -a l; mapfile -t l <<<"$2"; not_ok "$1" "${l[@]}"; fi; }
 kver=${KVER:-$("$TOP/scripts/kver" 2>/dev/null)}
 version=$(sed -n 's/^#define XMHF_VERSION_STRING "\(.*\)"/\1/p' "$TOP/uapi/xmhf/version.h")
-src=$BUILD/dkms
+src=$tmp/stage
 system_state() { ls -la /var/lib/dkms /usr/src 2>&1; }
 
 if ! command -v dkms >/dev/null; then
@@ -25,7 +25,7 @@ if ! command -v dkms >/dev/null; then
 fi
 ok "dkms is installed: $(dkms --version)"
 
-out=$(make -C "$TOP" --no-print-directory BUILD="$BUILD" dkms-src 2>&1)
+out=$(make -C "$TOP" --no-print-directory BUILD="$BUILD" DKMS_STAGE="$src" dkms-src 2>&1)
 is "make dkms-src stages the module's source tree" "$?" 0
 conf=$src/xmhf-$version/dkms.conf
 is "its dkms.conf has the version of uapi/xmhf/version.h" \
