@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Decoding of MOV CR/DR and LLDT/LTR r16 in 64-bit mode (AMD APM vol. 3). */
+/*
+ * Decoding of MOV CR/DR and LLDT/LTR r16 in 64-bit mode, MOV stores, and
+ * the operand-less instructions of the insn exits (AMD APM vol. 3).
+ */
 #include <core/decode.h>
 
 static bool legacy_prefix(u8 b)
@@ -167,4 +170,53 @@ int decode_memstore(const u8 *b, size_t n, struct memstore *out)
 	s.len = (u8)(i + imm);
 	*out = s;
 	return 0;
+}
+
+/* Pure: no string functions, so the unit test links this file alone. */
+static bool bytes_equal(const u8 *a, const u8 *b, size_t n)
+{
+	while (n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
+/* The opcode bytes after the prefixes, and what they are. */
+static const struct {
+	u8 op[3], n;
+	enum plain_insn kind;
+} plain_ops[] = {
+	{ { 0x0f, 0x31 }, 2, PLAIN_RDTSC },
+	{ { 0x0f, 0x01, 0xf9 }, 3, PLAIN_RDTSCP },
+	{ { 0x0f, 0x09 }, 2, PLAIN_WBINVD },
+	{ { 0xf4 }, 1, PLAIN_HLT },
+};
+
+int decode_plain(const u8 *b, size_t n, bool rex_ok, enum plain_insn *kind,
+		 u8 *len)
+{
+	size_t i = 0, k;
+	bool rep = false;
+
+	if (n > 15)
+		n = 15;
+	while (i < n && legacy_prefix(b[i]))
+		rep |= b[i++] == 0xf3;
+	/* PAUSE is REP NOP: 90 after an F3, with no REX (REX.B 90 is XCHG). */
+	if (i < n && b[i] == 0x90 && rep) {
+		*kind = PLAIN_PAUSE;
+		*len = (u8)(i + 1);
+		return 0;
+	}
+	if (rex_ok && i < n && (b[i] & 0xf0) == 0x40)
+		i++;
+	for (k = 0; k < ARRAY_SIZE(plain_ops); k++) {
+		if (i + plain_ops[k].n > n ||
+		    !bytes_equal(b + i, plain_ops[k].op, plain_ops[k].n))
+			continue;
+		*kind = plain_ops[k].kind;
+		*len = (u8)(i + plain_ops[k].n);
+		return 0;
+	}
+	return -1;
 }

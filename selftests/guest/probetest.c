@@ -72,6 +72,22 @@ static unsigned int do_rdtscp(void)
 	return c;
 }
 
+/*
+ * The same with a REX prefix (48 0f 01 f9), EDI set and CF clear: RIP
+ * must move past all 4 bytes.  Landing 2 short runs "01 f9" (ADD ECX,
+ * EDI), landing 1 short runs "f9" (STC): either shows, in ECX or in CF
+ * (RDTSCP leaves the flags alone).  Bit 31 of the result is CF.
+ */
+static unsigned int do_rex_rdtscp(void)
+{
+	unsigned int a, d, c;
+	unsigned char cf;
+
+	asm volatile("mov $0x1000, %%edi\n\tclc\n\t.byte 0x48, 0x0f, 0x01, 0xf9\n\tsetc %3"
+		     : "=a"(a), "=d"(d), "=c"(c), "=q"(cf) : : "rdi", "cc");
+	return c | (unsigned int)cf << 31;
+}
+
 /* WBINVD needs CPL 0: the probe module runs it (selftests/kmod/xmhf_svmprobe). */
 static int do_wbinvd(void)
 {
@@ -112,7 +128,7 @@ int main(void)
 	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..40\n");
+	printf("1..41\n");
 	for (i = 0; i < 8 && !base; i++)
 		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
 			base = 0x1000 + 0x100 * i;
@@ -154,26 +170,34 @@ int main(void)
 	ok(st.last[XMHF_PROBE_EV_EXCEPTION][0] == 6, "exception: last was #UD (vector 6)");
 	ok(st.count[XMHF_PROBE_EV_HYPERCALL] > before[XMHF_PROBE_EV_HYPERCALL], "the probe's own hypercall: counted");
 
-	/* RDTSCP on CPU 0, PAUSE, and WBINVD from the kernel. */
+	/*
+	 * RDTSCP on the last CPU (TSC_AUX is then not 0, which a broken
+	 * emulation could give too), PAUSE, and WBINVD from the kernel.
+	 */
 	cpu_set_t was, cpu0;
-	unsigned int aux = ~0u;
+	unsigned int aux = ~0u, rex_aux = ~0u;
+	int last = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	uint64_t rdtscp0 = st.insn_count[XMHF_PROBE_INSN_RDTSCP];
 	uint64_t pause0 = st.insn_count[XMHF_PROBE_INSN_PAUSE];
 	uint64_t wbinvd0 = st.insn_count[XMHF_PROBE_INSN_WBINVD];
 
 	sched_getaffinity(0, sizeof(was), &was);
 	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
+	CPU_SET(last, &cpu0);
 	sched_setaffinity(0, sizeof(cpu0), &cpu0);
 	for (i = 0; i < 3; i++)
 		aux = do_rdtscp();
+	rex_aux = do_rex_rdtscp();
 	sched_setaffinity(0, sizeof(was), &was);
 	for (i = 0; i < 3; i++)
 		asm volatile("pause");
 	i = do_wbinvd();
 	stats();
 	ok(st.insn_count[XMHF_PROBE_INSN_RDTSCP] - rdtscp0 >= 3, "RDTSCP: counted");
-	ok((aux & 0xfff) == 0, "RDTSCP still loads TSC_AUX into ECX (CPU 0 here)");
+	printf("# on CPU %d: RDTSCP gave ECX %#x, the REX-prefixed one %#x\n", last, aux, rex_aux);
+	ok((aux & 0xfff) == (unsigned int)last, "RDTSCP still loads TSC_AUX into ECX (the last CPU's number)");
+	ok((rex_aux & 0x80000fff) == (unsigned int)last,
+	   "a REX-prefixed RDTSCP: ECX is TSC_AUX, CF clear: RIP moved past all 4 bytes");
 	ok(st.insn_count[XMHF_PROBE_INSN_PAUSE] - pause0 >= 3, "PAUSE: counted");
 	ok(i == 0 && st.insn_count[XMHF_PROBE_INSN_WBINVD] - wbinvd0 >= 1,
 	   "WBINVD (at CPL 0, by xmhf_svmprobe): counted");

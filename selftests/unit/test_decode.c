@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The CR/DR/LLDT and MOV-store decoders (hv/core/decode.c) against hand-assembled bytes. */
+/* The decoders of hv/core/decode.c against hand-assembled bytes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -204,13 +204,77 @@ static void test_store_rejects(void **state)
 			    0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x89, 0x08), -1);
 }
 
+/* ---- operand-less instructions of the insn exits (decode_plain) */
+static enum plain_insn pk;
+static u8 pl;
+
+#define PLAIN(rex, ...) ({ const u8 b_[] = { __VA_ARGS__ }; \
+			   decode_plain(b_, sizeof(b_), rex, &pk, &pl); })
+
+static void test_plain_forms(void **state)
+{
+	(void)state;
+	assert_int_equal(PLAIN(true, 0x0f, 0x31), 0);
+	assert_int_equal(pk, PLAIN_RDTSC);
+	assert_int_equal(pl, 2);
+	assert_int_equal(PLAIN(true, 0x0f, 0x01, 0xf9, 0xcc), 0);
+	assert_int_equal(pk, PLAIN_RDTSCP);
+	assert_int_equal(pl, 3);
+	assert_int_equal(PLAIN(true, 0x0f, 0x09), 0);
+	assert_int_equal(pk, PLAIN_WBINVD);
+	assert_int_equal(PLAIN(false, 0xf4), 0);
+	assert_int_equal(pk, PLAIN_HLT);
+	assert_int_equal(pl, 1);
+	assert_int_equal(PLAIN(true, 0xf3, 0x90), 0);
+	assert_int_equal(pk, PLAIN_PAUSE);
+	assert_int_equal(pl, 2);
+}
+
+/* RIP must move past every prefix: a REX RDTSCP is 4 bytes, not 3. */
+static void test_plain_prefixes(void **state)
+{
+	(void)state;
+	assert_int_equal(PLAIN(true, 0x48, 0x0f, 0x01, 0xf9), 0);
+	assert_int_equal(pk, PLAIN_RDTSCP);
+	assert_int_equal(pl, 4);
+	assert_int_equal(PLAIN(true, 0x66, 0x2e, 0x0f, 0x31), 0);
+	assert_int_equal(pk, PLAIN_RDTSC);
+	assert_int_equal(pl, 4);
+	assert_int_equal(PLAIN(true, 0x66, 0xf3, 0x90), 0);
+	assert_int_equal(pk, PLAIN_PAUSE);
+	assert_int_equal(pl, 3);
+	assert_int_equal(PLAIN(true, 0x3e, 0xf4), 0);
+	assert_int_equal(pl, 2);
+}
+
+static void test_plain_rejects(void **state)
+{
+	(void)state;
+	/* Outside 64-bit mode 48 is DEC EAX, not a prefix. */
+	assert_int_equal(PLAIN(false, 0x48, 0x0f, 0x31), -1);
+	assert_int_equal(PLAIN(true, 0xf0, 0x0f, 0x31), -1);	/* LOCK */
+	assert_int_equal(PLAIN(true, 0x0f), -1);		/* truncated */
+	assert_int_equal(PLAIN(true, 0x0f, 0x01), -1);
+	assert_int_equal(PLAIN(true, 0x0f, 0x01, 0xf8), -1);	/* SWAPGS */
+	assert_int_equal(PLAIN(true, 0x90), -1);		/* NOP is no PAUSE */
+	assert_int_equal(PLAIN(true, 0xf3, 0x41, 0x90), -1);	/* REX.B 90: XCHG */
+	assert_int_equal(PLAIN(true, 0x0f, 0x0b), -1);		/* UD2 */
+	/* 14 prefixes leave no room for a 2-byte opcode in 15 bytes. */
+	assert_int_equal(PLAIN(true, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
+			       0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x0f, 0x31), -1);
+	assert_int_equal(PLAIN(true, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
+			       0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0xf4), 0);
+	assert_int_equal(pl, 14);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mov_to_cr), cmocka_unit_test(test_mov_from_cr_and_dr),
 		cmocka_unit_test(test_lldt_ltr), cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_store_forms), cmocka_unit_test(test_store_truncated),
-		cmocka_unit_test(test_store_rejects),
+		cmocka_unit_test(test_store_rejects), cmocka_unit_test(test_plain_forms),
+		cmocka_unit_test(test_plain_prefixes), cmocka_unit_test(test_plain_rejects),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

@@ -46,4 +46,19 @@ struct memstore {
  */
 int decode_memstore(const u8 *b, size_t n, struct memstore *out);
 
+/* The operand-less instructions the core runs for the guest on their exits. */
+enum plain_insn {
+	PLAIN_RDTSC, PLAIN_RDTSCP, PLAIN_WBINVD, PLAIN_HLT, PLAIN_PAUSE,
+};
+
+/*
+ * RDTSC (0f 31), RDTSCP (0f 01 f9), WBINVD (0f 09), HLT (f4) or PAUSE
+ * (f3 90) after any legacy prefixes, and in 64-bit mode (rex_ok) one REX
+ * right before the opcode.  The length counts the prefixes: RIP must move
+ * past all of them.  0 and *kind, *len filled, or -1 (LOCK, truncated,
+ * another instruction).
+ */
+int decode_plain(const u8 *b, size_t n, bool rex_ok, enum plain_insn *kind,
+		 u8 *len);
+
 #endif /* XMHF_CORE_DECODE_H */

@@ -643,9 +643,13 @@ static void exit_exception(struct vcpu *v, u32 vec)
 		reinject(v, vec);
 }
 
+static enum ha_insn insn_of_exit(struct vcpu *v, u32 code, unsigned int *len);
+
 /* Intercepted instructions a hypapp asked for; the default executes them. */
-static void exit_insn(struct vcpu *v, enum ha_insn insn)
+static void exit_insn(struct vcpu *v, u32 code)
 {
+	unsigned int len;
+	enum ha_insn insn = insn_of_exit(v, code, &len);
 	struct ha_event_info e = { .type = HA_EV_INSN, .insn = { insn, 0, 0 } };
 	u64 tsc, aux = 0;
 
@@ -660,18 +664,18 @@ static void exit_insn(struct vcpu *v, enum ha_insn insn)
 		tsc = rdtsc();
 		vcpu_set_rax(v, (u32)tsc);
 		v->regs.rdx = tsc >> 32;
-		vcpu_skip_insn(v, insn == HA_INSN_RDTSCP ? 3 : 2);
+		vcpu_skip_insn(v, len);
 		break;
 	case HA_INSN_WBINVD:
 		asm volatile("wbinvd" ::: "memory");
-		vcpu_skip_insn(v, 2);
+		vcpu_skip_insn(v, len);
 		break;
 	case HA_INSN_PAUSE:
-		vcpu_skip_insn(v, 2);
+		vcpu_skip_insn(v, len);
 		break;
 	case HA_INSN_HLT:
 		/* Resumes at once: an intercepted HLT spins instead of sleeping. */
-		vcpu_skip_insn(v, 1);
+		vcpu_skip_insn(v, len);
 		break;
 	default:
 		break;
@@ -932,29 +936,44 @@ static void __attribute__((noreturn)) guest_dead(struct vcpu *v, const char *why
 }
 
 
-/* The hypapp view of the instruction exits exit_insn() handles. */
-static enum ha_insn insn_of_exit(struct vcpu *v, u32 code)
+/*
+ * The hypapp view of the instruction exits exit_insn() handles, and the
+ * length to skip.  Without NRIPS the length comes from the bytes: any
+ * prefixes count.  QEMU TCG checks RDTSCP against the RDTSC intercept and
+ * exits with RDTSC's code, so the bytes also tell the two apart.  Bytes
+ * that cannot be read or that name another instruction (the guest may
+ * have rewritten them from another CPU) get the exit code's own meaning
+ * and the unprefixed length: only the guest's own state can be wrong.
+ */
+static enum ha_insn insn_of_exit(struct vcpu *v, u32 code, unsigned int *len)
 {
-	u8 buf[15];
+	static const struct { u32 code; enum ha_insn insn; enum plain_insn plain; u8 len; }
+	exits[] = {
+		{ SVM_EXIT_RDTSC, HA_INSN_RDTSC, PLAIN_RDTSC, 2 },
+		{ SVM_EXIT_RDTSCP, HA_INSN_RDTSCP, PLAIN_RDTSCP, 3 },
+		{ SVM_EXIT_HLT, HA_INSN_HLT, PLAIN_HLT, 1 },
+		{ SVM_EXIT_WBINVD, HA_INSN_WBINVD, PLAIN_WBINVD, 2 },
+		{ SVM_EXIT_PAUSE, HA_INSN_PAUSE, PLAIN_PAUSE, 2 },
+	};
+	const struct vmcb_save_area *s = &vmcb_of(v)->save;
+	bool rex_ok = (s->efer & EFER_LMA) && (s->cs.attrib & 0x200);
+	enum plain_insn plain;
+	unsigned int i;
+	size_t n;
+	u8 buf[15], l;
 
-	switch (code) {
-	case SVM_EXIT_RDTSC:
-		/*
-		 * QEMU TCG checks RDTSCP against the RDTSC intercept and exits
-		 * with RDTSC's code: the bytes tell them apart (0f 01 f9).
-		 */
-		if (fetch_insn(v, buf) >= 3 && buf[0] == 0x0f && buf[1] == 0x01 &&
-		    buf[2] == 0xf9)
-			return HA_INSN_RDTSCP;
-		return HA_INSN_RDTSC;
-	case SVM_EXIT_RDTSCP:
-		return HA_INSN_RDTSCP;
-	case SVM_EXIT_HLT:
-		return HA_INSN_HLT;
-	case SVM_EXIT_WBINVD:
-		return HA_INSN_WBINVD;
+	for (i = 0; i < ARRAY_SIZE(exits) - 1 && exits[i].code != code; i++)
+		;
+	*len = exits[i].len;
+	n = fetch_insn(v, buf);
+	if (!n || decode_plain(buf, n, rex_ok, &plain, &l))
+		return exits[i].insn;
+	if (plain == exits[i].plain ||
+	    (code == SVM_EXIT_RDTSC && plain == PLAIN_RDTSCP)) {
+		*len = l;
+		return plain == PLAIN_RDTSCP ? HA_INSN_RDTSCP : exits[i].insn;
 	}
-	return HA_INSN_PAUSE;
+	return exits[i].insn;
 }
 
 /*
@@ -1028,7 +1047,7 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 	case SVM_EXIT_RDTSC: case SVM_EXIT_RDTSCP: case SVM_EXIT_HLT:
 	case SVM_EXIT_WBINVD: case SVM_EXIT_PAUSE:
 		count(v, XMHF_EXIT_INSN);
-		exit_insn(v, insn_of_exit(v, (u32)vm->control.exit_code));
+		exit_insn(v, (u32)vm->control.exit_code);
 		break;
 	case SVM_EXIT_WRITE_CR0: case SVM_EXIT_WRITE_CR3: case SVM_EXIT_WRITE_CR4:
 	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR0 + 7:
