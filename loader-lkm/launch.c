@@ -465,9 +465,16 @@ static void save_svm_caps(struct xmhf_launch_ctx *lc)
 	lc->svm_caps[1] = boot_cpu_data.x86_capability[CPUID_8000_000A_EDX];
 }
 
+/*
+ * Only the bits the hypervisor hid: SVM and SKINIT in 0x80000001 ECX, and
+ * leaf 0x8000000A (all of it is SVM).  Other bits Linux cleared meanwhile
+ * stay cleared.
+ */
 static void restore_svm_caps(const struct xmhf_launch_ctx *lc)
 {
-	boot_cpu_data.x86_capability[CPUID_8000_0001_ECX] = lc->svm_caps[0];
+	const u32 hidden = BIT(X86_FEATURE_SVM & 31) | BIT(X86_FEATURE_SKINIT & 31);
+
+	boot_cpu_data.x86_capability[CPUID_8000_0001_ECX] |= lc->svm_caps[0] & hidden;
 	boot_cpu_data.x86_capability[CPUID_8000_000A_EDX] = lc->svm_caps[1];
 }
 
