@@ -61,7 +61,7 @@ HYPAPP_SRCS := $(foreach a,$(HYPAPPS),$(sort $(wildcard hypapps/$(a)/*.c)))
 $(foreach a,$(HYPAPPS),$(if $(wildcard hypapps/$(a)/*.c),,$(error HYPAPPS: no hypapp '$(a)' under hypapps/)))
 
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
-	hv/core/exceptions.S hv/core/mm.c hv/core/npt.c hv/core/hypercall.c \
+	hv/core/exceptions.S hv/core/mm.c hv/core/directmap.c hv/core/npt.c hv/core/hypercall.c \
 	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
 	hv/core/hub.c hv/core/decode.c hv/core/icr.c hv/core/lapic.c hv/core/smp.c hv/core/guest_apic.c \
