@@ -5,7 +5,8 @@
 #   make          the blob, xmhf.ko, xmhfctl, host tools and tests
 #   make check    install deps, build, run every test; last line "N passed, N failed"
 #   make run      install deps, build, boot the testbench and show the hypervisor
-#   make bench    benchmarks as ratios from one boot (outside make check)
+#   make bench    benchmarks as ratios from one boot, then launch time and table
+#                 sizes for 1, 4 and 16 GiB guests (scripts/bench-mem; outside make check)
 #   make install  xmhf.ko through DKMS, the blob, xmhfctl and xmhfctl(8)
 #   make uninstall  removes what make install put
 #
@@ -61,7 +62,7 @@ HYPAPP_SRCS := $(foreach a,$(HYPAPPS),$(sort $(wildcard hypapps/$(a)/*.c)))
 $(foreach a,$(HYPAPPS),$(if $(wildcard hypapps/$(a)/*.c),,$(error HYPAPPS: no hypapp '$(a)' under hypapps/)))
 
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
-	hv/core/exceptions.S hv/core/mm.c hv/core/npt.c hv/core/hypercall.c \
+	hv/core/exceptions.S hv/core/mm.c hv/core/directmap.c hv/core/npt.c hv/core/hypercall.c \
 	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
 	hv/core/hub.c hv/core/decode.c hv/core/icr.c hv/core/lapic.c hv/core/smp.c hv/core/guest_apic.c \
@@ -266,7 +267,8 @@ unit: $(UNIT_TESTS)
 
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
-	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest $(BUILD)/selftests/memsweep
+	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest $(BUILD)/selftests/memsweep \
+	$(BUILD)/selftests/bigmem
 $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h) \
 		$(wildcard selftests/kmod/*/*.h)
 	@mkdir -p $(dir $@)
@@ -309,6 +311,8 @@ bench:
 	$(TOP)/scripts/deps.sh
 	$(MAKE) all $(BENCH_BINS)
 	$(TOP)/scripts/bench
+	$(TOP)/scripts/bench-mem
+	$(TOP)/scripts/bench-mem --cpu max,pdpe1gb=off
 
 clean:
 	rm -rf $(BUILD)

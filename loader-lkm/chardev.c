@@ -242,7 +242,7 @@ static int bench_ipi(struct xmhf_bench_smp_req *req)
  */
 static int bench_quiesce(struct xmhf_bench_smp_req *req)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_DMA32);
+	struct page *page = alloc_page(GFP_KERNEL);
 	u64 i, start, pa;
 	long ret = 0;
 
@@ -309,6 +309,17 @@ static long ioctl_test_hypercall(struct xmhf_raw_hypercall __user *arg)
 	req.ret = xmhf_hypercall(req.fn, req.a1, req.a2, req.a3);
 	mutex_unlock(&xmhf_lock);
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/*
+ * Where the caller's page tables start: a test puts its own there above
+ * 4 GiB and then has the hypervisor walk them.
+ */
+static long ioctl_test_pgd(u64 __user *arg)
+{
+	if (!current->mm)
+		return -EINVAL;
+	return put_user((u64)virt_to_phys(current->mm->pgd), arg);
 }
 
 /*
@@ -433,6 +444,8 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_test_mmio(uarg);
 	case XMHF_IOC_TEST_MSR:
 		return ioctl_test_msr(uarg);
+	case XMHF_IOC_TEST_PGD:
+		return ioctl_test_pgd(uarg);
 	}
 	return -ENOTTY;
 }

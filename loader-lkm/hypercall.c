@@ -36,12 +36,12 @@ bool xmhf_cpuid_present(void)
 }
 
 /*
- * Buffers handed to the hypervisor are pages below 4 GiB: the runtime
- * reaches guest memory through its 1:1 map of the first 4 GiB.
+ * Buffers handed to the hypervisor: whole zeroed pages, anywhere in RAM
+ * (the runtime reaches all of RAM through its direct map).
  */
 void *xmhf_hc_buf_alloc(size_t size)
 {
-	return (void *)__get_free_pages(GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO,
+	return (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
 					get_order(size));
 }
 

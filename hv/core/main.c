@@ -6,6 +6,7 @@
  */
 #include <arch/x86.h>
 #include <core/cpu_setup.h>
+#include <core/directmap.h>
 #include <core/guest_mem.h>
 #include <core/hv.h>
 #include <core/hub.h>
@@ -53,14 +54,14 @@ static void __attribute__((noreturn)) rt_abort(const char *why)
 	rt_return_native(rt_params.tramp_return_pa);
 }
 
-/* Guest-physical RAM below 4 GiB (the runtime's 1:1 range), never ours. */
+/* Guest-physical RAM anywhere (through the direct map), never ours. */
 static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
 {
 	u32 i;
 
 	(void)ctx;
 	/* Nor a page a hypapp protects: the guest must not get it through us. */
-	if (gpa + len < gpa || gpa + len > (1ull << 32) || hv_owns(gpa, len) ||
+	if (gpa + len < gpa || !dmap_has(gpa, len) || hv_owns(gpa, len) ||
 	    npt_protected(gpa) || npt_protected(gpa + len - 1) ||
 	    hub_owns_page(gpa) || hub_owns_page(gpa + len - 1))
 		return NULL;
@@ -68,7 +69,7 @@ static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
 		const struct xmhf_mem_range *r = &rt_params.ram[i];
 
 		if (gpa >= r->start && gpa + len <= r->start + r->size)
-			return (void *)(uintptr_t)gpa;
+			return dmap_va(gpa);
 	}
 	return NULL;
 }
@@ -94,6 +95,8 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size)
 	st.measure_state = evlog.state;
 	st.events = evlog.count;
 	st.quiesces = quiesce_count();
+	st.npt_pages = guest_npt.pages;
+	st.dmap_pages = dmap_table_pages();
 	/* Other CPUs' counters move meanwhile: a snapshot, not a sum at one instant. */
 	for (i = 0; i < smp_count(); i++) {
 		const struct vcpu *c = smp_vcpu(i);
@@ -318,6 +321,8 @@ void rt_main(const struct sl_handoff *h)
 	       evlog.state <= XMHF_MEAS_FAILED ? meas[evlog.state] : "?", evlog.count);
 	delay_init(rt_params.tsc_khz);
 	lapic_init();
+	if (dmap_init(rt_params.ram, rt_params.num_ram, la57))
+		rt_abort("out of memory for the direct map of RAM");
 	if (npt_init(&guest_npt, la57, npt_initial_end()) ||
 	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false))
 		rt_abort("out of memory for the nested page tables");
@@ -335,8 +340,8 @@ void rt_main(const struct sl_handoff *h)
 		rt_abort("an AP did not start");
 	if (rt_params.flags & XMHF_SLPB_F_TEST_ABORT)
 		rt_abort("the module asked for a test abort before VMRUN");
-	hv_log("xmhf: nested paging up to 0x%lx, heap %lu KiB used; running Linux as the guest\n",
-	       npt_initial_end(), hv_heap_used() >> 10);
+	hv_log("xmhf: nested paging up to 0x%lx in %lu KiB of tables, heap %lu KiB used; running Linux as the guest\n",
+	       npt_initial_end(), guest_npt.pages * 4, hv_heap_used() >> 10);
 
 	bsp_vcpu.state = XMHF_CPU_GUEST;
 	vcpu_loop(&bsp_vcpu);

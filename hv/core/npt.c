@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest's nested page tables.  Everything is mapped 1:1 in 2 MiB
- * pages; the hypervisor's 4 MiB block is exactly two 2 MiB pages that
- * stay not present, so the guest cannot reach it, through any mapping
- * of its own, by CPU access.  The 2 MiB around the TPM is split into
- * 4 KiB pages so that localities 2-4 stay not present too.  Physical ranges above the initial map
- * (64-bit MMIO) are added when the guest first touches them.
+ * The guest's nested page tables.  Everything is mapped 1:1, in 1 GiB
+ * pages where the CPU has them and 2 MiB pages otherwise; the
+ * hypervisor's 4 MiB block is exactly two 2 MiB pages that stay not
+ * present, so the guest cannot reach it, through any mapping of its own,
+ * by CPU access.  The 2 MiB around the TPM is split into 4 KiB pages so
+ * that localities 2-4 stay not present too.  Physical ranges above the
+ * initial map (64-bit MMIO) are added when the guest first touches them.
  */
 #include <core/npt.h>
 #include <core/mm.h>
@@ -21,6 +22,8 @@ static spinlock_t npt_lock;
 #define NPT_PS		(1ull << 7)
 #define NPT_TABLE	(NPT_P | NPT_RW | NPT_US)
 #define NPT_ADDR	0x000ffffffffff000ull
+#define NPT_2M		(1ull << 21)
+#define NPT_1G		(1ull << 30)
 
 static u64 *table_va(u64 entry)
 {
@@ -31,18 +34,60 @@ static u64 *table_va(u64 entry)
 	return (u64 *)(_rt_start + (pa - hv_pa(_rt_start)));
 }
 
+static u64 *new_table(struct npt *n)
+{
+	u64 *t = hv_alloc_pages(1);
+
+	if (t)
+		n->pages++;
+	return t;
+}
+
 /* The next level's table for va at this entry, created on demand. */
-static u64 *next_table(u64 *entry)
+static u64 *next_table(struct npt *n, u64 *entry)
 {
 	u64 *t;
 
 	if (*entry & NPT_P)
 		return table_va(*entry);
-	t = hv_alloc_pages(1);
+	t = new_table(n);
 	if (!t)
 		return NULL;
 	*entry = hv_pa(t) | NPT_TABLE;
 	return t;
+}
+
+/*
+ * The page directory under a PDPTE; a 1 GiB page becomes 512 2 MiB
+ * pages of the same frames first, so that one of them can be split.
+ */
+static u64 *pd_of(struct npt *n, u64 *pdpte)
+{
+	u64 *pd, base;
+	unsigned int i;
+
+	if ((*pdpte & (NPT_P | NPT_PS)) != (NPT_P | NPT_PS))
+		return next_table(n, pdpte);
+	pd = new_table(n);
+	if (!pd)
+		return NULL;
+	base = *pdpte & NPT_ADDR & ~(NPT_1G - 1);
+	for (i = 0; i < 512; i++)
+		pd[i] = (base + (u64)i * NPT_2M) | NPT_P | NPT_RW | NPT_US | NPT_PS;
+	*pdpte = hv_pa(pd) | NPT_TABLE;
+	return pd;
+}
+
+/* The PDPTE for gpa, walking (and filling) the levels above it. */
+static u64 *pdpte_of(struct npt *n, u64 gpa)
+{
+	u64 *t = n->root;
+
+	if (n->la57 && !(t = next_table(n, &t[(gpa >> 48) & 511])))
+		return NULL;
+	if (!(t = next_table(n, &t[(gpa >> 39) & 511])))
+		return NULL;
+	return &t[(gpa >> 30) & 511];
 }
 
 /* TPM localities 2-4 are the hypervisor's (docs/architecture.md). */
@@ -60,12 +105,12 @@ bool npt_protected(u64 gpa)
 }
 
 /* The 2 MiB around the TPM in 4 KiB pages, its top localities left out. */
-static int map_tpm_2m(u64 *pde, u64 base)
+static int map_tpm_2m(struct npt *n, u64 *pde, u64 base)
 {
-	u64 *pt = hv_alloc_pages(1), pa;
+	u64 *pt, pa;
 	unsigned int i;
 
-	if (!pt)
+	if (!(pt = new_table(n)))
 		return -1;
 	for (i = 0; i < 512; i++) {
 		pa = base + (u64)i * 0x1000;
@@ -86,25 +131,26 @@ static int map_tpm_2m(u64 *pde, u64 base)
  */
 static int map_2m_locked(struct npt *n, u64 gpa)
 {
-	u64 *t = n->root;
+	u64 *t;
 	u32 a, b, c, d;
 
-	gpa &= ~0x1fffffull;
+	gpa &= ~(NPT_2M - 1);
 	/* Beyond the CPU's physical width (or 4-level reach) nothing exists. */
 	cpuid(0x80000008, &a, &b, &c, &d);
 	if (gpa >> (a & 0xff) || (!n->la57 && gpa >> 48))
 		return -1;
-	if (hv_owns(gpa, 0x200000) || hv_heap_free_pages() < NPT_HEAP_RESERVE)
+	if (hv_owns(gpa, NPT_2M) || hv_heap_free_pages() < NPT_HEAP_RESERVE)
 		return -1;
-	if (n->la57 && !(t = next_table(&t[(gpa >> 48) & 511])))
+	if (!(t = pdpte_of(n, gpa)))
 		return -1;
-	if (!(t = next_table(&t[(gpa >> 39) & 511])) ||
-	    !(t = next_table(&t[(gpa >> 30) & 511])))
+	if ((*t & NPT_PS) && (*t & NPT_P))
+		return 0;
+	if (!(t = next_table(n, t)))
 		return -1;
 	if (t[(gpa >> 21) & 511] & NPT_P)
 		return 0;
-	if (gpa == (TPM_HV_LOCALITIES & ~0x1fffffull))
-		return map_tpm_2m(&t[(gpa >> 21) & 511], gpa);
+	if (gpa == (TPM_HV_LOCALITIES & ~(NPT_2M - 1)))
+		return map_tpm_2m(n, &t[(gpa >> 21) & 511], gpa);
 	t[(gpa >> 21) & 511] = gpa | NPT_P | NPT_RW | NPT_US | NPT_PS;
 	return 0;
 }
@@ -119,33 +165,65 @@ int npt_map_2m(struct npt *n, u64 gpa)
 	return ret;
 }
 
+static bool cpu_has_1g_pages(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid(0x80000001, &a, &b, &c, &d);
+	return d & (1u << 26);
+}
+
+/*
+ * A whole 1 GiB page, unless something the hypervisor keeps from the
+ * guest lies in it: its block or the TPM's localities 2-4.  Pages split
+ * later (the APIC's, a hypapp's) split their 1 GiB page then.
+ */
+static int map_1g(struct npt *n, u64 gpa)
+{
+	u64 *e, off;
+
+	if (hv_owns(gpa, NPT_1G) ||
+	    (TPM_HV_LOCALITIES < gpa + NPT_1G && TPM_HV_LOCALITIES_END > gpa)) {
+		for (off = 0; off < NPT_1G; off += NPT_2M)
+			if (!hv_owns(gpa + off, NPT_2M) && map_2m_locked(n, gpa + off))
+				return -1;
+		return 0;
+	}
+	if (!(e = pdpte_of(n, gpa)))
+		return -1;
+	*e = gpa | NPT_P | NPT_RW | NPT_US | NPT_PS;
+	return 0;
+}
+
 int npt_init(struct npt *n, bool la57, u64 map_end)
 {
+	bool gb = cpu_has_1g_pages();
 	u64 gpa;
 
 	n->la57 = la57;
-	n->root = hv_alloc_pages(1);
+	n->pages = 0;
+	n->root = new_table(n);
 	if (!n->root)
 		return -1;
 	n->root_pa = hv_pa(n->root);
-	for (gpa = 0; gpa < map_end; gpa += 0x200000) {
-		if (hv_owns(gpa, 0x200000))
-			continue;
-		if (npt_map_2m(n, gpa))
+	/* Launch runs on one CPU: nothing else walks or changes them yet. */
+	for (gpa = 0; gpa < map_end; gpa += gb ? NPT_1G : NPT_2M) {
+		if (gb ? map_1g(n, gpa) :
+		    !hv_owns(gpa, NPT_2M) && map_2m_locked(n, gpa))
 			return -1;
 	}
 	return 0;
 }
 
-/* The PDE for gpa, walking (and filling) the upper levels. */
+/* The PDE for gpa, walking (and filling or splitting) the upper levels. */
 static u64 *pde_of(struct npt *n, u64 gpa)
 {
-	u64 *t = n->root;
+	u64 *t = pdpte_of(n, gpa);
 
-	if (n->la57 && !(t = next_table(&t[(gpa >> 48) & 511])))
-		return NULL;
-	if (!(t = next_table(&t[(gpa >> 39) & 511])) ||
-	    !(t = next_table(&t[(gpa >> 30) & 511])))
+	if (!t || !(t = pd_of(n, t)))
 		return NULL;
 	return &t[(gpa >> 21) & 511];
 }
@@ -162,8 +240,8 @@ static int set_4k_locked(struct npt *n, u64 gpa, bool read, bool write)
 	if (!pde || npt_protected(gpa))
 		return -1;
 	if (!(*pde & NPT_P) || (*pde & NPT_PS)) {
-		base = gpa & ~0x1fffffull;
-		pt = hv_alloc_pages(1);
+		base = gpa & ~(NPT_2M - 1);
+		pt = new_table(n);
 		if (!pt)
 			return -1;
 		for (i = 0; i < 512; i++)

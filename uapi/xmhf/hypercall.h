@@ -106,6 +106,8 @@ struct xmhf_hv_status {
 	__u32 events;		/* entries in the measurement log */
 	__u64 quiesces;		/* times the other CPUs were stopped */
 	struct xmhf_cpu_status cpu[XMHF_MAX_CPUS];	/* [0] is the boot CPU */
+	__u64 npt_pages;	/* 4 KiB pages of the guest's nested page tables */
+	__u64 dmap_pages;	/* 4 KiB pages of the runtime's direct map of RAM */
 };
 
 /*

@@ -141,5 +141,7 @@ struct xmhf_test_msr {
 #define XMHF_IOC_TEST_WRITE_HV	_IOWR(XMHF_IOC_MAGIC, 0x41, struct xmhf_test_write)
 #define XMHF_IOC_TEST_MMIO	_IOWR(XMHF_IOC_MAGIC, 0x42, struct xmhf_test_mmio)
 #define XMHF_IOC_TEST_MSR	_IOWR(XMHF_IOC_MAGIC, 0x43, struct xmhf_test_msr)
+/* Physical address of the caller's top-level page table (its mm's PGD). */
+#define XMHF_IOC_TEST_PGD	_IOR(XMHF_IOC_MAGIC, 0x44, __u64)
 
 #endif /* XMHF_UAPI_IOCTL_H */

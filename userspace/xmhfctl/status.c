@@ -48,6 +48,12 @@ static bool hv_has_quiesces(const struct xmhf_hv_status *hv)
 	return hv->size >= offsetofend(struct xmhf_hv_status, quiesces);
 }
 
+/* The table sizes came after cpu[] (an older hypervisor stops before). */
+static bool hv_has_tables(const struct xmhf_hv_status *hv)
+{
+	return hv->size >= offsetofend(struct xmhf_hv_status, dmap_pages);
+}
+
 static const char *measure_name(unsigned int state)
 {
 	switch (state) {
@@ -75,6 +81,10 @@ static void print_hv_text(const struct xmhf_hv_status *hv)
 	printf("\n");
 	if (hv_has_quiesces(hv))
 		printf("quiesces:       %llu\n", (unsigned long long)hv->quiesces);
+	if (hv_has_tables(hv))
+		printf("nested page tables: %llu KiB, direct map: %llu KiB\n",
+		       (unsigned long long)hv->npt_pages * 4,
+		       (unsigned long long)hv->dmap_pages * 4);
 	n = hv_cpu_entries(hv);
 	if (!n)
 		return;
@@ -139,6 +149,10 @@ static void print_hv_json(const struct xmhf_hv_status *hv)
 	print_exits_json(hv->exits);
 	if (hv_has_quiesces(hv))
 		printf(",\"quiesces\":%llu", (unsigned long long)hv->quiesces);
+	if (hv_has_tables(hv))
+		printf(",\"npt_kib\":%llu,\"dmap_kib\":%llu",
+		       (unsigned long long)hv->npt_pages * 4,
+		       (unsigned long long)hv->dmap_pages * 4);
 	print_cpus_json(hv);
 	printf("}");
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The runtime's memory: its own 2 MiB at XMHF_RT_VBASE, physical memory
- * below 4 GiB mapped 1:1 by the SL's tables, and a page heap after bss.
+ * below 4 GiB mapped 1:1 by the SL's tables (MMIO, the block itself), all
+ * RAM in the direct map (core/directmap.h), and a page heap after bss.
  */
 #ifndef XMHF_CORE_MM_H
 #define XMHF_CORE_MM_H

@@ -12,6 +12,7 @@ struct npt {
 	u64 *root;
 	u64 root_pa;
 	bool la57;		/* same depth as the host's paging */
+	u64 pages;		/* tables allocated, root included */
 };
 
 int npt_init(struct npt *n, bool la57, u64 map_end);
