@@ -74,17 +74,23 @@ static int lock_launched(void)
 	return -ENODEV;
 }
 
-static long ioctl_hv_status(void __user *arg)
+/* paged: XMHF_IOC_HV_STATUS_AT, which reads first_cpu from the caller. */
+static long ioctl_hv_status(void __user *arg, bool paged)
 {
-	struct xmhf_hv_status *st = kmalloc(sizeof(*st), GFP_KERNEL);
+	struct xmhf_hv_status __user *ust = arg;
+	struct xmhf_hv_status *st;
+	u32 first = 0;
 	int err;
 
+	if (paged && get_user(first, &ust->first_cpu))
+		return -EFAULT;
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
 	err = lock_launched();
 	if (err)
 		goto out;
-	err = xmhf_hv_status(st);
+	err = xmhf_hv_status(st, first);
 	mutex_unlock(&xmhf_lock);
 	if (!err && copy_to_user(arg, st, sizeof(*st)))
 		err = -EFAULT;
@@ -417,7 +423,9 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case XMHF_IOC_STATUS:
 		return ioctl_status(uarg);
 	case XMHF_IOC_HV_STATUS:
-		return ioctl_hv_status(uarg);
+		return ioctl_hv_status(uarg, false);
+	case XMHF_IOC_HV_STATUS_AT:
+		return ioctl_hv_status(uarg, true);
 	case XMHF_IOC_HV_LAYOUT:
 		return ioctl_hv_layout(uarg);
 	case XMHF_IOC_LOG:

@@ -50,17 +50,21 @@ void xmhf_hc_buf_free(void *buf, size_t size)
 	free_pages((unsigned long)buf, get_order(size));
 }
 
-int xmhf_hv_status(struct xmhf_hv_status *st)
+/* Totals, and the per-CPU lines from CPU first on (a status page). */
+int xmhf_hv_status(struct xmhf_hv_status *st, u32 first)
 {
 	struct xmhf_hv_status *buf = xmhf_hc_buf_alloc(sizeof(*buf));
 	long ret;
 
 	if (!buf)
 		return -ENOMEM;
-	ret = xmhf_hypercall(XMHF_HC_STATUS, (u64)buf, sizeof(*buf), 0);
+	ret = xmhf_hypercall(XMHF_HC_STATUS, (u64)buf, sizeof(*buf), first);
 	if (!ret)
 		*st = *buf;
 	xmhf_hc_buf_free(buf, sizeof(*buf));
+	/* A first CPU past the last is the caller's mistake. */
+	if (ret == XMHF_HC_E_INVAL)
+		return -EINVAL;
 	return ret ? -EIO : 0;
 }
 
@@ -86,7 +90,7 @@ int xmhf_hv_log_head(u64 *head)
 
 	if (!st)
 		return -ENOMEM;
-	err = xmhf_hv_status(st);
+	err = xmhf_hv_status(st, 0);
 	if (!err)
 		*head = st->log_head;
 	kfree(st);

@@ -8,6 +8,9 @@
 #include "blob.h"
 #include <xmhf/layout.h>
 
+_Static_assert(sizeof(struct xmhf_sl_params) <= XMHF_SLPB_SIZE,
+	       "the SL parameter block outgrew its room in layout.h");
+
 const char *xmhf_launch_name(enum xmhf_launch_kind kind)
 {
 	return xmhf_launch_kind_name(kind);
@@ -42,6 +45,50 @@ static int check_launch(struct xmhf_loader *ld, enum xmhf_launch_kind kind)
 		return -ENODEV;
 	}
 	ld->launch = kind;
+	return 0;
+}
+
+/*
+ * Before anything is allocated: a machine with more CPUs than the
+ * hypervisor's heap can hold is refused here, not half-way in the launch.
+ */
+static int check_cpus(struct xmhf_loader *ld)
+{
+	unsigned int n = ld->plat->num_cpus();
+
+	if (n > XMHF_CPUS_FIT) {
+		ld->plat->log(XMHF_LOG_ERR, "%u CPUs present, the hypervisor has room for at most %u",
+			      n, XMHF_CPUS_FIT);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * Appends a RAM range to the SL's map, merging it into the last one when
+ * they overlap or touch (fewer entries, and the SL wants them disjoint).
+ * The SL also wants them sorted: a range below the last one is refused.
+ */
+int xmhf_ram_add(struct xmhf_sl_params *p, u64 start, u64 size)
+{
+	struct xmhf_mem_range *last = p->num_ram ? &p->ram[p->num_ram - 1] : NULL;
+
+	if (size == 0)
+		return 0;
+	if (start + size < start)
+		return -EINVAL;
+	if (last && start < last->start)
+		return -EINVAL;
+	if (last && start <= last->start + last->size) {
+		if (start + size > last->start + last->size)
+			last->size = start + size - last->start;
+		return 0;
+	}
+	if (p->num_ram >= XMHF_SLPB_MAX_RAM)
+		return -E2BIG;
+	p->ram[p->num_ram].start = start;
+	p->ram[p->num_ram].size = size;
+	p->num_ram++;
 	return 0;
 }
 
@@ -191,6 +238,9 @@ int xmhf_loader_load(struct xmhf_loader *ld, const struct xmhf_platform *plat,
 	if (err)
 		return err;
 	err = check_launch(ld, opts->launch);
+	if (err)
+		return err;
+	err = check_cpus(ld);
 	if (err)
 		return err;
 

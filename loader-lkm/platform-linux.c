@@ -14,6 +14,7 @@
 #include <asm/smp.h>
 #include <asm/tsc.h>
 #include <xmhf/hypercall.h>
+#include <xmhf/layout.h>
 #include <xmhf/slparams.h>
 
 #include "xmhf.h"
@@ -66,16 +67,15 @@ static void lx_mem_free(void *virt, unsigned int order)
 	__free_pages(virt_to_page(virt), order);
 }
 
+/* The walk goes up in address order; xmhf_ram_add() merges and checks. */
 static int add_ram_range(struct resource *res, void *arg)
 {
-	struct xmhf_sl_params *p = arg;
+	return xmhf_ram_add(arg, res->start, resource_size(res));
+}
 
-	if (p->num_ram >= XMHF_SLPB_MAX_RAM)
-		return -E2BIG;
-	p->ram[p->num_ram].start = res->start;
-	p->ram[p->num_ram].size = resource_size(res);
-	p->num_ram++;
-	return 0;
+static unsigned int lx_num_cpus(void)
+{
+	return num_present_cpus();
 }
 
 /*
@@ -85,17 +85,23 @@ static int add_ram_range(struct resource *res, void *arg)
  */
 static int describe_cpus(struct xmhf_sl_params *p)
 {
-	unsigned int cpu, n = 0;
+	unsigned int cpu, n = 1;
 
-	if (num_present_cpus() > XMHF_MAX_CPUS) {
-		pr_err("%u CPUs present, the hypervisor supports at most %u\n",
-		       num_present_cpus(), XMHF_MAX_CPUS);
+	/* The loader checked the count; a CPU hot-added since is refused. */
+	if (num_present_cpus() > XMHF_CPUS_FIT)
 		return -E2BIG;
+	p->apic_ids[0] = per_cpu(x86_cpu_to_apicid, 0);
+	if (cpu_online(0))
+		p->cpus_online[0] = 1;
+	for_each_present_cpu(cpu) {
+		if (cpu == 0)
+			continue;
+		if (n >= XMHF_CPUS_FIT)
+			return -E2BIG;
+		if (cpu_online(cpu))
+			p->cpus_online[n / 64] |= 1ull << (n % 64);
+		p->apic_ids[n++] = per_cpu(x86_cpu_to_apicid, cpu);
 	}
-	p->apic_ids[n++] = per_cpu(x86_cpu_to_apicid, 0);
-	for_each_present_cpu(cpu)
-		if (cpu != 0)
-			p->apic_ids[n++] = per_cpu(x86_cpu_to_apicid, cpu);
 	p->num_cpus = n;
 	p->tsc_khz = tsc_khz;
 	return 0;
@@ -148,6 +154,10 @@ static int lx_describe(struct xmhf_sl_params *p)
 		pr_err("more than %u RAM ranges\n", XMHF_SLPB_MAX_RAM);
 		return err;
 	}
+	if (err == -EINVAL) {
+		pr_err("the RAM map is not in address order\n");
+		return err;
+	}
 	if (!p->num_ram)
 		return -ENOENT;
 	err = describe_cpus(p);
@@ -182,6 +192,7 @@ const struct xmhf_platform xmhf_linux_platform = {
 	.fw_put = lx_fw_put,
 	.mem_alloc = lx_mem_alloc,
 	.mem_free = lx_mem_free,
+	.num_cpus = lx_num_cpus,
 	.describe = lx_describe,
 	.log = lx_log,
 };

@@ -30,6 +30,8 @@ struct xmhf_platform {
 	/* Zeroed, naturally aligned 2^order pages below 4 GiB, or NULL. */
 	void *(*mem_alloc)(unsigned int order, u64 *phys);
 	void (*mem_free)(void *virt, unsigned int order);
+	/* CPUs present (online or not): all go under the hypervisor. */
+	unsigned int (*num_cpus)(void);
 	/* RAM map, CPUs, TPM and IOMMU locations into the SL parameters. */
 	int (*describe)(struct xmhf_sl_params *p);
 	void (*log)(enum xmhf_log_level level, const char *fmt, ...)

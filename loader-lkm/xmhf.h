@@ -33,7 +33,7 @@ long xmhf_hypercall(u64 fn, u64 a1, u64 a2, u64 a3);
 bool xmhf_cpuid_present(void);
 void *xmhf_hc_buf_alloc(size_t size);
 void xmhf_hc_buf_free(void *buf, size_t size);
-int xmhf_hv_status(struct xmhf_hv_status *st);
+int xmhf_hv_status(struct xmhf_hv_status *st, u32 first);
 int xmhf_hv_layout(struct xmhf_hv_layout *lo);
 int xmhf_hv_log_head(u64 *head);
 extern bool xmhf_selftest;

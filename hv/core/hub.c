@@ -23,7 +23,7 @@ extern const struct hypapp *const __hypapps_start[], *const __hypapps_end[];
 static struct ha_subscription subs[MAX_HYPAPPS];
 static unsigned int napps;
 /* Whose callback runs on each CPU, for ha_npt_protect and ha_subscription. */
-static int running_app[XMHF_MAX_CPUS];
+static int *running_app;	/* one per CPU, from the heap */
 #define current_app (running_app[cpu_slot()])
 static struct npt *hub_npt;
 static volatile bool dirty;	/* a subscription changed: re-apply intercepts */
@@ -87,7 +87,13 @@ int hub_init(struct npt *npt)
 	unsigned int i;
 
 	hub_npt = npt;
-	for (i = 0; i < XMHF_MAX_CPUS; i++)
+	/* After smp_init(): one slot per CPU present, none more. */
+	running_app = hv_alloc_pages((smp_count() * sizeof(int) + 4095) / 4096);
+	if (!running_app) {
+		hv_log("xmhf: out of memory for the hypapp slots\n");
+		return -1;
+	}
+	for (i = 0; i < smp_count(); i++)
 		running_app[i] = -1;
 	napps = __hypapps_end - __hypapps_start;
 	if (napps > MAX_HYPAPPS) {

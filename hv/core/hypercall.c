@@ -50,8 +50,8 @@ void hypercall(struct vcpu *v)
 		ret = 0;
 		break;
 	case XMHF_HC_STATUS:
-		ret = cpl0 ? hv_status_to_guest(v, v->regs.rdi, v->regs.rsi) :
-			     XMHF_HC_E_PERM;
+		ret = cpl0 ? hv_status_to_guest(v, v->regs.rdi, v->regs.rsi,
+						v->regs.rdx) : XMHF_HC_E_PERM;
 		break;
 	case XMHF_HC_LOG:
 		ret = cpl0 ? hv_log_to_guest(v, v->regs.rdi, v->regs.rsi,

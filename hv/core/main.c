@@ -74,15 +74,37 @@ static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
 	return NULL;
 }
 
-long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size)
+/* CPU i's counters into cs, and added to the totals in st. */
+static void status_cpu(struct xmhf_hv_status *st, struct xmhf_cpu_status *cs,
+		       const struct vcpu *c)
+{
+	unsigned int j;
+
+	cs->apic_id = c->apic_id;
+	cs->state = c->state;
+	cs->exits_total = c->exits_total;
+	memcpy(cs->exits, c->exits, sizeof(cs->exits));
+	cs->starts = c->starts;
+	cs->nmis_reinjected = c->nmis_reinjected;
+	st->exits_total += cs->exits_total;
+	for (j = 0; j < XMHF_EXIT_CLASSES; j++)
+		st->exits[j] += cs->exits[j];
+}
+
+/*
+ * XMHF_HC_STATUS: totals over every CPU, per-CPU lines from CPU first on
+ * (XMHF_STATUS_CPUS of them at most, so the reply stays one small buffer).
+ */
+long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size, u64 first)
 {
 	static struct xmhf_hv_status st;	/* big: not on the stack */
+	static struct xmhf_cpu_status scratch;
 	static spinlock_t st_lock;
 	struct guest_paging gp;
-	unsigned int i, j;
+	unsigned int i;
 	long ret;
 
-	if (size < sizeof(st))
+	if (size < sizeof(st) || (first && first >= smp_count()))
 		return XMHF_HC_E_INVAL;
 	spin_lock(&st_lock);
 	memset(&st, 0, sizeof(st));
@@ -97,20 +119,12 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size)
 	st.quiesces = quiesce_count();
 	st.npt_pages = guest_npt.pages;
 	st.dmap_pages = dmap_table_pages();
+	st.first_cpu = (u32)first;
 	/* Other CPUs' counters move meanwhile: a snapshot, not a sum at one instant. */
 	for (i = 0; i < smp_count(); i++) {
-		const struct vcpu *c = smp_vcpu(i);
-		struct xmhf_cpu_status *cs = &st.cpu[i];
+		bool in_page = i >= first && i - first < XMHF_STATUS_CPUS;
 
-		cs->apic_id = c->apic_id;
-		cs->state = c->state;
-		cs->exits_total = c->exits_total;
-		memcpy(cs->exits, c->exits, sizeof(cs->exits));
-		cs->starts = c->starts;
-		cs->nmis_reinjected = c->nmis_reinjected;
-		st.exits_total += cs->exits_total;
-		for (j = 0; j < XMHF_EXIT_CLASSES; j++)
-			st.exits[j] += cs->exits[j];
+		status_cpu(&st, in_page ? &st.cpu[i - first] : &scratch, smp_vcpu(i));
 	}
 	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
 	ret = gm_copy_to_guest(&gp, gva, &st, sizeof(st)) ? XMHF_HC_E_FAULT : 0;

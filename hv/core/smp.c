@@ -26,7 +26,8 @@
 #include <lib/string.h>
 #include <xmhf/hypercall.h>
 
-#define HOST_CPU_PAGES	((sizeof(struct host_cpu) + 4095) / 4096)
+_Static_assert(sizeof(struct host_cpu) <= HOST_CPU_PAGES * 4096,
+	       "struct host_cpu outgrew HOST_CPU_PAGES (core/percpu.h)");
 #define AP_START_US	1000000	/* TCG may take its time to schedule a vCPU */
 
 /* Mirrors ap_tramp_data in ap_tramp.S. */
@@ -97,8 +98,8 @@ static void restore_msrs(void)
 		wrmsr_safe(msr_snap[i].msr, msr_snap[i].val);
 }
 
-static struct vcpu ap_vcpus[XMHF_MAX_CPUS - 1];
-static struct vcpu *cpus[XMHF_MAX_CPUS];
+/* Sized at launch from the CPUs present (core/percpu.h). */
+static struct vcpu **cpus;
 static unsigned int ncpus;
 spinlock_t smp_start_lock;	/* INIT/SIPI state of every vCPU */
 
@@ -142,24 +143,32 @@ static int alloc_ap(struct vcpu *v)
 	return svm_vcpu_alloc(v);
 }
 
-/* Unique, and addressable in physical xAPIC mode unless in x2APIC mode. */
-static bool apic_id_ok(const struct xmhf_sl_params *p, unsigned int i)
+/* The vCPU table for every CPU in p, and each AP's own pages. */
+static int alloc_cpus(const struct xmhf_sl_params *p, struct vcpu *bsp)
 {
-	unsigned int j;
+	void *table = hv_alloc_pages((unsigned int)percpu_table_pages(p->num_cpus));
+	unsigned int i;
 
-	if (p->apic_ids[i] >= (lapic_x2apic() ? ICR_X2APIC_BROADCAST : ICR_XAPIC_BROADCAST))
-		return false;
-	for (j = 0; j < i; j++)
-		if (p->apic_ids[j] == p->apic_ids[i])
-			return false;
-	return true;
+	if (!table) {
+		hv_log("xmhf: out of memory for %u vCPUs\n", p->num_cpus);
+		return -1;
+	}
+	cpus = percpu_table(table, p->num_cpus, p->apic_ids, bsp);
+	for (i = 1; i < p->num_cpus; i++) {
+		if (alloc_ap(cpus[i])) {
+			hv_log("xmhf: out of memory for CPU %u (%u CPUs need %lu KiB of heap)\n",
+			       i, p->num_cpus, (unsigned long)percpu_pages(p->num_cpus) * 4);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp)
 {
-	unsigned int i;
+	int bad;
 
-	if (p->num_cpus > XMHF_MAX_CPUS) {
+	if (p->num_cpus == 0 || p->num_cpus > XMHF_MAX_CPUS) {
 		hv_log("xmhf: %u CPUs, at most %u supported\n", p->num_cpus,
 		       XMHF_MAX_CPUS);
 		return -1;
@@ -171,26 +180,15 @@ int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp)
 		       bsp->apic_id, p->apic_ids[0]);
 		return -1;
 	}
-	cpus[0] = bsp;
-	ncpus = 1;
-	for (i = 1; i < p->num_cpus; i++) {
-		struct vcpu *v = &ap_vcpus[i - 1];
-
-		/* An INIT to ourselves or sent twice would end the launch. */
-		if (!apic_id_ok(p, i)) {
-			hv_log("xmhf: bad APIC ID %u for CPU %u\n", p->apic_ids[i], i);
-			return -1;
-		}
-
-		v->index = i;
-		v->apic_id = p->apic_ids[i];
-		v->state = XMHF_CPU_ABSENT;
-		if (alloc_ap(v)) {
-			hv_log("xmhf: out of memory for CPU %u\n", i);
-			return -1;
-		}
-		cpus[ncpus++] = v;
+	/* An INIT to ourselves or sent twice would end the launch. */
+	bad = percpu_bad_apic_id(p->apic_ids, p->num_cpus, lapic_x2apic());
+	if (bad >= 0) {
+		hv_log("xmhf: bad APIC ID %u for CPU %d\n", p->apic_ids[bad], bad);
+		return -1;
 	}
+	if (alloc_cpus(p, bsp))
+		return -1;
+	ncpus = p->num_cpus;
 	return 0;
 }
 
@@ -322,7 +320,8 @@ void ap_main(u32 index)
 
 void smp_park_aps(void)
 {
-	struct vcpu *me = cpus[0];
+	/* No table yet when smp_init() itself failed: nothing was started. */
+	struct vcpu *me = ncpus ? cpus[0] : NULL;
 	unsigned int i;
 
 	for (i = 1; i < ncpus; i++) {

@@ -13,6 +13,8 @@ enum sl_params_error {
 	SL_PARAMS_E_LAUNCH,
 	SL_PARAMS_E_RUNTIME,
 	SL_PARAMS_E_RAM,
+	SL_PARAMS_E_RAM_UNSORTED,	/* a range starts before the previous */
+	SL_PARAMS_E_RAM_OVERLAP,	/* a range starts inside the previous */
 	SL_PARAMS_E_CPUS,
 	SL_PARAMS_E_DEVICES,	/* TPM, IOMMU or debug port */
 	SL_PARAMS_E_COUNT

@@ -8,6 +8,28 @@
 #include <sl.h>
 #include <xmhf/layout.h>
 
+_Static_assert(sizeof(struct xmhf_sl_params) <= XMHF_SLPB_SIZE,
+	       "the SL parameter block outgrew its room in layout.h");
+
+/*
+ * Sorted and disjoint, so that a lookup may stop at the first range past
+ * an address and no byte is described twice.
+ */
+static int ram_order(const struct xmhf_sl_params *p)
+{
+	u32 i;
+
+	for (i = 1; i < p->num_ram; i++) {
+		const struct xmhf_mem_range *a = &p->ram[i - 1], *b = &p->ram[i];
+
+		if (b->start < a->start)
+			return SL_PARAMS_E_RAM_UNSORTED;
+		if (b->start < a->start + a->size)
+			return SL_PARAMS_E_RAM_OVERLAP;
+	}
+	return SL_PARAMS_OK;
+}
+
 static bool ram_ok(const struct xmhf_sl_params *p)
 {
 	u32 i;
@@ -47,8 +69,23 @@ static bool devices_ok(const struct xmhf_sl_params *p)
 	return true;
 }
 
+/* No online bit for a CPU the list does not have. */
+static bool cpus_ok(const struct xmhf_sl_params *p)
+{
+	u32 i;
+
+	if (p->num_cpus == 0 || p->num_cpus > XMHF_SLPB_MAX_CPUS)
+		return false;
+	for (i = p->num_cpus; i < XMHF_SLPB_MAX_CPUS; i++)
+		if (p->cpus_online[i / 64] & (1ull << (i % 64)))
+			return false;
+	return true;
+}
+
 int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base)
 {
+	int err;
+
 	if (p->magic != XMHF_SLPB_MAGIC || p->version != XMHF_SLPB_VERSION ||
 	    p->size != sizeof(*p) || (p->flags & ~XMHF_SLPB_F_KNOWN))
 		return SL_PARAMS_E_HEADER;
@@ -66,7 +103,10 @@ int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base)
 		return SL_PARAMS_E_RAM;
 	if (!ram_ok(p))
 		return SL_PARAMS_E_RAM;
-	if (p->num_cpus == 0 || p->num_cpus > XMHF_SLPB_MAX_CPUS)
+	err = ram_order(p);
+	if (err)
+		return err;
+	if (!cpus_ok(p))
 		return SL_PARAMS_E_CPUS;
 	if (!devices_ok(p))
 		return SL_PARAMS_E_DEVICES;
@@ -82,6 +122,8 @@ const char *sl_params_strerror(int err)
 		[SL_PARAMS_E_LAUNCH] = "bad launch kind",
 		[SL_PARAMS_E_RUNTIME] = "bad runtime size or entry",
 		[SL_PARAMS_E_RAM] = "bad RAM map",
+		[SL_PARAMS_E_RAM_UNSORTED] = "RAM map not sorted by address",
+		[SL_PARAMS_E_RAM_OVERLAP] = "RAM map has overlapping ranges",
 		[SL_PARAMS_E_CPUS] = "bad CPU list",
 		[SL_PARAMS_E_DEVICES] = "bad TPM, IOMMU or debug port",
 	};

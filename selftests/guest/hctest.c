@@ -61,6 +61,33 @@ static int write_hv(int fd, unsigned long off)
 	return w.result;
 }
 
+/*
+ * The per-CPU lines come a page at a time (RDX = first CPU): a page from
+ * the last CPU of the first page starts with it, and one past the last
+ * CPU is refused.
+ */
+static void status_pages(int fd, const struct xmhf_hv_status *all)
+{
+	static struct xmhf_hv_status pg;
+	unsigned int last = (all->num_cpus < XMHF_STATUS_CPUS ?
+			     all->num_cpus : XMHF_STATUS_CPUS) - 1;
+	int rc;
+
+	if (all->num_cpus == 0 || all->num_cpus > XMHF_MAX_CPUS) {
+		for (rc = 0; rc < 3; rc++)
+			is("STATUS pages: needs a good STATUS first", all->num_cpus, 1);
+		return;
+	}
+	memset(&pg, 0, sizeof(pg));	/* present: the hypervisor faults on a hole */
+	pg.first_cpu = last;
+	rc = ioctl(fd, XMHF_IOC_HV_STATUS_AT, &pg) ? -errno : 0;
+	is("STATUS page from CPU N: first_cpu is N", rc ? rc : (long)pg.first_cpu, last);
+	is("...its first line is CPU N's", pg.cpu[0].apic_id, all->cpu[last].apic_id);
+	is("CPL 0: STATUS from one past the last CPU is refused",
+	   raw(fd, XMHF_HC_STATUS, (unsigned long)&pg, sizeof(pg), all->num_cpus, 0),
+	   XMHF_HC_E_INVAL);
+}
+
 int main(void)
 {
 	static struct xmhf_hv_status st;
@@ -69,13 +96,15 @@ int main(void)
 	int fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* what was printed survives a crash */
-	printf("1..19\n");
+	printf("1..22\n");
 	fd = open(XMHF_DEVICE_PATH, O_RDWR);
 	if (fd < 0 || ioctl(fd, XMHF_IOC_STATUS, &ms) || ms.state != XMHF_STATE_LAUNCHED) {
 		printf("Bail out! the hypervisor is not launched\n");
 		return 1;
 	}
 	hv = ms.mem_phys;
+	/* Every page of it present: a copy to a not-yet-touched page faults. */
+	memset(&st, 0, sizeof(st));
 
 	/* CPL 3: only the null call is allowed. */
 	is("CPL 3: NULL hypercall returns 0", vmmcall(XMHF_HC_NULL, 0, 0, 0), 0);
@@ -94,6 +123,7 @@ int main(void)
 	is("CPL 0: STATUS with a too small size", raw(fd, XMHF_HC_STATUS, (unsigned long)&st, 8, 0, 0), XMHF_HC_E_INVAL);
 	is("CPL 0: LOG with a huge length", raw(fd, XMHF_HC_LOG, (unsigned long)&st, 1ul << 40, 0, 0), XMHF_HC_E_INVAL);
 	is("CPL 0: LOG into hypervisor memory faults", raw(fd, XMHF_HC_LOG, hv + 0x1000, 64, 0, XMHF_RAW_A1_PHYS), XMHF_HC_E_FAULT);
+	status_pages(fd, &st);
 	is("CPL 0: STATUS at a non-canonical address faults", raw(fd, XMHF_HC_STATUS, 0x8000000000000000ul, sizeof(st), 0, 0), XMHF_HC_E_FAULT);
 
 	/* Guest writes to the hypervisor's memory never land. */

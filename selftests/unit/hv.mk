@@ -56,3 +56,14 @@ $(BUILD)/unit/hv/test_guest_apic.o: $(TOP)/selftests/unit/test_guest_apic.c
 $(BUILD)/unit/test_guest_apic: $(addprefix $(BUILD)/unit/hv/,test_guest_apic.o guest_apic.o icr.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_guest_apic
+
+# The per-CPU layout, for 256 CPUs with x2APIC IDs above 255.
+$(BUILD)/unit/hv/percpu.o: $(TOP)/hv/core/percpu.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_percpu.o: $(TOP)/selftests/unit/test_percpu.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_percpu: $(addprefix $(BUILD)/unit/hv/,test_percpu.o percpu.o)
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_percpu

@@ -24,7 +24,7 @@ $(BUILD)/unit/test_blob: $(addprefix $(LOADER_UT)/,test_blob.o blob_fixture.o bl
 $(BUILD)/unit/test_cpu: $(addprefix $(LOADER_UT)/,test_cpu.o mock_platform.o cpu.o)
 	$(CC) -o $@ $^ -lcmocka
 $(BUILD)/unit/test_loader: $(addprefix $(LOADER_UT)/,test_loader.o mock_platform.o \
-		blob_fixture.o loader.o cpu.o blob.o)
+		blob_fixture.o loader.o cpu.o blob.o sl_params.o)
 	$(CC) -o $@ $^ -lcmocka
 $(BUILD)/unit/test_slparams: $(addprefix $(LOADER_UT)/,test_slparams.o sl_params.o)
 	$(CC) -o $@ $^ -lcmocka

@@ -15,6 +15,7 @@ void mock_reset(enum mock_cpu cpu)
 	memset(&mock, 0, sizeof(mock));
 	mock.cpu = cpu;
 	mock.phys = 0x01c00000;		/* 28 MiB: 4 MiB aligned, below 4 GiB */
+	mock.cpus = 2;
 }
 
 static bool inject(void)
@@ -132,6 +133,11 @@ static void m_mem_free(void *virt, unsigned int order)
 	mock.mem_held--;
 }
 
+static unsigned int m_num_cpus(void)
+{
+	return mock.cpus;
+}
+
 static int m_describe(struct xmhf_sl_params *p)
 {
 	if (inject())
@@ -152,6 +158,7 @@ static void m_log(enum xmhf_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(mock.last_log, sizeof(mock.last_log), fmt, ap);
 	va_end(ap);
+	mock.log_lines++;
 	if (level == XMHF_LOG_ERR)
 		mock.log_errors++;
 }
@@ -163,6 +170,7 @@ const struct xmhf_platform mock_platform = {
 	.fw_put = m_fw_put,
 	.mem_alloc = m_mem_alloc,
 	.mem_free = m_mem_free,
+	.num_cpus = m_num_cpus,
 	.describe = m_describe,
 	.log = m_log,
 };

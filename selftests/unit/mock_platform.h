@@ -19,6 +19,7 @@ struct mock_state {
 	bool msr_faults;		/* every RDMSR faults */
 	bool skinit;
 	bool no_tpm;			/* describe() reports no TPM */
+	unsigned int cpus;		/* what num_cpus() reports */
 	const unsigned char *blob;
 	size_t blob_size;
 	u64 phys;			/* what mem_alloc reports */
@@ -28,6 +29,7 @@ struct mock_state {
 	bool freed_dirty;		/* a block went back unscrubbed */
 	char last_log[256];
 	int log_errors;
+	int log_lines;			/* of any level */
 };
 
 extern struct mock_state mock;

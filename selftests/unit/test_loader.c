@@ -17,6 +17,10 @@
 #include "loader.h"
 #include <xmhf/layout.h>
 
+/* From hv/include/sl.h, whose u64 clashes with the loader's compat.h. */
+int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base);
+#define SL_PARAMS_OK 0
+
 static unsigned char *blob;
 static size_t blob_size;
 static struct xmhf_loader ld;
@@ -233,6 +237,77 @@ static void test_skinit_preconditions(void **state)
 	assert_non_null(strstr(xmhf_skinit_check(&caps, 0x1c00000, &slb, true), "no SKINIT"));
 }
 
+/* More CPUs than fit: refused first, one line, nothing taken or changed. */
+static void test_too_many_cpus(void **state)
+{
+	(void)state;
+	mock.cpus = XMHF_CPUS_FIT + 1;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -E2BIG);
+	assert_int_equal(ld.state, 0);
+	assert_null(ld.mem);
+	assert_int_equal(mock.calls, 0);	/* no blob read, no allocation */
+	assert_int_equal(mock.fw_held, 0);
+	assert_int_equal(mock.mem_held, 0);
+	assert_int_equal(mock.log_errors, 1);
+	assert_int_equal(mock.log_lines, 1);
+	assert_non_null(strstr(mock.last_log, "CPUs present"));
+	/* The limit itself still loads. */
+	xmhf_loader_unload(&ld);
+	mock.cpus = XMHF_CPUS_FIT;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+}
+
+static struct xmhf_sl_params map;
+
+/* A server-sized map: 512 ranges, each a hole apart; the SL takes it. */
+static void test_ram_512(void **state)
+{
+	u32 i;
+
+	(void)state;
+	memset(&map, 0, sizeof(map));
+	for (i = 0; i < 512; i++)
+		assert_int_equal(xmhf_ram_add(&map, (1ull << 32) + i * 0x200000ull,
+					      0x100000), 0);
+	assert_int_equal(map.num_ram, 512);
+	assert_int_equal(map.ram[511].start, (1ull << 32) + 511 * 0x200000ull);
+	/* One more range that does not touch the last is one too many. */
+	assert_int_equal(xmhf_ram_add(&map, 1ull << 40, 0x1000), -E2BIG);
+	assert_int_equal(map.num_ram, 512);
+	/* One that touches it merges and still fits. */
+	assert_int_equal(xmhf_ram_add(&map, map.ram[511].start + 0x100000, 0x1000), 0);
+	assert_int_equal(map.ram[511].size, 0x101000);
+}
+
+/* Overlapping and touching ranges merge; a range going back is refused. */
+static void test_ram_normalise(void **state)
+{
+	struct xmhf_sl_params *p;
+
+	(void)state;
+	memset(&map, 0, sizeof(map));
+	assert_int_equal(xmhf_ram_add(&map, 0x100000, 0x100000), 0);
+	assert_int_equal(xmhf_ram_add(&map, 0x180000, 0x100000), 0);	/* overlaps */
+	assert_int_equal(xmhf_ram_add(&map, 0x280000, 0x80000), 0);	/* touches */
+	assert_int_equal(xmhf_ram_add(&map, 0x200000, 0x1000), 0);	/* inside */
+	assert_int_equal(xmhf_ram_add(&map, 0x400000, 0), 0);		/* empty */
+	assert_int_equal(map.num_ram, 1);
+	assert_int_equal(map.ram[0].start, 0x100000);
+	assert_int_equal(map.ram[0].size, 0x200000);
+	assert_int_equal(xmhf_ram_add(&map, 0x1000, 0x1000), -EINVAL);	/* unsorted */
+	assert_int_equal(xmhf_ram_add(&map, ~0ull - 0xfff, 0x2000), -EINVAL); /* wraps */
+	assert_int_equal(map.num_ram, 1);
+
+	/* What the module hands over passes the SL's own check. */
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	p = xmhf_loader_params(&ld);
+	memcpy(p->ram, map.ram, sizeof(map.ram));
+	p->num_ram = map.num_ram;
+	p->launch_kind = XMHF_LAUNCH_EMULATED;
+	p->phys_addr_bits = 40;
+	assert_int_equal(sl_params_check(p, ld.mem_phys), SL_PARAMS_OK);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -242,7 +317,8 @@ int main(void)
 		T(test_truncated_blob_rejected), T(test_no_svm_touches_nothing),
 		T(test_unusable_memory), T(test_launch_kinds), T(test_unload_scrubs),
 		T(test_failed_load_scrubs), T(test_launch_choice),
-		T(test_skinit_preconditions),
+		T(test_skinit_preconditions), T(test_too_many_cpus),
+		T(test_ram_512), T(test_ram_normalise),
 	};
 
 	return cmocka_run_group_tests_name("loader", tests, NULL, NULL);

@@ -58,7 +58,10 @@ static void test_header(void **state)
 	p.magic++;
 	CHECK(SL_PARAMS_E_HEADER);
 	setup(NULL);
-	p.version = 2;
+	p.version = XMHF_SLPB_VERSION + 1;
+	CHECK(SL_PARAMS_E_HEADER);
+	setup(NULL);
+	p.version = 1;			/* an older module's 32-range block */
 	CHECK(SL_PARAMS_E_HEADER);
 	setup(NULL);
 	p.size--;
@@ -132,6 +135,61 @@ static void test_ram(void **state)
 	CHECK(SL_PARAMS_E_RAM);
 }
 
+/* A server-sized map: 512 ranges of 1 MiB with 1 MiB holes, from 4 GiB. */
+static void fill_512(void)
+{
+	u32 i;
+
+	p.num_ram = XMHF_SLPB_MAX_RAM;
+	for (i = 0; i < p.num_ram; i++) {
+		p.ram[i].start = (1ull << 32) + (u64)i * 0x200000;
+		p.ram[i].size = 0x100000;
+	}
+}
+
+static void test_ram_512(void **state)
+{
+	(void)state;
+	assert_int_equal(XMHF_SLPB_MAX_RAM, 512);
+	fill_512();
+	CHECK(SL_PARAMS_OK);
+	/* The last entry is read too: a bad one there is caught. */
+	p.ram[511].size = 0;
+	CHECK(SL_PARAMS_E_RAM);
+	fill_512();
+	p.ram[511].size = 0x200000;		/* adjacent ranges are fine */
+	p.ram[510].size = 0x200000;
+	CHECK(SL_PARAMS_OK);
+}
+
+static void test_ram_unsorted(void **state)
+{
+	(void)state;
+	p.ram[0] = (struct xmhf_mem_range){ 0x100000, 0x3ff00000 };
+	p.ram[1] = (struct xmhf_mem_range){ 0, 0x9f000 };
+	CHECK(SL_PARAMS_E_RAM_UNSORTED);
+	fill_512();
+	p.ram[300].start = p.ram[100].start;	/* goes back, deep in the map */
+	CHECK(SL_PARAMS_E_RAM_UNSORTED);
+	assert_string_equal(sl_params_strerror(SL_PARAMS_E_RAM_UNSORTED),
+			    "RAM map not sorted by address");
+}
+
+static void test_ram_overlap(void **state)
+{
+	(void)state;
+	p.ram[0].size = 0x100001;		/* one byte into ram[1] */
+	CHECK(SL_PARAMS_E_RAM_OVERLAP);
+	fill_512();
+	p.ram[400].size = 0x200001;
+	CHECK(SL_PARAMS_E_RAM_OVERLAP);
+	fill_512();
+	p.ram[7].start = p.ram[6].start;	/* a duplicate */
+	CHECK(SL_PARAMS_E_RAM_OVERLAP);
+	assert_string_equal(sl_params_strerror(SL_PARAMS_E_RAM_OVERLAP),
+			    "RAM map has overlapping ranges");
+}
+
 static void test_cpus(void **state)
 {
 	(void)state;
@@ -139,6 +197,20 @@ static void test_cpus(void **state)
 	CHECK(SL_PARAMS_E_CPUS);
 	p.num_cpus = XMHF_SLPB_MAX_CPUS + 1;
 	CHECK(SL_PARAMS_E_CPUS);
+	p.num_cpus = 256;
+	assert_int_equal(XMHF_SLPB_MAX_CPUS, 256);
+	p.cpus_online[3] = 1ull << 63;		/* CPU 255 */
+	CHECK(SL_PARAMS_OK);
+	p.num_cpus = 255;			/* now the bit names no CPU */
+	CHECK(SL_PARAMS_E_CPUS);
+}
+
+static void test_block_size(void **state)
+{
+	(void)state;
+	/* The early area (SL page tables) starts right after the block. */
+	assert_true(sizeof(p) <= XMHF_SLPB_SIZE);
+	assert_int_equal(XMHF_EARLY_OFFSET, XMHF_SLPB_OFFSET + XMHF_SLPB_SIZE);
 }
 
 static void test_devices(void **state)
@@ -171,7 +243,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_good), T(test_header), T(test_base), T(test_launch),
-		T(test_runtime), T(test_ram), T(test_cpus), T(test_devices),
+		T(test_runtime), T(test_ram), T(test_ram_512),
+		T(test_ram_unsorted), T(test_ram_overlap), T(test_cpus),
+		T(test_block_size), T(test_devices),
 		T(test_strerror),
 	};
 

@@ -20,7 +20,8 @@
 
 enum xmhf_hypercall {
 	XMHF_HC_NULL = 0,	/* any CPL: returns 0; for benchmarks */
-	XMHF_HC_STATUS = 1,	/* CPL 0: RDI = struct xmhf_hv_status *, RSI = size */
+	/* CPL 0: RDI = struct xmhf_hv_status *, RSI = size, RDX = first CPU */
+	XMHF_HC_STATUS = 1,
 	XMHF_HC_LOG = 2,	/* CPL 0: RDI = buffer, RSI = size, RDX = log position */
 	XMHF_HC_UNLOAD = 3,	/* CPL 0: devirtualize; returns only on failure */
 	XMHF_HC_SELFCHECK = 4,	/* CPL 0: re-hash the runtime code; 1 = matches */
@@ -55,8 +56,13 @@ enum xmhf_exit_class {
 	XMHF_EXIT_CLASSES
 };
 
-/* Most CPUs the hypervisor runs on (and reports in struct xmhf_hv_status). */
-#define XMHF_MAX_CPUS		32
+/*
+ * Most CPUs the hypervisor's structures describe (parameter block, layout,
+ * status pages).  How many fit its heap is smaller: XMHF_CPUS_FIT.
+ */
+#define XMHF_MAX_CPUS		256
+/* CPUs in one STATUS reply; a bigger machine is read a page at a time. */
+#define XMHF_STATUS_CPUS	32
 
 /* What one CPU is doing, as the hypervisor sees it. */
 enum xmhf_vcpu_state {
@@ -105,7 +111,14 @@ struct xmhf_hv_status {
 	__u32 measure_state;	/* enum xmhf_measure_state */
 	__u32 events;		/* entries in the measurement log */
 	__u64 quiesces;		/* times the other CPUs were stopped */
-	struct xmhf_cpu_status cpu[XMHF_MAX_CPUS];	/* [0] is the boot CPU */
+	/*
+	 * cpu[i] is CPU first_cpu + i (CPU 0 is the boot CPU), for
+	 * i < min(XMHF_STATUS_CPUS, num_cpus - first_cpu); first_cpu is the
+	 * STATUS call's RDX.  Everything above covers all CPUs.
+	 */
+	__u32 first_cpu;
+	__u32 reserved;
+	struct xmhf_cpu_status cpu[XMHF_STATUS_CPUS];
 	__u64 npt_pages;	/* 4 KiB pages of the guest's nested page tables */
 	__u64 dmap_pages;	/* 4 KiB pages of the runtime's direct map of RAM */
 };

@@ -135,6 +135,8 @@ struct xmhf_test_msr {
 #define XMHF_IOC_BENCH		_IOWR(XMHF_IOC_MAGIC, 0x05, struct xmhf_bench_req)
 #define XMHF_IOC_EVENTLOG	_IOR(XMHF_IOC_MAGIC, 0x06, struct xmhf_eventlog)
 #define XMHF_IOC_BENCH_SMP	_IOWR(XMHF_IOC_MAGIC, 0x07, struct xmhf_bench_smp_req)
+/* XMHF_IOC_HV_STATUS from CPU first_cpu on (set it before the call). */
+#define XMHF_IOC_HV_STATUS_AT	_IOWR(XMHF_IOC_MAGIC, 0x09, struct xmhf_hv_status)
 /* Where the hypervisor keeps what (XMHF_HC_LAYOUT); root, launched only. */
 #define XMHF_IOC_HV_LAYOUT	_IOR(XMHF_IOC_MAGIC, 0x08, struct xmhf_hv_layout)
 #define XMHF_IOC_TEST_HYPERCALL	_IOWR(XMHF_IOC_MAGIC, 0x40, struct xmhf_raw_hypercall)

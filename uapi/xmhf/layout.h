@@ -5,9 +5,10 @@
  *
  *   base + 0x000000  secure loader block, 64 KiB (SKINIT: 64 KiB aligned,
  *                    stack at the top, ESP = base + 64 KiB)
- *   base + 0x010000  SL parameter block, 4 KiB, written by the module,
- *                    untrusted: the SL validates every field
- *   base + 0x011000  early area: the runtime's page tables, built by the SL
+ *   base + 0x010000  SL parameter block, 16 KiB (512 RAM ranges, 256 CPUs),
+ *                    written by the module, untrusted: the SL validates
+ *                    every field
+ *   base + 0x014000  early area: the runtime's page tables, built by the SL
  *                    (the rest of it is unused)
  *   base + 0x200000  runtime image, bss, then heap up to the end
  */
@@ -21,10 +22,19 @@
 #define XMHF_SL_MAX_SIZE	0x10000	/* 64 KiB: SKINIT's limit */
 #define XMHF_SL_STACK_SIZE	0x2000	/* reserved at the SLB's top */
 #define XMHF_SLPB_OFFSET	0x010000
-#define XMHF_SLPB_SIZE		0x1000
-#define XMHF_EARLY_OFFSET	0x011000
+#define XMHF_SLPB_SIZE		0x4000
+#define XMHF_EARLY_OFFSET	(XMHF_SLPB_OFFSET + XMHF_SLPB_SIZE)
 #define XMHF_RT_OFFSET		0x200000
 #define XMHF_RT_MAX_SIZE	(XMHF_MEM_SIZE - XMHF_RT_OFFSET)
+
+/*
+ * CPUs whose state fits the heap of the one 4 MiB block, leaving room for
+ * the nested page tables and the rest: each AP takes 11 pages (host stack,
+ * IST stacks with GDT and TSS, VMCB and save areas; hv/include/core/
+ * percpu.h).  256 CPUs need 11.1 MiB of heap (2805 pages for the APs, 23
+ * for the vCPU table), beyond one block's 1.9 MiB: more blocks lift this.
+ */
+#define XMHF_CPUS_FIT		32
 
 /* Where the runtime is linked: the top 1 GiB, so -mcmodel=kernel works. */
 #define XMHF_RT_VBASE		0xffffffffc0000000

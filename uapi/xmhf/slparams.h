@@ -11,7 +11,7 @@
 #include <xmhf/types.h>
 
 #define XMHF_SLPB_MAGIC		0x42505358u	/* "XSPB" in memory order */
-#define XMHF_SLPB_VERSION	1
+#define XMHF_SLPB_VERSION	2	/* 2: 512 sorted RAM ranges, 256 CPUs */
 
 enum xmhf_launch_kind {
 	XMHF_LAUNCH_NONE = 0,	/* loaded only, never launched */
@@ -66,8 +66,14 @@ struct xmhf_cpu_state {
 #define XMHF_SLPB_F_TEST_ABORT	(1u << 0)
 #define XMHF_SLPB_F_KNOWN	XMHF_SLPB_F_TEST_ABORT
 
-#define XMHF_SLPB_MAX_RAM	32	/* RAM ranges passed to the SL */
-#define XMHF_SLPB_MAX_CPUS	64
+/*
+ * A server's memory map can have hundreds of RAM ranges; the CPU list
+ * matches XMHF_MAX_CPUS (uapi/xmhf/hypercall.h).  Together they keep the
+ * block within XMHF_SLPB_SIZE (asserted below).
+ */
+#define XMHF_SLPB_MAX_RAM	512	/* RAM ranges passed to the SL */
+#define XMHF_SLPB_MAX_CPUS	256
+#define XMHF_SLPB_MASK_WORDS	(XMHF_SLPB_MAX_CPUS / 64)
 
 struct xmhf_mem_range {
 	__u64 start;
@@ -89,10 +95,11 @@ struct xmhf_sl_params {
 
 	__u32 num_ram;		/* entries used in ram[] */
 	__u32 num_cpus;		/* entries used in apic_ids[] */
+	/* Sorted by start; no two overlap (adjacent is fine). */
 	struct xmhf_mem_range ram[XMHF_SLPB_MAX_RAM];
 	__u32 apic_ids[XMHF_SLPB_MAX_CPUS];	/* [0] is the boot CPU */
-	__u32 cpus_online_mask_lo;	/* APs online before the launch */
-	__u32 cpus_online_mask_hi;
+	/* Bit i: apic_ids[i] was online in Linux before the launch. */
+	__u64 cpus_online[XMHF_SLPB_MASK_WORDS];
 
 	__u64 tpm_base;		/* TIS MMIO base, 0 if no TPM */
 	__u64 iommu_base;	/* AMD IOMMU MMIO base, 0 if none */

@@ -25,22 +25,56 @@ static const char *const exit_names[XMHF_EXIT_CLASSES] = {
 	[XMHF_EXIT_INIT] = "init", [XMHF_EXIT_APIC] = "apic",
 };
 
+/* The hypervisor's totals (page 0) and every CPU's line, all pages. */
+struct hv_report {
+	struct xmhf_hv_status hv;
+	unsigned int ncpu;
+	struct xmhf_cpu_status cpu[XMHF_MAX_CPUS];
+};
+
 /*
- * How many entries of cpu[] the hypervisor filled in: num_cpus, but never
- * past the bytes it reported (an older hypervisor stops before quiesces).
+ * How many entries of one page's cpu[] the hypervisor filled in: up to
+ * num_cpus, never past the bytes it reported.
  */
 static unsigned int hv_cpu_entries(const struct xmhf_hv_status *hv)
 {
 	size_t base = offsetof(struct xmhf_hv_status, cpu);
-	unsigned int n = hv->num_cpus;
+	unsigned int n;
 
-	if (hv->size < base)
+	if (hv->size < base || hv->first_cpu >= hv->num_cpus)
 		return 0;
-	if (n > XMHF_MAX_CPUS)
-		n = XMHF_MAX_CPUS;
+	n = hv->num_cpus - hv->first_cpu;
+	if (n > XMHF_STATUS_CPUS)
+		n = XMHF_STATUS_CPUS;
 	if (n > (hv->size - base) / sizeof(hv->cpu[0]))
 		n = (hv->size - base) / sizeof(hv->cpu[0]);
 	return n;
+}
+
+/* Page after page until every CPU is in; 0, or -1 with errno set. */
+static int hv_report_get(int fd, struct hv_report *r)
+{
+	struct xmhf_hv_status *page = &r->hv;
+	static struct xmhf_hv_status next;
+	unsigned int n;
+
+	memset(r, 0, sizeof(*r));
+	if (ioctl(fd, XMHF_IOC_HV_STATUS, page))
+		return -1;
+	for (;;) {
+		n = hv_cpu_entries(page);
+		if (n == 0 || r->ncpu + n > XMHF_MAX_CPUS)
+			return 0;
+		memcpy(&r->cpu[r->ncpu], page->cpu, n * sizeof(page->cpu[0]));
+		r->ncpu += n;
+		if (r->ncpu >= r->hv.num_cpus)
+			return 0;
+		memset(&next, 0, sizeof(next));
+		next.first_cpu = r->ncpu;
+		if (ioctl(fd, XMHF_IOC_HV_STATUS_AT, &next))
+			return -1;
+		page = &next;
+	}
 }
 
 static bool hv_has_quiesces(const struct xmhf_hv_status *hv)
@@ -65,8 +99,9 @@ static const char *measure_name(unsigned int state)
 	return "unmeasured (no TPM)";
 }
 
-static void print_hv_text(const struct xmhf_hv_status *hv)
+static void print_hv_text(const struct hv_report *r)
 {
+	const struct xmhf_hv_status *hv = &r->hv;
 	unsigned int i, n;
 
 	printf("measurement:    %s, %u events in the log\n",
@@ -85,13 +120,13 @@ static void print_hv_text(const struct xmhf_hv_status *hv)
 		printf("nested page tables: %llu KiB, direct map: %llu KiB\n",
 		       (unsigned long long)hv->npt_pages * 4,
 		       (unsigned long long)hv->dmap_pages * 4);
-	n = hv_cpu_entries(hv);
+	n = r->ncpu;
 	if (!n)
 		return;
 	printf("%-4s %7s  %-14s %12s %8s %16s\n",
 	       "cpu", "apic id", "state", "exits", "starts", "nmis reinjected");
 	for (i = 0; i < n; i++) {
-		const struct xmhf_cpu_status *c = &hv->cpu[i];
+		const struct xmhf_cpu_status *c = &r->cpu[i];
 
 		printf("%-4u %7u  %-14s %12llu %8llu %16llu\n", i, c->apic_id,
 		       xmhf_cpu_state_name(c->state),
@@ -112,13 +147,13 @@ static void print_exits_json(const __u64 *exits)
 	printf("}");
 }
 
-static void print_cpus_json(const struct xmhf_hv_status *hv)
+static void print_cpus_json(const struct hv_report *r)
 {
-	unsigned int i, n = hv_cpu_entries(hv);
+	unsigned int i, n = r->ncpu;
 
 	printf(",\"cpus\":[");
 	for (i = 0; i < n; i++) {
-		const struct xmhf_cpu_status *c = &hv->cpu[i];
+		const struct xmhf_cpu_status *c = &r->cpu[i];
 
 		printf("%s{\"cpu\":%u,\"apic_id\":%u,\"state\":", i ? "," : "",
 		       i, c->apic_id);
@@ -138,8 +173,10 @@ static void print_cpus_json(const struct xmhf_hv_status *hv)
  * reports, in its order ([0] is the boot CPU; match Linux's CPUs by APIC
  * ID).
  */
-static void print_hv_json(const struct xmhf_hv_status *hv)
+static void print_hv_json(const struct hv_report *r)
 {
+	const struct xmhf_hv_status *hv = &r->hv;
+
 	printf(",\"hypervisor\":{\"version\":\"%u.%u\",\"num_cpus\":%u,\"measurement\":",
 	       hv->version >> 16, hv->version & 0xffff, hv->num_cpus);
 	json_str(stdout, measure_name(hv->measure_state));
@@ -153,7 +190,7 @@ static void print_hv_json(const struct xmhf_hv_status *hv)
 		printf(",\"npt_kib\":%llu,\"dmap_kib\":%llu",
 		       (unsigned long long)hv->npt_pages * 4,
 		       (unsigned long long)hv->dmap_pages * 4);
-	print_cpus_json(hv);
+	print_cpus_json(r);
 	printf("}");
 }
 
@@ -214,7 +251,7 @@ int cmd_status(const struct global_opts *g, int argc, char **argv)
 		{ 0 }
 	};
 	struct xmhf_status st;
-	struct xmhf_hv_status hv;
+	static struct hv_report hv;
 	bool json = g->json, have_hv = false;
 	int c, fd, err;
 
@@ -242,7 +279,7 @@ int cmd_status(const struct global_opts *g, int argc, char **argv)
 	memset(&hv, 0, sizeof(hv));
 	if (!err && st.state == XMHF_STATE_LAUNCHED) {
 		/* The hypervisor's own report, through a hypercall. */
-		if (ioctl(fd, XMHF_IOC_HV_STATUS, &hv) == 0)
+		if (hv_report_get(fd, &hv) == 0)
 			have_hv = true;
 		else
 			fprintf(stderr, "xmhfctl: the hypervisor's status hypercall failed: %s\n",

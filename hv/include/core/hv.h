@@ -6,7 +6,7 @@
 #include <types.h>
 #include <core/vcpu.h>
 
-long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size);
+long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size, u64 first);
 long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos);
 long hv_selfcheck(void);
 int hv_extend_unload_marker(void);

@@ -8,11 +8,10 @@
 #ifndef XMHF_CORE_SMP_H
 #define XMHF_CORE_SMP_H
 
+#include <core/percpu.h>
 #include <core/spinlock.h>
 #include <core/vcpu.h>
 #include <xmhf/slparams.h>
-
-#define AP_STACK_PAGES	4	/* each AP's host stack, from the heap */
 
 /* Per-CPU memory for every CPU in p; v is the boot CPU's, already set up. */
 int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp);
