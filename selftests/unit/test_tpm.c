@@ -36,6 +36,7 @@
 
 #include <lib/tpm.h>
 #include <lib/crypto.h>
+#include <core/measure.h>
 
 /* ------------------------------------------------------------ the model */
 
@@ -1948,6 +1949,73 @@ static void test_outcome_uncertain_bad_answer(void **state)
 	assert_true(tpm_outcome_unknown(&t, err));
 }
 
+/* evlog_extend: the log says FAILED either way, and UNCERTAIN only when due. */
+static void extend_into_log(struct xmhf_eventlog *log, const struct xmhf_event **ev)
+{
+	static const char data[] = "an event";
+
+	memset(log, 0, sizeof(*log));
+	log->state = XMHF_MEAS_OK;
+	*ev = evlog_add(log, XMHF_EV_RUNTIME, data, sizeof(data), "test");
+	assert_non_null(*ev);
+}
+
+static void test_evlog_extend_outcome(void **state)
+{
+	struct xmhf_eventlog log;
+	const struct xmhf_event *ev;
+
+	(void)state;
+	/* made */
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), 0);
+	assert_int_equal(log.state, XMHF_MEAS_OK);
+	assert_int_equal(log.flags, 0);
+	assert_int_equal(F.active, -1);		/* locality 2 given back */
+
+	/* no TPM: definite */
+	fake_reset();
+	F.absent = true;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_NODEV);
+	assert_int_equal(log.state, XMHF_MEAS_FAILED);
+	assert_int_equal(log.tpm_error, -TPM_E_NODEV);
+	assert_int_equal(log.flags, 0);
+
+	/* an error code: definite */
+	fake_reset();
+	F.force_rc = 0x101;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_RC);
+	assert_int_equal(log.state, XMHF_MEAS_FAILED);
+	assert_int_equal(log.tpm_rc, 0x101);
+	assert_int_equal(log.flags, 0);
+	assert_memory_equal(F.pcr256[17], FF32, 32);
+
+	/* taken and never answered: uncertain, and the PCR did change */
+	fake_reset();
+	F.never_complete = true;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_TIMEOUT);
+	assert_int_equal(log.state, XMHF_MEAS_FAILED);
+	assert_int_equal(log.flags, XMHF_EVLOG_F_UNCERTAIN);
+	assert_memory_not_equal(F.pcr256[17], FF32, 32);
+	assert_int_equal(F.active, -1);
+
+	/* the flag stays when a later extend fails definitely */
+	F.never_complete = false;
+	F.force_rc = 0x101;
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_RC);
+	assert_int_equal(log.flags, XMHF_EVLOG_F_UNCERTAIN);
+
+	/* a malformed answer: uncertain */
+	fake_reset();
+	F.rsp_cut = 4;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_IO);
+	assert_int_equal(log.flags, XMHF_EVLOG_F_UNCERTAIN);
+}
+
 static void test_strerror(void **state)
 {
 	int i, j;
@@ -2015,6 +2083,7 @@ int main(void)
 		cmocka_unit_test_setup(test_outcome_definite_error_rc, setup),
 		cmocka_unit_test_setup(test_outcome_uncertain_timeout, setup),
 		cmocka_unit_test_setup(test_outcome_uncertain_bad_answer, setup),
+		cmocka_unit_test_setup(test_evlog_extend_outcome, setup),
 		cmocka_unit_test_setup(test_strerror, setup),
 	};
 
