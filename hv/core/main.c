@@ -238,24 +238,40 @@ long hv_eventlog_to_guest(struct vcpu *v, u64 gva, u64 size)
 
 /*
  * So that no later quote can claim the hypervisor is here: an extend
- * that no golden value contains.  Skipped when the launch was unmeasured.
+ * that no golden value contains.  Needed when the launch was measured,
+ * and when an extend's outcome is unknown (the TPM may have made it, so
+ * PCR 17 may be golden although the state says FAILED).  Skipped only
+ * when PCR 17 certainly holds no golden value: no TPM, or every failed
+ * extend certainly not made.  A failed marker leaves the log as it was,
+ * except that an uncertain one sets the flag for good.
  */
 int hv_extend_unload_marker(void)
 {
 	static const char marker[] = XMHF_UNLOAD_MARKER;
+	u32 state = evlog.state, rc = evlog.tpm_rc, flags = evlog.flags;
+	s32 error = evlog.tpm_error;
 	struct xmhf_event *ev;
+	bool unknown;
 
-	if (evlog.state != XMHF_MEAS_OK)
+	if (state != XMHF_MEAS_OK && !(flags & XMHF_EVLOG_F_UNCERTAIN))
 		return 0;
 	ev = evlog_add(&evlog, XMHF_EV_UNLOAD, marker, sizeof(marker) - 1,
 		       "unload marker");
-	if (ev && !evlog_extend(&evlog, (volatile u8 *)(uintptr_t)rt_params.tpm_base, ev))
+	evlog.flags &= ~XMHF_EVLOG_F_UNCERTAIN;	/* to see what this extend does */
+	if (ev && !evlog_extend(&evlog, (volatile u8 *)(uintptr_t)rt_params.tpm_base, ev)) {
+		evlog.flags |= flags;
 		return 0;
+	}
+	unknown = evlog.flags & XMHF_EVLOG_F_UNCERTAIN;
+	hv_log("xmhf: extending the unload marker failed (%d, TPM rc 0x%x%s): staying\n",
+	       ev ? evlog.tpm_error : 0, ev ? evlog.tpm_rc : 0,
+	       !ev ? ", the event log is full" : unknown ? ", outcome unknown" : "");
 	if (ev)
-		evlog.count--;		/* it did not happen: keep the log replayable */
-	evlog.state = XMHF_MEAS_OK;	/* PCR 17 itself is unchanged */
-	hv_log("xmhf: extending the unload marker failed (%d, TPM rc 0x%x): staying\n",
-	       evlog.tpm_error, evlog.tpm_rc);
+		evlog.count--;		/* not known to have happened: keep the log replayable */
+	evlog.state = state;
+	evlog.tpm_error = error;
+	evlog.tpm_rc = rc;
+	evlog.flags |= flags;
 	return -1;
 }
 
@@ -331,8 +347,10 @@ void rt_main(const struct sl_handoff *h)
 	       XMHF_VERSION_STRING, rt_params.hv_phys_base, rt_params.num_cpus,
 	       la57 ? "5" : "4", rt_params.bsp.rip);
 
-	hv_log("xmhf: measurement: %s, %u events\n",
-	       evlog.state <= XMHF_MEAS_FAILED ? meas[evlog.state] : "?", evlog.count);
+	hv_log("xmhf: measurement: %s, %u events%s\n",
+	       evlog.state <= XMHF_MEAS_FAILED ? meas[evlog.state] : "?", evlog.count,
+	       evlog.flags & XMHF_EVLOG_F_UNCERTAIN ?
+	       "; an extend's outcome is unknown: unload will need the marker" : "");
 	delay_init(rt_params.tsc_khz);
 	lapic_init();
 	if (dmap_init(rt_params.ram, rt_params.num_ram, la57))

@@ -27,7 +27,10 @@ struct xmhf_event *evlog_add(struct xmhf_eventlog *log, u32 type,
 
 /*
  * One TPM2_PCR_Extend of both banks at locality 2.  A failure is kept in
- * the log's state, so quotes and status say the launch is not measured.
+ * the log's state, so quotes and status say the launch is not measured;
+ * one after which the TPM may have made the extend all the same (the
+ * command went out, no valid answer came back) also sets
+ * XMHF_EVLOG_F_UNCERTAIN, so the unload still cancels PCR 17.
  */
 int evlog_extend(struct xmhf_eventlog *log, volatile u8 *regs0,
 		 const struct xmhf_event *ev)
@@ -39,6 +42,8 @@ int evlog_extend(struct xmhf_eventlog *log, volatile u8 *regs0,
 	if (!err) {
 		err = tpm2_pcr_extend(&t, ev->pcr, ev->sha1, ev->sha256);
 		log->tpm_rc = t.last_rc;
+		if (tpm_outcome_unknown(&t, err))
+			log->flags |= XMHF_EVLOG_F_UNCERTAIN;
 		tpm_close(&t);
 	}
 	if (err) {

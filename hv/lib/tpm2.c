@@ -213,6 +213,21 @@ static int run(struct tpm *t, struct wbuf *b, struct rbuf *params)
 	return 0;
 }
 
+bool tpm_outcome_unknown(const struct tpm *t, int err)
+{
+	/*
+	 * -TPM_E_RC comes only from a well-framed response to the last try
+	 * (a TPM_RC_RETRY before it means "not started" as well); every
+	 * -TPM_E_INVAL is returned before anything is written.  Any other
+	 * error depends on how far the last transmit got: it clears
+	 * cmd_sent first, so a stale value from an earlier command is
+	 * never read here.
+	 */
+	if (!t || !err || err == -TPM_E_RC || err == -TPM_E_INVAL)
+		return false;
+	return t->cmd_sent;
+}
+
 int tpm2_pcr_extend(struct tpm *t, u32 pcr, const u8 *sha1, const u8 *sha256)
 {
 	struct xfer x;

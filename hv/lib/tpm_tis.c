@@ -136,7 +136,7 @@ static int wait_burst(const struct tpm *t, u32 *burst)
 	return -TPM_E_TIMEOUT;
 }
 
-static int send_cmd(const struct tpm *t, const u8 *buf, size_t len)
+static int send_cmd(struct tpm *t, const u8 *buf, size_t len)
 {
 	volatile u8 *fifo = reg(t, TPM_REG_DATA_FIFO);
 	size_t i = 0;
@@ -147,6 +147,7 @@ static int send_cmd(const struct tpm *t, const u8 *buf, size_t len)
 		rc = wait_burst(t, &burst);
 		if (rc)
 			return rc;
+		t->cmd_sent = true;	/* from the first byte on */
 		for (; burst && i < len; burst--)
 			wr8(fifo, buf[i++]);
 		rc = wait_sts(t, TPM_STS_VALID, TPM_STS_VALID, &sts);
@@ -229,6 +230,7 @@ int tpm_transmit(struct tpm *t, const u8 *cmd, size_t cmd_len,
 
 	if (!t || !t->open || !cmd || !resp || !resp_len)
 		return -TPM_E_INVAL;
+	t->cmd_sent = false;
 	*resp_len = 0;
 	if (cmd_len < TPM_HEADER_SIZE || be32_at(cmd + 2) != cmd_len ||
 	    resp_max < TPM_HEADER_SIZE)

@@ -36,6 +36,7 @@
 
 #include <lib/tpm.h>
 #include <lib/crypto.h>
+#include <core/measure.h>
 
 /* ------------------------------------------------------------ the model */
 
@@ -1798,6 +1799,223 @@ static void test_retry(void **state)
 	assert_int_equal(F.ncmds, 16);
 }
 
+/* ------------------------------------------- tests: was it made or not? */
+
+/*
+ * tpm_outcome_unknown: after a failed command, could the TPM have run it?
+ * "Definite" (false) only when nothing reached the FIFO or the TPM
+ * answered with an error code; "uncertain" (true) once bytes went out and
+ * no valid answer came back.  The model runs a command at tpmGo, so in the
+ * uncertain cases below the PCR really did change: the very thing a
+ * caller must not rule out.
+ */
+static const u8 FF32[32] = { [0 ... 31] = 0xff };
+
+static void test_outcome_definite_nothing_sent(void **state)
+{
+	struct tpm t;
+	int err;
+
+	(void)state;
+	F.absent = true;			/* tpm_open fails: no TPM */
+	err = tpm_open_spin(&t, BASE, 2, SPIN);
+	assert_int_equal(err, -TPM_E_NODEV);
+	assert_false(tpm_outcome_unknown(&t, err));
+
+	fake_reset();
+	F.never_grant = true;			/* tpm_open fails: no locality */
+	err = tpm_open_spin(&t, BASE, 2, SPIN);
+	assert_int_equal(err, -TPM_E_LOCALITY);
+	assert_false(tpm_outcome_unknown(&t, err));
+
+	fake_reset();
+	open_ok(&t, 2);
+	F.ready_delay = 10 * SPIN;		/* never Ready: timeout before a byte */
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_TIMEOUT);
+	assert_false(tpm_outcome_unknown(&t, err));
+
+	F.ready_delay = 0;
+	F.wburst = 0;				/* burstCount stays 0: same */
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_TIMEOUT);
+	assert_false(tpm_outcome_unknown(&t, err));
+	assert_int_equal(F.ncmds, 0);
+	assert_memory_equal(F.pcr256[17], FF32, 32);
+
+	assert_int_equal(tpm2_pcr_extend(&t, 24, D1, D2), -TPM_E_INVAL);
+	assert_false(tpm_outcome_unknown(&t, -TPM_E_INVAL));
+	assert_false(tpm_outcome_unknown(&t, 0));
+	assert_false(tpm_outcome_unknown(NULL, -TPM_E_TIMEOUT));
+}
+
+static void test_outcome_definite_error_rc(void **state)
+{
+	struct tpm t;
+	int err;
+
+	(void)state;
+	open_ok(&t, 2);
+	F.force_rc = 0x101;			/* TPM_RC_FAILURE */
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_RC);
+	assert_true(t.cmd_sent);		/* it went out ... */
+	assert_false(tpm_outcome_unknown(&t, err));	/* ... and was refused */
+	assert_memory_equal(F.pcr256[17], FF32, 32);
+
+	/* asked to retry until the driver gave up: never started */
+	F.force_rc = 0;
+	F.retry_n = 100;
+	F.retry_rc = TPM_RC_RETRY;
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_RC);
+	assert_false(tpm_outcome_unknown(&t, err));
+	assert_memory_equal(F.pcr256[17], FF32, 32);
+}
+
+static void test_outcome_uncertain_timeout(void **state)
+{
+	struct tpm t;
+	int err;
+
+	(void)state;
+	open_ok(&t, 2);
+	F.never_complete = true;		/* taken, run, never answered */
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_TIMEOUT);
+	assert_true(tpm_outcome_unknown(&t, err));
+	assert_memory_equal(F.pcr256[17], PCR17_SHA256, 32);	/* it was made */
+
+	/* the next command on the handle is judged on its own */
+	F.never_complete = false;
+	F.ready_delay = 10 * SPIN;
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_TIMEOUT);
+	assert_false(tpm_outcome_unknown(&t, err));
+}
+
+static void test_outcome_uncertain_bad_answer(void **state)
+{
+	/* a success code, then an auth area with a trailing byte */
+	static const u8 auth_long[] = {
+		0x80, 0x02, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	};
+	static const u8 size_small[] = {	/* responseSize 6 < header */
+		0x80, 0x02, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct tpm t;
+	int err;
+
+	(void)state;
+	open_ok(&t, 2);
+	F.raw = auth_long;			/* malformed response */
+	F.raw_len = sizeof(auth_long);
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_RESP);
+	assert_true(tpm_outcome_unknown(&t, err));
+	assert_memory_equal(F.pcr256[17], PCR17_SHA256, 32);
+
+	F.raw = size_small;			/* malformed header */
+	F.raw_len = sizeof(size_small);
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_RESP);
+	assert_true(tpm_outcome_unknown(&t, err));
+
+	F.raw = NULL;
+	F.rsp_cut = 4;				/* dataAvail drops in the header */
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_IO);
+	assert_true(tpm_outcome_unknown(&t, err));
+
+	/* locality seized while the command runs */
+	fake_reset();
+	open_ok(&t, 2);
+	F.revoke_after_cmds = 1;
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_LOCALITY);
+	assert_true(tpm_outcome_unknown(&t, err));
+
+	/*
+	 * Expect still set after the last byte: the TPM never saw tpmGo, but
+	 * one that gets the FIFO protocol wrong is not trusted to wait for it.
+	 */
+	fake_reset();
+	open_ok(&t, 2);
+	F.expect_stuck = true;
+	err = tpm2_pcr_extend(&t, 17, D1, D2);
+	assert_int_equal(err, -TPM_E_IO);
+	assert_int_equal(F.go, 0);
+	assert_true(tpm_outcome_unknown(&t, err));
+}
+
+/* evlog_extend: the log says FAILED either way, and UNCERTAIN only when due. */
+static void extend_into_log(struct xmhf_eventlog *log, const struct xmhf_event **ev)
+{
+	static const char data[] = "an event";
+
+	memset(log, 0, sizeof(*log));
+	log->state = XMHF_MEAS_OK;
+	*ev = evlog_add(log, XMHF_EV_RUNTIME, data, sizeof(data), "test");
+	assert_non_null(*ev);
+}
+
+static void test_evlog_extend_outcome(void **state)
+{
+	struct xmhf_eventlog log;
+	const struct xmhf_event *ev;
+
+	(void)state;
+	/* made */
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), 0);
+	assert_int_equal(log.state, XMHF_MEAS_OK);
+	assert_int_equal(log.flags, 0);
+	assert_int_equal(F.active, -1);		/* locality 2 given back */
+
+	/* no TPM: definite */
+	fake_reset();
+	F.absent = true;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_NODEV);
+	assert_int_equal(log.state, XMHF_MEAS_FAILED);
+	assert_int_equal(log.tpm_error, -TPM_E_NODEV);
+	assert_int_equal(log.flags, 0);
+
+	/* an error code: definite */
+	fake_reset();
+	F.force_rc = 0x101;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_RC);
+	assert_int_equal(log.state, XMHF_MEAS_FAILED);
+	assert_int_equal(log.tpm_rc, 0x101);
+	assert_int_equal(log.flags, 0);
+	assert_memory_equal(F.pcr256[17], FF32, 32);
+
+	/* taken and never answered: uncertain, and the PCR did change */
+	fake_reset();
+	F.never_complete = true;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_TIMEOUT);
+	assert_int_equal(log.state, XMHF_MEAS_FAILED);
+	assert_int_equal(log.flags, XMHF_EVLOG_F_UNCERTAIN);
+	assert_memory_not_equal(F.pcr256[17], FF32, 32);
+	assert_int_equal(F.active, -1);
+
+	/* the flag stays when a later extend fails definitely */
+	F.never_complete = false;
+	F.force_rc = 0x101;
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_RC);
+	assert_int_equal(log.flags, XMHF_EVLOG_F_UNCERTAIN);
+
+	/* a malformed answer: uncertain */
+	fake_reset();
+	F.rsp_cut = 4;
+	extend_into_log(&log, &ev);
+	assert_int_equal(evlog_extend(&log, BASE, ev), -TPM_E_IO);
+	assert_int_equal(log.flags, XMHF_EVLOG_F_UNCERTAIN);
+}
+
 static void test_strerror(void **state)
 {
 	int i, j;
@@ -1861,6 +2079,11 @@ int main(void)
 		cmocka_unit_test_setup(test_nv_errors, setup),
 		cmocka_unit_test_setup(test_rc_header_only, setup),
 		cmocka_unit_test_setup(test_retry, setup),
+		cmocka_unit_test_setup(test_outcome_definite_nothing_sent, setup),
+		cmocka_unit_test_setup(test_outcome_definite_error_rc, setup),
+		cmocka_unit_test_setup(test_outcome_uncertain_timeout, setup),
+		cmocka_unit_test_setup(test_outcome_uncertain_bad_answer, setup),
+		cmocka_unit_test_setup(test_evlog_extend_outcome, setup),
 		cmocka_unit_test_setup(test_strerror, setup),
 	};
 

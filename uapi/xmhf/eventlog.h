@@ -25,6 +25,16 @@ enum xmhf_measure_state {
 	XMHF_MEAS_FAILED = 2,	/* the TPM refused or failed an extend */
 };
 
+/*
+ * xmhf_eventlog.flags.  UNCERTAIN: an extend failed after its command
+ * reached the TPM, with no valid answer (timeout, FIFO protocol error,
+ * lost locality, malformed response), so the TPM may have made it: PCR 17
+ * may hold more than the events replay to, a golden value included, even
+ * when state is FAILED.  The unload then extends the marker all the same
+ * (and stays when it cannot).  It is never cleared.
+ */
+#define XMHF_EVLOG_F_UNCERTAIN	(1u << 0)
+
 struct xmhf_event {
 	__u32 pcr;
 	__u32 type;		/* enum xmhf_event_type */
@@ -38,6 +48,7 @@ struct xmhf_eventlog {
 	__u32 state;		/* enum xmhf_measure_state */
 	__s32 tpm_error;	/* the driver's error when state is FAILED */
 	__u32 tpm_rc;		/* the TPM's response code, if it gave one */
+	__u32 flags;		/* XMHF_EVLOG_F_* */
 	struct xmhf_event ev[XMHF_EVLOG_MAX];
 };
 

@@ -56,16 +56,59 @@ static int replay(const struct xmhf_eventlog *log, const EVP_MD *md,
 	return 0;
 }
 
+/* The same words as xmhfctl status. */
+static const char *measure_name(unsigned int state)
+{
+	switch (state) {
+	case XMHF_MEAS_OK:
+		return "measured";
+	case XMHF_MEAS_FAILED:
+		return "unmeasured (TPM error)";
+	}
+	return "unmeasured (no TPM)";
+}
+
+/*
+ * What the log says of the launch's extends before the events: a replay
+ * of a log whose extends failed is not what PCR 17 holds.
+ */
+static void print_state(const struct xmhf_eventlog *log, bool json)
+{
+	bool uncertain = log->flags & XMHF_EVLOG_F_UNCERTAIN;
+
+	if (json) {
+		printf("\"measurement\":");
+		json_str(stdout, measure_name(log->state));
+		printf(",\"tpm_error\":%d,\"tpm_rc\":%u,\"uncertain\":%s,",
+		       log->state == XMHF_MEAS_FAILED ? log->tpm_error : 0,
+		       log->tpm_rc, uncertain ? "true" : "false");
+		return;
+	}
+	printf("measurement: %s", measure_name(log->state));
+	if (log->state == XMHF_MEAS_FAILED)
+		printf(": TPM error %d, TPM rc 0x%x; the events below may not all be in PCR 17",
+		       log->tpm_error, log->tpm_rc);
+	printf("\n");
+	if (uncertain)
+		printf("uncertain: an extend got no answer after the TPM took it, so the TPM\n"
+		       "   may have made it: PCR 17 may hold more than the events below replay\n"
+		       "   to, even a golden value; unload extends the marker all the same\n");
+}
+
 static void print(const struct xmhf_eventlog *log, bool drtm, bool json,
 		  const unsigned char *r1, const unsigned char *r256)
 {
 	unsigned int i;
 
-	if (json)
-		printf("{\"launch\":\"%s\",\"events\":[", drtm ? "drtm" : "emulated");
-	else
+	if (json) {
+		printf("{\"launch\":\"%s\",", drtm ? "drtm" : "emulated");
+		print_state(log, true);
+		printf("\"events\":[");
+	} else {
 		printf("launch: %s; PCR 17 starts at %s\n", drtm ? "DRTM" : "emulated",
 		       drtm ? "00..00" : "FF..FF");
+		print_state(log, false);
+	}
 	for (i = 0; i < log->count && i < XMHF_EVLOG_MAX; i++) {
 		const struct xmhf_event *e = &log->ev[i];
 
@@ -102,7 +145,9 @@ int cmd_eventlog(const struct global_opts *g, int argc, char **argv)
 		{ 0 }
 	};
 	static const char usage[] = "usage: xmhfctl eventlog [--json]\n"
-		"Prints every extend the hypervisor made into PCR 17 and the value they replay to.\n";
+		"Prints every extend the hypervisor made into PCR 17 and the value they replay to.\n"
+		"It says first whether the launch was measured, and whether an extend's outcome\n"
+		"is unknown (the TPM took it and never answered): then PCR 17 may hold more.\n";
 	struct xmhf_eventlog log;
 	struct xmhf_status st = { .size = sizeof(st) };
 	unsigned char r1[20], r256[32];

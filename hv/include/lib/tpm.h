@@ -131,6 +131,12 @@ struct tpm {
 	u32 intf_id;		/* TPM_INTERFACE_ID */
 	u32 last_rc;		/* response code of the last completed command */
 	bool open;		/* probe passed and the locality is ours */
+	/*
+	 * The last tpm_transmit wrote command bytes into the FIFO.  From
+	 * then on the TPM may run the command, whatever happens to its
+	 * answer (see tpm_outcome_unknown).
+	 */
+	bool cmd_sent;
 };
 
 /*
@@ -181,6 +187,20 @@ int tpm2_get_random(struct tpm *t, u8 *buf, size_t len);
 int tpm2_nv_read(struct tpm *t, u32 nv_index, u16 offset, u8 *buf, u16 len);
 int tpm2_nv_write(struct tpm *t, u32 nv_index, u16 offset, const u8 *buf,
 		  u16 len);
+
+/*
+ * After a TPM 2.0 command (tpm2_*) failed with err: may the TPM have run
+ * it all the same?  False when it certainly did not: nothing reached the
+ * FIFO (tpm_open failed, the TPM never became ready), or the TPM answered
+ * with an error response code (-TPM_E_RC: a TPM 2.0 command that fails
+ * changes nothing).  True once command bytes went out and no valid
+ * response code came back: a timeout, a FIFO protocol error, a lost
+ * locality, a malformed response (even one with a success code).  The
+ * PTP has the TPM start only at tpmGo, but a TPM that breaks the FIFO
+ * protocol may not keep to that either, so the first byte counts.
+ * Meaningful only for the handle's last command; false for err == 0.
+ */
+bool tpm_outcome_unknown(const struct tpm *t, int err);
 
 /* Text for a TPM_E_* code (negative or positive); never NULL. */
 const char *tpm_strerror(int err);
