@@ -53,14 +53,14 @@ fetch_qemu10() {
     # every one it links) and say the expected version.
     v=$("$tmp/root/usr/bin/qemu-system-x86_64" --version 2>&1 | head -n 1) || v=""
     case "$v" in
-        *"version $Q10_VERSION "*) ;;
+        *"version $Q10_VERSION."*) ;;
         *)  echo "deps.sh: the unpacked QEMU does not run: ${v:-no output}" >&2
             ldd "$tmp/root/usr/bin/qemu-system-x86_64" 2>&1 | grep 'not found' | sed 's/^/deps.sh:   /' >&2
             rm -rf -- "$tmp"
             return 1 ;;
     esac
     rm -rf -- "$Q10_DIR"
-    mv -- "$tmp/root" "$Q10_DIR" && printf '%s\n' "$Q10_DEBVER" > "$Q10_DIR/version"
+    mv -- "$tmp/root" "$Q10_DIR" && printf '%s\n' "$v" > "$Q10_DIR/version"
     rm -rf -- "$tmp"
     q10_present || { echo "deps.sh: could not install QEMU $Q10_VERSION into $Q10_DIR" >&2; return 1; }
     echo "deps.sh: $v in $Q10_DIR" >&2
