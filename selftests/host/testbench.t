@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # TAP test of scripts/testbench itself (runs on the host, boots QEMU 5 times:
-# one full check boot, then two pairs of concurrent boots).
+# one full check boot, then two pairs of concurrent boots; the --x2apic
+# machine is checked without a boot, through a stand-in QEMU).
 # Uses $XMHF_ROOTFS when set (the testbench reads it), else build/rootfs.
 
 # shellcheck disable=SC2016  # single-quoted code is eval'ed or run in the guest
@@ -55,7 +56,7 @@ procs_mentioning() {
     done
 }
 
-echo "1..16"
+echo "1..19"
 
 # ---- boot 1: default machine; argv, --add, CPUs, TPM, exit status 7 -------
 printf '#!/bin/sh\necho added-file-runs\n' > "$T/probe.sh"
@@ -136,6 +137,23 @@ grep -q "timeout after 5 s" "$T/b5.out"; t_msg=$?
 if [ $rc5 -ne 124 ] || [ $t_msg -ne 0 ]; then show "$T/b5.out"; fi
 ok $(( t_msg == 0 && ${#left} == 0 ? 0 : 1 )) "timeout says so and leaves no qemu/swtpm behind"
 [ -z "$left" ] || printf '# left: %s\n' "$left" >&2
+
+# ---- --x2apic, no boot: the machine it asks for, and what it needs --------
+# A stand-in QEMU (XMHF_QEMU) records its arguments, one a line, and exits.
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s"\n' "$T/qargs" > "$T/fakeqemu"
+chmod 755 "$T/fakeqemu"
+XMHF_QEMU=$T/fakeqemu "$TB" --no-tpm --timeout 30 -- true > "$T/q1.out" 2>&1
+cp "$T/qargs" "$T/qargs.default" 2>/dev/null
+XMHF_QEMU=$T/fakeqemu "$TB" --x2apic --no-tpm --timeout 30 -- true > "$T/q2.out" 2>&1
+check "default machine: amd-iommu, no intel-iommu" \
+    eval 'has_line "$T/qargs.default" amd-iommu && ! grep -q intel-iommu "$T/qargs.default"'
+check "--x2apic: intel-iommu with interrupt remapping and EIM, no amd-iommu; XMHF_QEMU is run" \
+    eval 'has_line "$T/qargs" intel-iommu,intremap=on,eim=on && ! grep -q amd-iommu "$T/qargs"'
+XMHF_CACHE=$T/nocache "$TB" --x2apic --no-tpm -- true > "$T/q3.out" 2>&1
+rc=$?
+grep -q "run scripts/deps.sh" "$T/q3.out"; m=$?
+ok $(( rc == 3 && m == 0 ? 0 : 1 )) "--x2apic without QEMU 10 in XMHF_CACHE exits 3 and says to run scripts/deps.sh (got $rc)"
+[ $rc -eq 3 ] && [ $m -eq 0 ] || show "$T/q3.out"
 
 echo "# $((N - FAILED)) passed, $FAILED failed"
 [ $FAILED -eq 0 ]

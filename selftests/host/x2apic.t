@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The second testbench configuration (issue 17): QEMU 10 with intel-iommu
+# interrupt remapping, where Linux runs in x2APIC mode (scripts/testbench
+# --x2apic).  One boot on 4 CPUs: selftests/guest/x2apic.sh (the mode is in
+# use; hotplug through the ICR MSR with no APIC-page exits), then the launch,
+# SMP (hotplug, quiesce, NMIs, unload) and hypapp tests of the in-guest
+# suite.  The hypervisor's log is kept in $BUILD/check/x2apic.hv.log.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+dir=${BUILD:-$TOP/build}/check
+mkdir -p "$dir"
+"$TOP/scripts/testbench" --x2apic --smp 4 --timeout 600 --hvlog "$dir/x2apic.hv.log" -- \
+	sh -c 'echo 1 > /proc/sys/kernel/printk; rc=0
+		for t in x2apic.sh 50-launch.t 52-smp.t 80-hypapp.t; do
+			echo "# $t"; sh /selftests/$t || rc=1
+		done; exit $rc' |
+	tee "$dir/x2apic.console"
+rc=${PIPESTATUS[0]}
+if [ "$rc" -ne 0 ] || grep -q '^not ok' "$dir/x2apic.console"; then
+	echo "# the hypervisor's log, last 80 lines ($dir/x2apic.hv.log):"
+	tail -n 80 "$dir/x2apic.hv.log" | sed 's/^/# hv: /'
+fi
+exit "$rc"
