@@ -85,17 +85,6 @@ static int map_1g(u64 pa)
 	return 0;
 }
 
-static bool cpu_has_1g_pages(void)
-{
-	u32 a, b, c, d;
-
-	cpuid(0x80000000, &a, &b, &c, &d);
-	if (a < 0x80000001)
-		return false;
-	cpuid(0x80000001, &a, &b, &c, &d);
-	return d & (1u << 26);
-}
-
 /* One RAM range, widened to 2 MiB boundaries. */
 static int map_range(u64 start, u64 end, bool gb)
 {

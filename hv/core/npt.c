@@ -165,17 +165,6 @@ int npt_map_2m(struct npt *n, u64 gpa)
 	return ret;
 }
 
-static bool cpu_has_1g_pages(void)
-{
-	u32 a, b, c, d;
-
-	cpuid(0x80000000, &a, &b, &c, &d);
-	if (a < 0x80000001)
-		return false;
-	cpuid(0x80000001, &a, &b, &c, &d);
-	return d & (1u << 26);
-}
-
 /*
  * A whole 1 GiB page, unless something the hypervisor keeps from the
  * guest lies in it: its block or the TPM's localities 2-4.  Pages split

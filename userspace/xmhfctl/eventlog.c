@@ -56,18 +56,6 @@ static int replay(const struct xmhf_eventlog *log, const EVP_MD *md,
 	return 0;
 }
 
-/* The same words as xmhfctl status. */
-static const char *measure_name(unsigned int state)
-{
-	switch (state) {
-	case XMHF_MEAS_OK:
-		return "measured";
-	case XMHF_MEAS_FAILED:
-		return "unmeasured (TPM error)";
-	}
-	return "unmeasured (no TPM)";
-}
-
 /*
  * What the log says of the launch's extends before the events: a replay
  * of a log whose extends failed is not what PCR 17 holds.

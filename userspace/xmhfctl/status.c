@@ -88,7 +88,8 @@ static bool hv_has_tables(const struct xmhf_hv_status *hv)
 	return hv->size >= offsetofend(struct xmhf_hv_status, dmap_pages);
 }
 
-static const char *measure_name(unsigned int state)
+/* The words eventlog uses too. */
+const char *measure_name(unsigned int state)
 {
 	switch (state) {
 	case XMHF_MEAS_OK:

@@ -30,6 +30,9 @@ int cmd_verify(const struct global_opts *g, int argc, char **argv);
 int xmhf_open(void);
 int xmhf_get_status(int fd, struct xmhf_status *st);
 
+/* "measured", "unmeasured (TPM error)" or "unmeasured (no TPM)". */
+const char *measure_name(unsigned int state);
+
 /* JSON string output with escaping. */
 void json_str(FILE *f, const char *s);
 

@@ -31,3 +31,15 @@ u32 cpu_apic_id(void)
 	cpuid(1, &a, &b, &c, &d);
 	return b >> 24;
 }
+
+/* 1 GiB pages (CPUID 0x80000001 EDX bit 26), for the direct map and the NPT. */
+bool cpu_has_1g_pages(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid(0x80000001, &a, &b, &c, &d);
+	return d & (1u << 26);
+}

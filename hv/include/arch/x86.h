@@ -451,6 +451,7 @@ static inline void vmrun(u64 pa)
 /* Out of line in arch/x86/cpu.c */
 void halt_forever(void) __attribute__((noreturn));
 u32 cpu_apic_id(void);
+bool cpu_has_1g_pages(void);
 
 #endif /* !__ASSEMBLY__ */
 #endif /* XMHF_ARCH_X86_H */
