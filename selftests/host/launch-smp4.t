@@ -4,5 +4,5 @@
 # with Linux on 5-level paging (the default here); the in-guest suite runs
 # it on 2 CPUs.  Every step in it has a deadline, well inside this timeout.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-. "$TOP/selftests/host/smp4.sh"
+. "$TOP/selftests/host/logged.sh"
 run_smp4 launch-smp4

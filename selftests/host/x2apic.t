@@ -7,17 +7,9 @@
 # SMP (hotplug, quiesce, NMIs, unload) and hypapp tests of the in-guest
 # suite.  The hypervisor's log is kept in $BUILD/check/x2apic.hv.log.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-dir=${BUILD:-$TOP/build}/check
-mkdir -p "$dir"
-"$TOP/scripts/testbench" --x2apic --smp 4 --timeout 600 --hvlog "$dir/x2apic.hv.log" -- \
+. "$TOP/selftests/host/logged.sh"
+run_logged x2apic --x2apic --smp 4 --timeout 600 -- \
 	sh -c 'echo 1 > /proc/sys/kernel/printk; rc=0
 		for t in x2apic.sh 50-launch.t 52-smp.t 80-hypapp.t; do
 			echo "# $t"; sh /selftests/$t || rc=1
-		done; exit $rc' |
-	tee "$dir/x2apic.console"
-rc=${PIPESTATUS[0]}
-if [ "$rc" -ne 0 ] || grep -q '^not ok' "$dir/x2apic.console"; then
-	echo "# the hypervisor's log, last 80 lines ($dir/x2apic.hv.log):"
-	tail -n 80 "$dir/x2apic.hv.log" | sed 's/^/# hv: /'
-fi
-exit "$rc"
+		done; exit $rc'
