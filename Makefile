@@ -294,6 +294,9 @@ rootfs: hv module userspace $(GUEST_TESTS) $(TEST_KOS) $(PROBE_BUILD)/hv/xmhf.bi
 	cp -a selftests/guest/. $(ROOTFS)/selftests/
 	rm -f $(ROOTFS)/selftests/*.c $(ROOTFS)/selftests/*.h
 	install -D -m 0755 -t $(ROOTFS)/selftests/bin $(GUEST_TESTS)
+	mkdir -p $(ROOTFS)/adversarial
+	cp -a selftests/adversarial/. $(ROOTFS)/adversarial/
+	rm -f $(ROOTFS)/adversarial/README.md
 
 # The testbench's common initramfs; each boot appends only its own command.
 initramfs: rootfs

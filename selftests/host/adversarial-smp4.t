@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The adversarial suite (selftests/adversarial) on 4 CPU(s), one boot.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/selftests/host/logged.sh"
+run_logged adversarial-smp4 --smp 4 --timeout 900 -- /adversarial/run
