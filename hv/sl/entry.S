@@ -14,6 +14,7 @@
 #define SEL_DATA	0x10
 #define SEL_CODE64	0x18
 #define GDT_SIZE	32		/* four descriptors */
+#define IDT_VECTORS	32		/* the exceptions; NMI is 2 */
 
 #define MSR_EFER	0xc0000080
 #define EFER_LME	0x100
@@ -83,10 +84,40 @@ sl_entry:
 	movl	%eax, %gs
 	movl	$XMHF_SL_MAX_SIZE, %esp
 
+	/*
+	 * Our own IDT before anything can fault: the IDTR still points at
+	 * the kernel's, whose handlers must never run in here.  Every vector
+	 * halts the CPU for good (fail closed).  Long mode needs 16-byte
+	 * gates: from sl_enter_runtime on, until the runtime loads its own
+	 * IDT, an exception is a triple fault instead.
+	 */
+	movl	$sl_fault, %eax
+	movl	%eax, %edx
+	andl	$0xffff, %eax
+	orl	$(SEL_CODE << 16), %eax	/* selector:offset[15:0] */
+	andl	$0xffff0000, %edx
+	orl	$0x8e00, %edx		/* present, DPL 0, 32-bit interrupt gate */
+	movl	$idt, %edi
+	movl	$IDT_VECTORS, %ecx
+6:	movl	%eax, (%edi)
+	movl	%edx, 4(%edi)
+	addl	$8, %edi
+	loop	6b
+	movw	$(IDT_VECTORS * 8 - 1), idt_ptr
+	leal	idt(%ebp), %eax		/* the IDTR takes a linear address */
+	movl	%eax, idt_ptr + 2
+	lidt	idt_ptr
+
 	pushl	%ebp			/* sl_main(u32 base) */
 	call	sl_main
 5:	hlt
 	jmp	5b
+
+/* Any exception or NMI in the SL: stop here, GIF and IF off. */
+sl_fault:
+	cli
+7:	hlt
+	jmp	7b
 
 /*
  * void sl_enter_runtime(u32 top_table, u32 la57, u32 params, u32 entry_lo,
@@ -145,4 +176,9 @@ gdt_template_end:
 gdt:
 	.skip	GDT_SIZE
 gdt_ptr:
+	.skip	8
+	.balign	8
+idt:
+	.skip	IDT_VECTORS * 8
+idt_ptr:
 	.skip	8
