@@ -24,6 +24,8 @@
 /* Physical addresses are for root only, as in /proc/iomem. */
 void xmhf_fill_status(struct xmhf_status *st, bool privileged)
 {
+	u32 i;
+
 	memset(st, 0, sizeof(*st));
 	st->size = sizeof(*st);
 	mutex_lock(&xmhf_lock);
@@ -32,7 +34,10 @@ void xmhf_fill_status(struct xmhf_status *st, bool privileged)
 	st->blob_fmt_major = xmhf_ld.blob.fmt_major;
 	st->blob_fmt_minor = xmhf_ld.blob.fmt_minor;
 	st->mem_phys = privileged ? xmhf_ld.mem_phys : 0;
-	st->mem_size = xmhf_ld.mem ? XMHF_MEM_SIZE : 0;
+	st->mem_size = xmhf_ld.mem ? XMHF_MEM_SIZE * (1ull + xmhf_ld.num_blocks) : 0;
+	st->num_blocks = xmhf_ld.num_blocks;
+	for (i = 0; privileged && i < xmhf_ld.num_blocks; i++)
+		st->blocks_phys[i] = xmhf_ld.blocks_phys[i];
 	st->sl_size = xmhf_ld.blob.sl_size;
 	st->rt_mem_size = xmhf_ld.blob.rt_mem_size;
 	strscpy(st->blob_build_id, xmhf_ld.blob.build_id,

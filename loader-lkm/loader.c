@@ -50,15 +50,16 @@ static int check_launch(struct xmhf_loader *ld, enum xmhf_launch_kind kind)
 
 /*
  * Before anything is allocated: a machine with more CPUs than the
- * hypervisor's heap can hold is refused here, not half-way in the launch.
+ * hypervisor's structures describe is refused here, not half-way in the
+ * launch.
  */
 static int check_cpus(struct xmhf_loader *ld)
 {
 	unsigned int n = ld->plat->num_cpus();
 
-	if (n > XMHF_CPUS_FIT) {
-		ld->plat->log(XMHF_LOG_ERR, "%u CPUs present, the hypervisor has room for at most %u",
-			      n, XMHF_CPUS_FIT);
+	if (n > XMHF_MAX_CPUS) {
+		ld->plat->log(XMHF_LOG_ERR, "%u CPUs present, the hypervisor supports at most %u",
+			      n, XMHF_MAX_CPUS);
 		return -E2BIG;
 	}
 	return 0;
@@ -77,6 +78,8 @@ int xmhf_ram_add(struct xmhf_sl_params *p, u64 start, u64 size)
 		return 0;
 	if (start + size < start)
 		return -EINVAL;
+	if (start + size > XMHF_SLPB_RAM_LIMIT)	/* beyond the direct map */
+		return -E2BIG;
 	if (last && start < last->start)
 		return -EINVAL;
 	if (last && start <= last->start + last->size) {
@@ -211,9 +214,119 @@ static int fill_params(struct xmhf_loader *ld, const struct xmhf_load_opts *opts
 	return err;
 }
 
-/* Scrubs the block before it goes back: it held the hypervisor's code. */
+/*
+ * Extra heap blocks the machine needs (uapi/xmhf/layout.h): from the CPUs
+ * and the end of RAM in the filled-in parameters, and the heap the first
+ * block leaves after a runtime of rt_mem_size bytes.
+ */
+u32 xmhf_blocks_for(const struct xmhf_sl_params *p, u64 rt_mem_size)
+{
+	u64 end = 0, n;
+
+	if (p->num_ram)
+		end = p->ram[p->num_ram - 1].start + p->ram[p->num_ram - 1].size;
+	n = xmhf_blocks_needed(xmhf_heap_pages_needed(p->num_cpus, end),
+			       (XMHF_RT_MAX_SIZE - rt_mem_size) / 0x1000);
+	/* Anything past the limit is refused the same way. */
+	return n > XMHF_MAX_BLOCKS ? XMHF_MAX_BLOCKS + 1 : (u32)n;
+}
+
+/*
+ * After the hypervisor ran: it scrubs its blocks itself before it
+ * returns.  Say so, or say what it left (the module scrubs them anyway).
+ */
+static bool page_zero(const u8 *page)
+{
+	const u64 *q = (const u64 *)page;
+	u32 i;
+
+	for (i = 0; i < 0x1000 / 8; i++)
+		if (q[i])
+			return false;
+	return true;
+}
+
+static void check_scrubbed(struct xmhf_loader *ld)
+{
+	u64 left = 0, off;
+	u32 i;
+
+	for (i = 0; i < ld->num_blocks; i++)
+		for (off = 0; off < XMHF_MEM_SIZE; off += 0x1000)
+			left += !page_zero(ld->blocks[i] + off);
+	if (left)
+		ld->plat->log(XMHF_LOG_WARN, "the hypervisor left %llu pages of its %u extra heap blocks unscrubbed",
+			      (unsigned long long)left, ld->num_blocks);
+	else if (ld->num_blocks)
+		ld->plat->log(XMHF_LOG_INFO, "the hypervisor scrubbed its %u extra heap blocks",
+			      ld->num_blocks);
+}
+
+static void free_blocks(struct xmhf_loader *ld)
+{
+	while (ld->num_blocks) {
+		u32 i = --ld->num_blocks;
+
+		memset(ld->blocks[i], 0, XMHF_MEM_SIZE);
+		ld->plat->mem_free(ld->blocks[i], XMHF_MEM_ORDER);
+		ld->blocks[i] = NULL;
+		ld->blocks_phys[i] = 0;
+	}
+}
+
+/* One more block, kept in address order (the SL wants them sorted). */
+static int add_block(struct xmhf_loader *ld)
+{
+	u64 phys = 0;
+	u8 *b = ld->plat->mem_alloc_any(XMHF_MEM_ORDER, &phys);
+	u32 i;
+
+	if (!b)
+		return -ENOMEM;
+	if (phys % XMHF_MEM_SIZE) {	/* do not trust, check */
+		ld->plat->mem_free(b, XMHF_MEM_ORDER);
+		return -ENOMEM;
+	}
+	for (i = ld->num_blocks; i > 0 && ld->blocks_phys[i - 1] > phys; i--) {
+		ld->blocks[i] = ld->blocks[i - 1];
+		ld->blocks_phys[i] = ld->blocks_phys[i - 1];
+	}
+	ld->blocks[i] = b;
+	ld->blocks_phys[i] = phys;
+	ld->num_blocks++;
+	return 0;
+}
+
+/* The heap the machine needs, plus what the user asked for on top. */
+static int alloc_blocks(struct xmhf_loader *ld, const struct xmhf_load_opts *opts)
+{
+	struct xmhf_sl_params *p = xmhf_loader_params(ld);
+	u32 need = xmhf_blocks_for(p, ld->blob.rt_mem_size), i;
+
+	if ((u64)need + opts->extra_blocks > XMHF_MAX_BLOCKS) {
+		ld->plat->log(XMHF_LOG_ERR, "%u CPUs and RAM up to %#llx need %u more 4 MiB blocks (+%u asked for), at most %u are supported",
+			      p->num_cpus, p->num_ram ? (unsigned long long)(p->ram[p->num_ram - 1].start +
+			      p->ram[p->num_ram - 1].size) : 0ull, need, opts->extra_blocks, XMHF_MAX_BLOCKS);
+		return -E2BIG;
+	}
+	for (i = 0; i < need + opts->extra_blocks; i++) {
+		if (add_block(ld)) {
+			ld->plat->log(XMHF_LOG_ERR, "cannot allocate %u contiguous 4 MiB blocks for the hypervisor's heap (got %u)",
+				      need + opts->extra_blocks, i);
+			free_blocks(ld);
+			return -ENOMEM;
+		}
+	}
+	p->num_blocks = ld->num_blocks;
+	for (i = 0; i < ld->num_blocks; i++)
+		p->blocks[i] = ld->blocks_phys[i];
+	return 0;
+}
+
+/* Scrubs the blocks before they go back: they held the hypervisor. */
 static void free_mem(struct xmhf_loader *ld)
 {
+	free_blocks(ld);
 	if (!ld->mem)
 		return;
 	memset(ld->mem, 0, XMHF_MEM_SIZE);
@@ -256,6 +369,8 @@ int xmhf_loader_load(struct xmhf_loader *ld, const struct xmhf_platform *plat,
 	if (!err) {
 		copy_images(ld, data);
 		err = fill_params(ld, opts);
+		if (!err)
+			err = alloc_blocks(ld, opts);
 		if (!err) {
 			ld->launch = xmhf_launch_choose(ld->launch, &ld->caps,
 							xmhf_loader_params(ld)->tpm_base);
@@ -276,6 +391,8 @@ int xmhf_loader_load(struct xmhf_loader *ld, const struct xmhf_platform *plat,
 
 void xmhf_loader_unload(struct xmhf_loader *ld)
 {
+	if (ld->state == XMHF_STATE_LAUNCHED)
+		check_scrubbed(ld);
 	free_mem(ld);
 	ld->state = 0;
 }

@@ -16,6 +16,7 @@ struct xmhf_load_opts {
 	enum xmhf_launch_kind launch;	/* what the user asked for */
 	u16 debug_port;		/* hypervisor log port, 0 = off */
 	u32 flags;		/* XMHF_SLPB_F_* */
+	u32 extra_blocks;	/* heap blocks beyond the estimate, for headroom */
 };
 
 struct xmhf_loader {
@@ -24,6 +25,10 @@ struct xmhf_loader {
 	struct xmhf_blob_header blob;	/* copy of the accepted header */
 	u8 *mem;			/* XMHF_MEM_SIZE bytes, or NULL */
 	u64 mem_phys;
+	/* More heap (uapi/xmhf/layout.h), sorted by physical address. */
+	u8 *blocks[XMHF_MAX_BLOCKS];
+	u64 blocks_phys[XMHF_MAX_BLOCKS];
+	u32 num_blocks;
 	enum xmhf_state state;
 	enum xmhf_launch_kind launch;
 };
@@ -36,6 +41,7 @@ const char *xmhf_launch_name(enum xmhf_launch_kind kind);
 int xmhf_launch_parse(const char *s, enum xmhf_launch_kind *kind);
 const char *xmhf_skinit_check(const struct xmhf_cpu_caps *caps, u64 sl_base,
 			      const struct xmhf_slb_header *slb, bool tpm);
+u32 xmhf_blocks_for(const struct xmhf_sl_params *p, u64 rt_mem_size);
 int xmhf_ram_add(struct xmhf_sl_params *p, u64 start, u64 size);
 enum xmhf_launch_kind xmhf_launch_choose(enum xmhf_launch_kind requested,
 					 const struct xmhf_cpu_caps *caps,

@@ -112,6 +112,28 @@ static const struct kernel_param_ops debug_port_ops = {
 module_param_cb(debug_port, &debug_port_ops, &debug_port, 0444);
 MODULE_PARM_DESC(debug_port, "I/O port for the hypervisor's debug log (default 0xe9, 0 = off)");
 
+static unsigned int extra_blocks;
+
+/* Bounded here, so a typo fails insmod with a message, not an allocation. */
+static int extra_blocks_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 0, &n) || n > XMHF_MAX_BLOCKS) {
+		pr_err("extra_blocks: '%s' is not a number from 0 to %u\n", val, XMHF_MAX_BLOCKS);
+		return -EINVAL;
+	}
+	extra_blocks = n;
+	return 0;
+}
+
+static const struct kernel_param_ops extra_blocks_ops = {
+	.set = extra_blocks_set,
+	.get = param_get_uint,
+};
+module_param_cb(extra_blocks, &extra_blocks_ops, &extra_blocks, 0444);
+MODULE_PARM_DESC(extra_blocks, "4 MiB heap blocks for the hypervisor beyond what the machine needs (default 0)");
+
 static int __init xmhf_init(void)
 {
 	struct xmhf_load_opts opts = {
@@ -119,6 +141,7 @@ static int __init xmhf_init(void)
 		.launch = launch_kind,
 		.debug_port = debug_port,
 		.flags = test_abort ? XMHF_SLPB_F_TEST_ABORT : 0,
+		.extra_blocks = extra_blocks,
 	};
 	int err;
 
@@ -144,9 +167,9 @@ static int __init xmhf_init(void)
 	if (err)
 		goto err_sysfs;
 
-	pr_info("%s: %lu KiB at %#llx, blob %s (%s); %s\n",
+	pr_info("%s: %lu KiB at %#llx and %u more 4 MiB blocks, blob %s (%s); %s\n",
 		XMHF_VERSION_STRING, (unsigned long)XMHF_MEM_SIZE >> 10,
-		(unsigned long long)xmhf_ld.mem_phys, xmhf_ld.blob.build_id,
+		(unsigned long long)xmhf_ld.mem_phys, xmhf_ld.num_blocks, xmhf_ld.blob.build_id,
 		blob_name, xmhf_ld.state == XMHF_STATE_LAUNCHED ?
 		"launched" : "loaded, not launched");
 	return 0;

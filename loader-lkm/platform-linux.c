@@ -62,6 +62,23 @@ static void *lx_mem_alloc(unsigned int order, u64 *phys)
 	return page_address(page);
 }
 
+/*
+ * The heap blocks: any RAM will do, the hypervisor reaches all of it.
+ * An order-10 block may take the allocator some compaction; it may still
+ * fail, and then insmod fails cleanly.
+ */
+static void *lx_mem_alloc_any(unsigned int order, u64 *phys)
+{
+	struct page *page;
+
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			   __GFP_RETRY_MAYFAIL, order);
+	if (!page)
+		return NULL;
+	*phys = page_to_phys(page);
+	return page_address(page);
+}
+
 static void lx_mem_free(void *virt, unsigned int order)
 {
 	__free_pages(virt_to_page(virt), order);
@@ -88,7 +105,7 @@ static int describe_cpus(struct xmhf_sl_params *p)
 	unsigned int cpu, n = 1;
 
 	/* The loader checked the count; a CPU hot-added since is refused. */
-	if (num_present_cpus() > XMHF_CPUS_FIT)
+	if (num_present_cpus() > XMHF_SLPB_MAX_CPUS)
 		return -E2BIG;
 	p->apic_ids[0] = per_cpu(x86_cpu_to_apicid, 0);
 	if (cpu_online(0))
@@ -96,7 +113,7 @@ static int describe_cpus(struct xmhf_sl_params *p)
 	for_each_present_cpu(cpu) {
 		if (cpu == 0)
 			continue;
-		if (n >= XMHF_CPUS_FIT)
+		if (n >= XMHF_SLPB_MAX_CPUS)
 			return -E2BIG;
 		if (cpu_online(cpu))
 			p->cpus_online[n / 64] |= 1ull << (n % 64);
@@ -191,6 +208,7 @@ const struct xmhf_platform xmhf_linux_platform = {
 	.fw_get = lx_fw_get,
 	.fw_put = lx_fw_put,
 	.mem_alloc = lx_mem_alloc,
+	.mem_alloc_any = lx_mem_alloc_any,
 	.mem_free = lx_mem_free,
 	.num_cpus = lx_num_cpus,
 	.describe = lx_describe,

@@ -29,6 +29,8 @@ struct xmhf_platform {
 	void (*fw_put)(void *handle);
 	/* Zeroed, naturally aligned 2^order pages below 4 GiB, or NULL. */
 	void *(*mem_alloc)(unsigned int order, u64 *phys);
+	/* The same anywhere in RAM: the hypervisor's extra heap blocks. */
+	void *(*mem_alloc_any)(unsigned int order, u64 *phys);
 	void (*mem_free)(void *virt, unsigned int order);
 	/* CPUs present (online or not): all go under the hypervisor. */
 	unsigned int (*num_cpus)(void);

@@ -2,13 +2,16 @@
 /*
  * The direct map of all RAM (core/directmap.h).  Its tables hang off the
  * runtime's own top-level table, which every CPU shares, and come from
- * the heap; like every table of the runtime they lie in the block, below
- * 4 GiB, so the SL's 1:1 map reaches them.
+ * the heap.  The extra heap blocks are mapped first, with tables from the
+ * first block's heap; only then do they join the heap, so every table
+ * on the way to them lies in the first block (the SL's 1:1 map reaches
+ * it), and the blocks can be scrubbed through the map at unload.
  */
 #include <arch/x86.h>
 #include <core/directmap.h>
 #include <core/log.h>
 #include <core/mm.h>
+#include <xmhf/layout.h>
 
 #define PTE_P		(1ull << 0)
 #define PTE_W		(1ull << 1)
@@ -24,7 +27,7 @@ static bool dm_la57;
 
 static u64 *table_at(u64 entry)
 {
-	return (u64 *)(uintptr_t)(entry & PTE_ADDR);
+	return hv_va(entry & PTE_ADDR);
 }
 
 /* The table an entry points to, allocated when the entry is empty. */
@@ -107,25 +110,36 @@ static int map_range(u64 start, u64 end, bool gb)
 	return 0;
 }
 
-int dmap_init(const struct xmhf_mem_range *ram, u32 num_ram, bool la57)
+/* RAM past the window stays out (the SL checked for overflow). */
+static int map_ram(const struct xmhf_mem_range *r, bool gb)
+{
+	u64 end = r->start + r->size;
+
+	if (end > DMAP_SIZE) {
+		hv_log("xmhf: RAM above %llu TiB is not reachable\n", DMAP_SIZE >> 40);
+		end = DMAP_SIZE;
+	}
+	return r->start < end ? map_range(r->start, end, gb) : 0;
+}
+
+int dmap_init(const struct xmhf_sl_params *p, bool la57)
 {
 	bool gb = cpu_has_1g_pages();
-	u64 end;
 	u32 i;
 
 	dm_la57 = la57;
-	for (i = 0; i < num_ram; i++) {
-		end = ram[i].start + ram[i].size;
-		/* The SL checked for overflow; RAM past the window stays out. */
-		if (end > DMAP_SIZE) {
-			hv_log("xmhf: RAM above %llu TiB is not reachable\n", DMAP_SIZE >> 40);
-			end = DMAP_SIZE;
-		}
-		if (ram[i].start < end && map_range(ram[i].start, end, gb))
+	for (i = 0; i < p->num_blocks; i++) {
+		if (p->blocks[i] + XMHF_MEM_SIZE > DMAP_SIZE ||
+		    map_range(p->blocks[i], p->blocks[i] + XMHF_MEM_SIZE, false))
 			return -1;
 	}
-	hv_log("xmhf: direct map of RAM up to 0x%lx in %s pages, %lu table pages\n",
-	       dm_end, gb ? "1 GiB" : "2 MiB", dm_pages);
+	for (i = 0; i < p->num_blocks; i++)
+		mm_add_block(p->blocks[i]);
+	for (i = 0; i < p->num_ram; i++)
+		if (map_ram(&p->ram[i], gb))
+			return -1;
+	hv_log("xmhf: direct map of RAM up to 0x%lx in %s pages, %lu table pages; %u extra heap blocks\n",
+	       dm_end, gb ? "1 GiB" : "2 MiB", dm_pages, p->num_blocks);
 	return 0;
 }
 

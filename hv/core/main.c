@@ -51,6 +51,7 @@ static void __attribute__((noreturn)) rt_abort(const char *why)
 {
 	hv_log("xmhf: launch aborted: %s; returning to Linux natively\n", why);
 	smp_park_aps();
+	hv_scrub_blocks();
 	rt_return_native(rt_params.tramp_return_pa);
 }
 
@@ -112,7 +113,10 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size, u64 first)
 	st.version = XMHF_VERSION_MAJOR << 16 | XMHF_VERSION_MINOR;
 	st.launch_kind = rt_params.launch_kind;
 	st.num_cpus = smp_count();
-	st.mem_size = rt_params.hv_size;
+	st.mem_size = rt_params.hv_size * (1ull + hv_blocks());
+	st.num_blocks = hv_blocks();
+	st.heap_pages = hv_heap_pages();
+	st.heap_free_pages = hv_heap_free_pages();
 	st.log_head = log_ring.head;
 	st.measure_state = evlog.state;
 	st.events = evlog.count;
@@ -353,8 +357,8 @@ void rt_main(const struct sl_handoff *h)
 	       "; an extend's outcome is unknown: unload will need the marker" : "");
 	delay_init(rt_params.tsc_khz);
 	lapic_init();
-	if (dmap_init(rt_params.ram, rt_params.num_ram, la57))
-		rt_abort("out of memory for the direct map of RAM");
+	if (dmap_init(&rt_params, la57))
+		rt_abort("out of memory for the direct map of RAM and the heap");
 	if (npt_init(&guest_npt, la57, npt_initial_end()) ||
 	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false))
 		rt_abort("out of memory for the nested page tables");
@@ -372,8 +376,9 @@ void rt_main(const struct sl_handoff *h)
 		rt_abort("an AP did not start");
 	if (rt_params.flags & XMHF_SLPB_F_TEST_ABORT)
 		rt_abort("the module asked for a test abort before VMRUN");
-	hv_log("xmhf: nested paging up to 0x%lx in %lu KiB of tables, heap %lu KiB used; running Linux as the guest\n",
-	       npt_initial_end(), guest_npt.pages * 4, hv_heap_used() >> 10);
+	hv_log("xmhf: nested paging up to 0x%lx in %lu KiB of tables, heap %lu of %lu KiB used; running Linux as the guest\n",
+	       npt_initial_end(), guest_npt.pages * 4,
+	       (hv_heap_pages() - hv_heap_free_pages()) * 4, hv_heap_pages() * 4);
 
 	bsp_vcpu.state = XMHF_CPU_GUEST;
 	vcpu_loop(&bsp_vcpu);
@@ -383,6 +388,7 @@ void rt_main(const struct sl_handoff *h)
 	       bsp_vcpu.exits_total);
 	hub_shutdown();
 	hv_log("xmhf: unload: scrubbing and returning to Linux\n");
+	hv_scrub_blocks();
 	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_scrub_start,
 			    (void *)(uintptr_t)(XMHF_RT_VBASE + XMHF_RT_MAX_SIZE));
 }

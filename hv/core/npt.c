@@ -27,11 +27,7 @@ static spinlock_t npt_lock;
 
 static u64 *table_va(u64 entry)
 {
-	/* Tables come from the heap, which sits in the runtime's mapping. */
-	extern u8 _rt_start[];
-	u64 pa = entry & NPT_ADDR;
-
-	return (u64 *)(_rt_start + (pa - hv_pa(_rt_start)));
+	return hv_va(entry & NPT_ADDR);	/* tables come from the heap */
 }
 
 static u64 *new_table(struct npt *n)

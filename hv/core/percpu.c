@@ -6,6 +6,12 @@
  */
 #include <core/percpu.h>
 #include <core/icr.h>
+#include <xmhf/layout.h>
+
+/* The module sizes the heap by this figure (uapi/xmhf/layout.h). */
+_Static_assert(AP_PAGES * 4096ull + sizeof(struct vcpu) + sizeof(struct vcpu *) <=
+	       XMHF_HEAP_PAGES_PER_AP * 4096ull,
+	       "an AP outgrew XMHF_HEAP_PAGES_PER_AP");
 
 static u64 table_bytes(unsigned int n)
 {

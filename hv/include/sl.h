@@ -17,10 +17,12 @@ enum sl_params_error {
 	SL_PARAMS_E_RAM_OVERLAP,	/* a range starts inside the previous */
 	SL_PARAMS_E_CPUS,
 	SL_PARAMS_E_DEVICES,	/* TPM, IOMMU or debug port */
+	SL_PARAMS_E_BLOCKS,	/* an extra heap block misplaced */
 	SL_PARAMS_E_COUNT
 };
 
-int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base);
+/* lapic_base: this CPU's (IA32_APIC_BASE), which no "RAM" may cover. */
+int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base, u64 lapic_base);
 const char *sl_params_strerror(int err);
 
 #endif /* XMHF_HV_SL_H */

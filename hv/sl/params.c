@@ -30,21 +30,39 @@ static int ram_order(const struct xmhf_sl_params *p)
 	return SL_PARAMS_OK;
 }
 
-static bool ram_ok(const struct xmhf_sl_params *p)
+static bool overlaps(const struct xmhf_mem_range *r, u64 start, u64 end)
 {
+	return r->start < end && r->start + r->size > start;
+}
+
+/*
+ * Every range bounded (so the tables the runtime builds for it are), and
+ * none over MMIO the hypervisor guards or emulates: the fixed window
+ * (IOAPIC, HPET, TPM, LAPIC), the LAPIC wherever this CPU has it, the
+ * IOMMU.  Such "RAM" would be mapped to the guest, or reached by the
+ * hypervisor as if it were memory.
+ */
+static bool ram_ok(const struct xmhf_sl_params *p, u64 lapic_base)
+{
+	u64 limit = 1ull << p->phys_addr_bits;
 	u32 i;
 
 	if (p->num_ram == 0 || p->num_ram > XMHF_SLPB_MAX_RAM)
 		return false;
+	if (limit > XMHF_SLPB_RAM_LIMIT)
+		limit = XMHF_SLPB_RAM_LIMIT;
 	for (i = 0; i < p->num_ram; i++) {
 		const struct xmhf_mem_range *r = &p->ram[i];
 
 		if (r->size == 0 || r->start + r->size < r->start)
 			return false;
-		if (r->start + r->size > (1ull << p->phys_addr_bits))
+		if (r->start + r->size > limit)
 			return false;
-		/* "RAM" over the TPM or MMIO the hypervisor guards is a lie. */
-		if (r->start < 0xfed45000ull && r->start + r->size > 0xfed40000ull)
+		if (overlaps(r, XMHF_MMIO_FIXED_START, XMHF_MMIO_FIXED_END) ||
+		    overlaps(r, lapic_base, lapic_base + 0x1000))
+			return false;
+		if (p->iommu_base &&
+		    overlaps(r, p->iommu_base, p->iommu_base + XMHF_IOMMU_MMIO_SIZE))
 			return false;
 	}
 	return true;
@@ -63,7 +81,7 @@ static bool devices_ok(const struct xmhf_sl_params *p)
 	    p->iommu_base >= (1ull << p->phys_addr_bits))
 		return false;
 	/* An "IOMMU" inside our own memory would let the guest remap it. */
-	if (p->iommu_base && p->iommu_base + 0x4000 > p->hv_phys_base &&
+	if (p->iommu_base && p->iommu_base + XMHF_IOMMU_MMIO_SIZE > p->hv_phys_base &&
 	    p->iommu_base < hv_end)
 		return false;
 	return true;
@@ -82,7 +100,46 @@ static bool cpus_ok(const struct xmhf_sl_params *p)
 	return true;
 }
 
-int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base)
+/* Inside one RAM range: the block is ours to take, not MMIO or a hole. */
+static bool in_ram(const struct xmhf_sl_params *p, u64 start, u64 size)
+{
+	u32 i;
+
+	for (i = 0; i < p->num_ram; i++)
+		if (start >= p->ram[i].start &&
+		    start + size <= p->ram[i].start + p->ram[i].size)
+			return true;
+	return false;
+}
+
+/*
+ * Extra heap blocks: aligned, in RAM, sorted and disjoint, apart from the
+ * first block and the IOMMU (so nothing the hypervisor maps twice or
+ * hands the guest).  Needs ram_ok() first: it bounds the sums.
+ */
+static bool blocks_ok(const struct xmhf_sl_params *p)
+{
+	u32 i;
+
+	if (p->num_blocks > XMHF_MAX_BLOCKS || p->reserved)
+		return false;
+	for (i = 0; i < p->num_blocks; i++) {
+		u64 b = p->blocks[i];
+
+		if (b % XMHF_MEM_SIZE || !in_ram(p, b, XMHF_MEM_SIZE))
+			return false;
+		if (i && b <= p->blocks[i - 1])
+			return false;
+		if (b == p->hv_phys_base)
+			return false;
+		if (p->iommu_base && p->iommu_base + XMHF_IOMMU_MMIO_SIZE > b &&
+		    p->iommu_base < b + XMHF_MEM_SIZE)
+			return false;
+	}
+	return true;
+}
+
+int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base, u64 lapic_base)
 {
 	int err;
 
@@ -101,7 +158,7 @@ int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base)
 	/* Bounds the shifts in ram_ok() and devices_ok(). */
 	if (p->phys_addr_bits < 32 || p->phys_addr_bits > 52)
 		return SL_PARAMS_E_RAM;
-	if (!ram_ok(p))
+	if (!ram_ok(p, lapic_base))
 		return SL_PARAMS_E_RAM;
 	err = ram_order(p);
 	if (err)
@@ -110,6 +167,8 @@ int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base)
 		return SL_PARAMS_E_CPUS;
 	if (!devices_ok(p))
 		return SL_PARAMS_E_DEVICES;
+	if (!blocks_ok(p))
+		return SL_PARAMS_E_BLOCKS;
 	return SL_PARAMS_OK;
 }
 
@@ -126,6 +185,7 @@ const char *sl_params_strerror(int err)
 		[SL_PARAMS_E_RAM_OVERLAP] = "RAM map has overlapping ranges",
 		[SL_PARAMS_E_CPUS] = "bad CPU list",
 		[SL_PARAMS_E_DEVICES] = "bad TPM, IOMMU or debug port",
+		[SL_PARAMS_E_BLOCKS] = "bad extra heap block",
 	};
 
 	if (err < 0 || err >= SL_PARAMS_E_COUNT)

@@ -5,6 +5,7 @@
  * base + p; sl_phys() turns a physical address into such a pointer.
  */
 #include <types.h>
+#include <arch/x86.h>
 #include <sl.h>
 #include <sl_handoff.h>
 #include <xmhf/blob.h>
@@ -31,11 +32,6 @@ static u32 pt_next;		/* bump allocator for page tables */
 static void *sl_phys(u32 phys)
 {
 	return (void *)(uintptr_t)(phys - sl_base_linear);
-}
-
-static void outb(u16 port, u8 val)
-{
-	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
 }
 
 static void sl_puts(const char *s)
@@ -179,7 +175,7 @@ void sl_main(u32 base)
 	sl_base_linear = base;
 	/* Copy first: the checks and all later uses see the same bytes. */
 	memcpy(params, sl_phys(base + XMHF_SLPB_OFFSET), sizeof(*params));
-	err = sl_params_check(params, base);
+	err = sl_params_check(params, base, rdmsr(MSR_IA32_APIC_BASE) & 0x000ffffffffff000ull);
 	if (err == SL_PARAMS_OK || xmhf_debug_port_ok(params->debug_port))
 		log_port = (u16)params->debug_port;
 	if (err) {

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Bad module parameters fail insmod with a clear message and leave nothing.
 . /selftests/lib.sh
-plan 20
+plan 24
 
 # expect_fail DESC PATTERN PARAMS...
 expect_fail() {
@@ -26,6 +26,8 @@ expect_fail "debug_port=0xcf8" "debug_port: '0xcf8' is not 0 \(off\), 0xe9" debu
 expect_fail "debug_port=abc" "debug_port: 'abc' is not" debug_port=abc
 expect_fail "blob with .." "blob: '../../etc/passwd' must be relative" blob=../../etc/passwd
 expect_fail "absolute blob path" "blob: '/etc/passwd' must be relative" blob=/etc/passwd
+expect_fail "extra_blocks=33" "extra_blocks: '33' is not a number from 0 to 32" extra_blocks=33
+expect_fail "extra_blocks=-1" "extra_blocks: '-1' is not a number from 0 to 32" extra_blocks=-1
 expect_fail "missing blob" "cannot read blob /lib/firmware/xmhf/missing.bin \(-2\)" blob=xmhf/missing.bin
 
 if grep -qw skinit /proc/cpuinfo; then

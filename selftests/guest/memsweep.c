@@ -20,6 +20,9 @@
  *   memsweep scrub-check        after rmmod xmhf: that snapshot is all zero
  *   memsweep scrub-unload       launched: XMHF_IOC_UNLOAD, a snapshot at
  *                               once, and the same checks
+ *   memsweep blocks fault|access  the extra heap blocks (extra_blocks=N):
+ *                               launched every access traps, loaded only
+ *                               every access goes through
  *
  * The scrub commands compare with the blob in $XMHF_BLOB, by default
  * /lib/firmware/xmhf/xmhf.bin.
@@ -883,6 +886,74 @@ static int cmd_scrub_native(void)
 	return failed != 0;
 }
 
+/* ------------------------------------------------------ extra heap blocks */
+
+/* Set-up for the blocks' commands: both devices, the module in state. */
+static int blocks_setup(struct xmhf_status *st, int *fd, unsigned int state)
+{
+	*fd = xmhf_fd();
+	atk_fd = open(XATK_DEVICE_PATH, O_RDWR);
+	return *fd < 0 || atk_fd < 0 || xmhf_status(*fd, st) || !st->mem_phys ||
+	       st->state != state || st->num_blocks == 0 || st->num_blocks > XMHF_MAX_BLOCKS;
+}
+
+static int target_block(const struct xmhf_status *st, unsigned int i)
+{
+	struct xatk_target t = { .phys = st->blocks_phys[i], .size = XMHF_MEM_SIZE };
+
+	return ioctl(atk_fd, XATK_IOC_SET_TARGET, &t);
+}
+
+/*
+ * The extra heap blocks (extra_blocks=N): their first, middle and last
+ * qwords from CPL 0, through the direct map and a vmap, on CPU 0.
+ * Launched every access traps with #GP(0); loaded only, each goes through.
+ */
+static int cmd_blocks(int expect_fault)
+{
+	static const uint64_t offs[] = { 0, XMHF_MEM_SIZE / 2, XMHF_MEM_SIZE - 8 };
+	struct xmhf_status st;
+	unsigned int i, k, good = 0, total = 0, shape = 1;
+	int fd;
+	enum path p;
+
+	printf("1..2\n");
+	if (blocks_setup(&st, &fd, expect_fault ? XMHF_STATE_LAUNCHED : XMHF_STATE_LOADED) ||
+	    pin(0))
+		return fail_rest(2, "set-up: xmhf loaded with extra_blocks (in the right state), "
+				 "xmhf_attack loaded, CPU 0 online");
+	if (st.mem_size != XMHF_MEM_SIZE * (1ull + st.num_blocks))
+		shape = 0;
+	for (i = 0; i < st.num_blocks; i++) {
+		diag("extra block %u at %#llx", i, (unsigned long long)st.blocks_phys[i]);
+		if (st.blocks_phys[i] % XMHF_MEM_SIZE || st.blocks_phys[i] == st.mem_phys ||
+		    (i && st.blocks_phys[i] <= st.blocks_phys[i - 1]))
+			shape = 0;
+	}
+	ok(shape, "the module reports %u extra 4 MiB blocks, aligned, sorted, apart from the "
+	   "first, and a footprint of %llu KiB", st.num_blocks, (unsigned long long)st.mem_size >> 10);
+	for (i = 0; i < st.num_blocks; i++) {
+		if (target_block(&st, i)) {
+			diag("xmhf_attack refuses block %u as its target: %s", i, strerror(errno));
+			continue;
+		}
+		for (p = P_DIRECT; p <= P_VMAP; p++) {
+			for (k = 0; k < sizeof(offs) / sizeof(offs[0]); k++) {
+				struct region r;
+
+				snprintf(r.name, sizeof(r.name), "block%u", i);
+				r.off = offs[k];
+				total++;
+				good += expect_fault ? probe_fault(p, 0, &r) : probe_access(p, 0, &r);
+			}
+		}
+	}
+	ok(total == st.num_blocks * 6 && good == total,
+	   expect_fault ? "launched: all %u loads and stores in them trap with #GP(0)" :
+			  "loaded only: all %u loads and stores in them go through", total);
+	return failed != 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -891,6 +962,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "sweep") &&
 	    (!strcmp(argv[2], "fault") || !strcmp(argv[2], "access")))
 		return cmd_sweep(!strcmp(argv[2], "fault"), argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "blocks") &&
+	    (!strcmp(argv[2], "fault") || !strcmp(argv[2], "access")))
+		return cmd_blocks(!strcmp(argv[2], "fault"));
 	if (argc == 2 && !strcmp(argv[1], "scrub-arm"))
 		return cmd_scrub_arm();
 	if (argc == 2 && !strcmp(argv[1], "scrub-check"))

@@ -16,6 +16,10 @@ void mock_reset(enum mock_cpu cpu)
 	mock.cpu = cpu;
 	mock.phys = 0x01c00000;		/* 28 MiB: 4 MiB aligned, below 4 GiB */
 	mock.cpus = 2;
+	mock.ram_end = 0x40000000;	/* 1 GiB */
+	/* Downwards, so the loader has to sort them. */
+	mock.any_phys = 0x200000000ull;	/* 8 GiB */
+	mock.any_step = -(long long)XMHF_MEM_SIZE;
 }
 
 static bool inject(void)
@@ -121,6 +125,18 @@ static void *m_mem_alloc(unsigned int order, u64 *phys)
 	return p;
 }
 
+static void *m_mem_alloc_any(unsigned int order, u64 *phys)
+{
+	u64 pa = mock.any_phys;
+	void *p = m_mem_alloc(order, phys);
+
+	if (p) {
+		*phys = pa;
+		mock.any_phys += mock.any_step;
+	}
+	return p;
+}
+
 static void m_mem_free(void *virt, unsigned int order)
 {
 	const unsigned char *b = virt;
@@ -144,9 +160,10 @@ static int m_describe(struct xmhf_sl_params *p)
 		return -E2BIG;
 	p->num_ram = 1;
 	p->ram[0].start = 0x100000;
-	p->ram[0].size = 0x3ff00000;
-	p->num_cpus = 2;
-	p->apic_ids[1] = 1;
+	p->ram[0].size = mock.ram_end - 0x100000;
+	p->num_cpus = mock.cpus;
+	for (unsigned int i = 0; i < mock.cpus && i < XMHF_SLPB_MAX_CPUS; i++)
+		p->apic_ids[i] = i;
 	p->tpm_base = mock.no_tpm ? 0 : 0xfed40000;
 	return 0;
 }
@@ -169,6 +186,7 @@ const struct xmhf_platform mock_platform = {
 	.fw_get = m_fw_get,
 	.fw_put = m_fw_put,
 	.mem_alloc = m_mem_alloc,
+	.mem_alloc_any = m_mem_alloc_any,
 	.mem_free = m_mem_free,
 	.num_cpus = m_num_cpus,
 	.describe = m_describe,

@@ -23,6 +23,9 @@ struct mock_state {
 	const unsigned char *blob;
 	size_t blob_size;
 	u64 phys;			/* what mem_alloc reports */
+	u64 any_phys;			/* what mem_alloc_any reports next */
+	long long any_step;			/* and how it moves after each call */
+	u64 ram_end;			/* describe(): RAM from 1 MiB up to here */
 	int fail_at;			/* 1-based fallible call to fail, 0 = none */
 	int calls;			/* fallible calls so far */
 	int fw_held, mem_held;		/* must return to 0 */

@@ -18,7 +18,7 @@
 #include <xmhf/layout.h>
 
 /* From hv/include/sl.h, whose u64 clashes with the loader's compat.h. */
-int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base);
+int sl_params_check(const struct xmhf_sl_params *p, u64 sl_base, u64 lapic_base);
 #define SL_PARAMS_OK 0
 
 static unsigned char *blob;
@@ -79,13 +79,15 @@ static void test_load_ok(void **state)
 
 static void test_every_fault_unwinds(void **state)
 {
+	struct xmhf_load_opts o = opts;
 	int n, err;
 
 	(void)state;
+	o.extra_blocks = 2;
 	for (n = 1;; n++) {
 		mock.fail_at = n;
 		mock.calls = 0;
-		err = xmhf_loader_load(&ld, &mock_platform, &opts);
+		err = xmhf_loader_load(&ld, &mock_platform, &o);
 		if (mock.calls < n) {	/* no call left to fail: it loaded */
 			assert_int_equal(err, 0);
 			break;
@@ -98,8 +100,8 @@ static void test_every_fault_unwinds(void **state)
 		assert_true(mock.log_errors > 0);
 		mock.log_errors = 0;
 	}
-	/* fw_get, mem_alloc and describe were each failed once. */
-	assert_int_equal(n, 4);
+	/* fw_get, mem_alloc, describe and both extra blocks were each failed once. */
+	assert_int_equal(n, 6);
 }
 
 static void test_bad_blob_rejected(void **state)
@@ -237,11 +239,11 @@ static void test_skinit_preconditions(void **state)
 	assert_non_null(strstr(xmhf_skinit_check(&caps, 0x1c00000, &slb, true), "no SKINIT"));
 }
 
-/* More CPUs than fit: refused first, one line, nothing taken or changed. */
+/* More CPUs than supported: refused first, one line, nothing taken or changed. */
 static void test_too_many_cpus(void **state)
 {
 	(void)state;
-	mock.cpus = XMHF_CPUS_FIT + 1;
+	mock.cpus = XMHF_SLPB_MAX_CPUS + 1;
 	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), -E2BIG);
 	assert_int_equal(ld.state, 0);
 	assert_null(ld.mem);
@@ -251,10 +253,100 @@ static void test_too_many_cpus(void **state)
 	assert_int_equal(mock.log_errors, 1);
 	assert_int_equal(mock.log_lines, 1);
 	assert_non_null(strstr(mock.last_log, "CPUs present"));
-	/* The limit itself still loads. */
+	/* The limit itself still loads, with more heap. */
 	xmhf_loader_unload(&ld);
-	mock.cpus = XMHF_CPUS_FIT;
+	mock.cpus = XMHF_SLPB_MAX_CPUS;
 	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	assert_true(ld.num_blocks >= 3);
+}
+
+/* The heap the estimate asks for: none on a small machine, more with CPUs. */
+static void test_blocks_sizing(void **state)
+{
+	struct xmhf_sl_params *p;
+	u64 first = (XMHF_RT_MAX_SIZE - ((struct xmhf_blob_header *)blob)->rt_mem_size) / 4096;
+	u32 i;
+
+	(void)state;
+	/* The figures layout.h states: 256 CPUs and 512 GiB in four blocks. */
+	assert_int_equal(xmhf_heap_pages_needed(256, 512ull << 30), 255 * 12 + 512 * 2 + 2 * 4 + 192);
+	assert_int_equal(xmhf_blocks_needed(xmhf_heap_pages_needed(256, 512ull << 30), 400), 4);
+	assert_int_equal(xmhf_blocks_needed(100, 400), 0);
+	assert_int_equal(xmhf_blocks_needed(401, 400), 1);
+	assert_int_equal(xmhf_blocks_needed(400 + 1024, 400), 1);
+	assert_int_equal(xmhf_blocks_needed(400 + 1025, 400), 2);
+	/* Below 4 GiB of RAM the nested map still covers 4 GiB. */
+	assert_int_equal(xmhf_heap_pages_needed(1, 1), xmhf_heap_pages_needed(1, 4ull << 30));
+
+	/* The testbench: 2 CPUs, 1 GiB: the first block does. */
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	assert_int_equal(ld.num_blocks, 0);
+	assert_int_equal(xmhf_loader_params(&ld)->num_blocks, 0);
+	xmhf_loader_unload(&ld);
+
+	/* 64 CPUs and 600 GiB: blocks, sorted, 4 MiB aligned, in the params. */
+	mock.cpus = 64;
+	mock.ram_end = 600ull << 30;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	p = xmhf_loader_params(&ld);
+	assert_int_equal(ld.num_blocks,
+			 xmhf_blocks_needed(xmhf_heap_pages_needed(64, 600ull << 30), first));
+	assert_true(ld.num_blocks >= 1);
+	assert_int_equal(p->num_blocks, ld.num_blocks);
+	for (i = 0; i < ld.num_blocks; i++) {
+		assert_int_equal(p->blocks[i], ld.blocks_phys[i]);
+		assert_int_equal(p->blocks[i] % XMHF_MEM_SIZE, 0);
+		if (i)
+			assert_true(p->blocks[i] > p->blocks[i - 1]);
+	}
+	assert_int_equal(mock.mem_held, 1 + ld.num_blocks);
+	xmhf_loader_unload(&ld);
+	assert_int_equal(mock.mem_held, 0);
+	assert_false(mock.freed_dirty);
+}
+
+/* extra_blocks adds to the estimate; past the limit is refused whole. */
+static void test_blocks_extra(void **state)
+{
+	struct xmhf_load_opts o = opts;
+
+	(void)state;
+	o.extra_blocks = 2;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), 0);
+	assert_int_equal(ld.num_blocks, 2);
+	/* After a launch the module says whether the hypervisor scrubbed them. */
+	ld.state = XMHF_STATE_LAUNCHED;
+	memset(ld.blocks[1] + 0x3000, 0xa5, 64);	/* it left one page */
+	xmhf_loader_unload(&ld);
+	assert_non_null(strstr(mock.last_log, "left 1 pages of its 2 extra heap blocks unscrubbed"));
+	assert_false(mock.freed_dirty);	/* scrubbed all the same */
+	assert_int_equal(mock.mem_held, 0);
+	o.extra_blocks = 2;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), 0);
+	ld.state = XMHF_STATE_LAUNCHED;
+	xmhf_loader_unload(&ld);
+	assert_non_null(strstr(mock.last_log, "the hypervisor scrubbed its 2 extra heap blocks"));
+
+	o.extra_blocks = XMHF_MAX_BLOCKS;
+	mock.cpus = 64;			/* needs one of its own */
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), -E2BIG);
+	assert_non_null(strstr(mock.last_log, "at most"));
+	assert_int_equal(mock.mem_held, 0);
+	assert_int_equal(ld.state, 0);
+}
+
+/* A block the allocator misplaced is refused, and nothing leaks. */
+static void test_blocks_misaligned(void **state)
+{
+	struct xmhf_load_opts o = opts;
+
+	(void)state;
+	o.extra_blocks = 3;
+	mock.any_phys = 0x200000000ull + 0x1000;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), -ENOMEM);
+	assert_non_null(strstr(mock.last_log, "contiguous 4 MiB blocks"));
+	assert_int_equal(mock.mem_held, 0);
+	assert_null(ld.mem);
 }
 
 static struct xmhf_sl_params map;
@@ -277,6 +369,10 @@ static void test_ram_512(void **state)
 	/* One that touches it merges and still fits. */
 	assert_int_equal(xmhf_ram_add(&map, map.ram[511].start + 0x100000, 0x1000), 0);
 	assert_int_equal(map.ram[511].size, 0x101000);
+	/* RAM beyond the direct map's 32 TiB is refused, not cut. */
+	memset(&map, 0, sizeof(map));
+	assert_int_equal(xmhf_ram_add(&map, XMHF_SLPB_RAM_LIMIT - 0x1000, 0x1000), 0);
+	assert_int_equal(xmhf_ram_add(&map, XMHF_SLPB_RAM_LIMIT, 0x1000), -E2BIG);
 }
 
 /* Overlapping and touching ranges merge; a range going back is refused. */
@@ -305,7 +401,7 @@ static void test_ram_normalise(void **state)
 	p->num_ram = map.num_ram;
 	p->launch_kind = XMHF_LAUNCH_EMULATED;
 	p->phys_addr_bits = 40;
-	assert_int_equal(sl_params_check(p, ld.mem_phys), SL_PARAMS_OK);
+	assert_int_equal(sl_params_check(p, ld.mem_phys, 0xfee00000), SL_PARAMS_OK);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -318,6 +414,7 @@ int main(void)
 		T(test_unusable_memory), T(test_launch_kinds), T(test_unload_scrubs),
 		T(test_failed_load_scrubs), T(test_launch_choice),
 		T(test_skinit_preconditions), T(test_too_many_cpus),
+		T(test_blocks_sizing), T(test_blocks_extra), T(test_blocks_misaligned),
 		T(test_ram_512), T(test_ram_normalise),
 	};
 

@@ -89,8 +89,9 @@ static void test_heap_cost(void **state)
 	assert_true(percpu_table_pages(N) <= 23);
 	/* More than one 4 MiB block's heap (under 2 MiB) holds... */
 	assert_true(percpu_pages(N) * 4096 > 2u << 20);
-	/* ...and XMHF_CPUS_FIT leaves most of it for everything else. */
-	assert_true(percpu_pages(XMHF_CPUS_FIT) * 4096 <= 1536u << 10);
+	/* ...and the module's estimate (uapi/xmhf/layout.h) covers it all. */
+	assert_true(percpu_pages(N) <= (u64)(N - 1) * XMHF_HEAP_PAGES_PER_AP);
+	assert_true(percpu_pages(N) + 64 <= xmhf_heap_pages_needed(N, 0));
 }
 
 int main(void)

@@ -39,7 +39,8 @@ static int setup(void **state)
 	return 0;
 }
 
-#define CHECK(expect) assert_int_equal(sl_params_check(&p, BASE), (expect))
+#define LAPIC 0xfee00000ull
+#define CHECK(expect) assert_int_equal(sl_params_check(&p, BASE, LAPIC), (expect))
 
 static void test_good(void **state)
 {
@@ -77,7 +78,7 @@ static void test_header(void **state)
 static void test_base(void **state)
 {
 	(void)state;
-	assert_int_equal(sl_params_check(&p, BASE + 0x400000), SL_PARAMS_E_BASE);
+	assert_int_equal(sl_params_check(&p, BASE + 0x400000, LAPIC), SL_PARAMS_E_BASE);
 	p.hv_size = 2 * XMHF_MEM_SIZE;
 	CHECK(SL_PARAMS_E_BASE);
 }
@@ -132,6 +133,54 @@ static void test_ram(void **state)
 	setup(NULL);
 	p.ram[1].start = 0xfed00000;		/* "RAM" over the TPM window */
 	p.ram[1].size = 0x100000;
+	CHECK(SL_PARAMS_E_RAM);
+}
+
+/* "RAM" over MMIO the hypervisor guards or emulates, and its bound. */
+static void test_ram_mmio(void **state)
+{
+	static const u64 mmio[] = {
+		0xfec00000,	/* IOAPIC */
+		0xfed00000,	/* HPET */
+		0xfed40000,	/* TPM */
+		0xfee00000,	/* LAPIC */
+		0xfffff000,	/* the firmware's last page */
+	};
+	u32 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(mmio) / sizeof(mmio[0]); i++) {
+		setup(NULL);
+		p.ram[1].start = mmio[i];
+		p.ram[1].size = 0x1000;
+		CHECK(SL_PARAMS_E_RAM);
+	}
+	/* Just below the fixed window is fine. */
+	setup(NULL);
+	p.ram[1].start = 0x100000;
+	p.ram[1].size = 0xfec00000 - 0x100000;
+	p.iommu_base = 0;
+	CHECK(SL_PARAMS_OK);
+	/* The LAPIC where this CPU has it, even if moved into "RAM". */
+	setup(NULL);
+	assert_int_equal(sl_params_check(&p, BASE, 0x20000000), SL_PARAMS_E_RAM);
+	assert_int_equal(sl_params_check(&p, BASE, 0x40000000), SL_PARAMS_OK);
+	/* The IOMMU's registers, with the extended ones (512 KiB). */
+	setup(NULL);
+	p.iommu_base = 0x30000000;
+	CHECK(SL_PARAMS_E_RAM);
+	p.iommu_base = 0x40000000 - XMHF_IOMMU_MMIO_SIZE + 0x1000;
+	CHECK(SL_PARAMS_E_RAM);
+	p.iommu_base = 0x40000000;		/* right after RAM */
+	CHECK(SL_PARAMS_OK);
+	/* RAM ends within the direct map's 32 TiB, whatever the CPU's width. */
+	setup(NULL);
+	p.phys_addr_bits = 52;
+	p.num_ram = 3;
+	p.ram[2].start = 1ull << 32;
+	p.ram[2].size = XMHF_SLPB_RAM_LIMIT - (1ull << 32);
+	CHECK(SL_PARAMS_OK);
+	p.ram[2].size += 0x1000;
 	CHECK(SL_PARAMS_E_RAM);
 }
 
@@ -222,11 +271,49 @@ static void test_devices(void **state)
 	p.tpm_base = 0xfed41000;
 	CHECK(SL_PARAMS_E_DEVICES);
 	setup(NULL);
-	p.iommu_base = BASE + 0x1000;		/* inside the hypervisor */
+	p.iommu_base = BASE + 0x1000;		/* inside the hypervisor... */
+	CHECK(SL_PARAMS_E_RAM);			/* ...which is RAM: refused as such */
+	p.ram[1].size = BASE - 0x100000;	/* the block outside the map */
 	CHECK(SL_PARAMS_E_DEVICES);
 	setup(NULL);
 	p.iommu_base = 0xfeb00010;		/* unaligned */
 	CHECK(SL_PARAMS_E_DEVICES);
+}
+
+/* Extra heap blocks: aligned, in RAM, sorted, apart from all else. */
+static void test_heap_blocks(void **state)
+{
+	(void)state;
+	p.num_blocks = 2;
+	p.blocks[0] = 0x08000000;
+	p.blocks[1] = 0x3fc00000;	/* the last 4 MiB of RAM */
+	CHECK(SL_PARAMS_OK);
+	p.num_blocks = XMHF_MAX_BLOCKS + 1;
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.num_blocks = 2;
+	p.blocks[1] = 0x3fe00000;	/* 2 MiB aligned only */
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.blocks[1] = 0x40000000;	/* past the end of RAM */
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.blocks[1] = 0;		/* straddles the hole at 0x9f000 */
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.blocks[1] = 0x08000000;	/* twice the same */
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.blocks[1] = 0x04000000;	/* below the one before */
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.blocks[1] = BASE;		/* the first block again */
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.blocks[1] = 0x3fc00000;
+	p.iommu_base = 0x3fc01000;	/* the IOMMU "inside" a block, */
+	CHECK(SL_PARAMS_E_RAM);		/* which is RAM: refused as such */
+	p.iommu_base = 0xfeb00000;
+	p.reserved = 1;
+	CHECK(SL_PARAMS_E_BLOCKS);
+	p.reserved = 0;
+	/* Unused slots are not looked at. */
+	p.num_blocks = 1;
+	p.blocks[1] = 0x1234;
+	CHECK(SL_PARAMS_OK);
 }
 
 static void test_strerror(void **state)
@@ -243,9 +330,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_good), T(test_header), T(test_base), T(test_launch),
-		T(test_runtime), T(test_ram), T(test_ram_512),
+		T(test_runtime), T(test_ram), T(test_ram_mmio), T(test_ram_512),
 		T(test_ram_unsorted), T(test_ram_overlap), T(test_cpus),
-		T(test_block_size), T(test_devices),
+		T(test_block_size), T(test_devices), T(test_heap_blocks),
 		T(test_strerror),
 	};
 

@@ -58,7 +58,7 @@ enum xmhf_exit_class {
 
 /*
  * Most CPUs the hypervisor's structures describe (parameter block, layout,
- * status pages).  How many fit its heap is smaller: XMHF_CPUS_FIT.
+ * status pages); the heap grows to fit them (uapi/xmhf/layout.h).
  */
 #define XMHF_MAX_CPUS		256
 /* CPUs in one STATUS reply; a bigger machine is read a page at a time. */
@@ -121,6 +121,11 @@ struct xmhf_hv_status {
 	struct xmhf_cpu_status cpu[XMHF_STATUS_CPUS];
 	__u64 npt_pages;	/* 4 KiB pages of the guest's nested page tables */
 	__u64 dmap_pages;	/* 4 KiB pages of the runtime's direct map of RAM */
+	/* Footprint: mem_size is the first block and num_blocks more. */
+	__u32 num_blocks;
+	__u32 reserved2;
+	__u64 heap_pages;	/* 4 KiB pages of heap in all the blocks */
+	__u64 heap_free_pages;
 };
 
 /*

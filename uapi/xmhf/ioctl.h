@@ -9,6 +9,7 @@
 
 #include <xmhf/types.h>
 #include <xmhf/blob.h>
+#include <xmhf/layout.h>
 #include <xmhf/hypercall.h>
 #include <xmhf/eventlog.h>
 #ifndef XMHF_FREESTANDING
@@ -50,6 +51,10 @@ struct xmhf_status {
 	__u64 rt_mem_size;
 	char module_version[16];
 	char blob_build_id[XMHF_BLOB_ID_LEN];
+	/* The extra heap blocks (uapi/xmhf/layout.h); addresses root only. */
+	__u32 num_blocks;
+	__u32 reserved;
+	__u64 blocks_phys[XMHF_MAX_BLOCKS];
 };
 
 /* Copy of the hypervisor's log from position pos on (XMHF_IOC_LOG). */

@@ -11,6 +11,8 @@
  *   base + 0x014000  early area: the runtime's page tables, built by the SL
  *                    (the rest of it is unused)
  *   base + 0x200000  runtime image, bss, then heap up to the end
+ *
+ * More 4 MiB blocks, heap only, follow when the machine needs them (below).
  */
 #ifndef XMHF_UAPI_LAYOUT_H
 #define XMHF_UAPI_LAYOUT_H
@@ -28,13 +30,49 @@
 #define XMHF_RT_MAX_SIZE	(XMHF_MEM_SIZE - XMHF_RT_OFFSET)
 
 /*
- * CPUs whose state fits the heap of the one 4 MiB block, leaving room for
- * the nested page tables and the rest: each AP takes 11 pages (host stack,
- * IST stacks with GDT and TSS, VMCB and save areas; hv/include/core/
- * percpu.h).  256 CPUs need 11.1 MiB of heap (2805 pages for the APs, 23
- * for the vCPU table), beyond one block's 1.9 MiB: more blocks lift this.
+ * The heap grows with the machine: besides the first block's heap, the
+ * module passes up to XMHF_MAX_BLOCKS more 4 MiB blocks (order 10, anywhere
+ * in RAM), all heap.  It asks for as many as the estimate below says,
+ * from what the hypervisor takes (hv/include/core/percpu.h asserts the
+ * per-CPU figure):
+ *   - each AP: 11 pages (host stack, IST stacks with GDT and TSS, VMCB and
+ *     save areas) and its share of the vCPU table: 12 pages;
+ *   - each GiB of guest-physical space: one 2 MiB-page table of the nested
+ *     map and one of the direct map (1 GiB pages need none), and the upper
+ *     levels' tables per 512 GiB;
+ *   - a fixed reserve for the permission maps, 4 KiB splits of the nested
+ *     map, lazily mapped MMIO and the hypapps.
+ * 256 CPUs and 512 GiB come to 4.1k pages, about four blocks.
  */
-#define XMHF_CPUS_FIT		32
+#define XMHF_MAX_BLOCKS			32	/* extra blocks: 128 MiB */
+#define XMHF_HEAP_PAGES_PER_AP		12
+#define XMHF_HEAP_PAGES_PER_GIB		2
+#define XMHF_HEAP_PAGES_PER_512GIB	4
+#define XMHF_HEAP_PAGES_RESERVE		192
+
+#ifndef __ASSEMBLY__
+/* Heap pages a machine needs: CPUs present, guest-physical end in bytes. */
+static inline unsigned long long xmhf_heap_pages_needed(unsigned int cpus,
+							unsigned long long phys_end)
+{
+	unsigned long long gib = (phys_end + (1ull << 30) - 1) >> 30;
+
+	if (gib < 4)
+		gib = 4;	/* the nested map always covers 4 GiB */
+	return (unsigned long long)(cpus ? cpus - 1 : 0) * XMHF_HEAP_PAGES_PER_AP +
+	       gib * XMHF_HEAP_PAGES_PER_GIB +
+	       (gib / 512 + 1) * XMHF_HEAP_PAGES_PER_512GIB + XMHF_HEAP_PAGES_RESERVE;
+}
+
+/* Extra blocks for that need, given the first block's heap pages. */
+static inline unsigned long long xmhf_blocks_needed(unsigned long long need,
+						    unsigned long long first_heap)
+{
+	unsigned long long per = XMHF_MEM_SIZE / 0x1000;
+
+	return need <= first_heap ? 0 : (need - first_heap + per - 1) / per;
+}
+#endif
 
 /* Where the runtime is linked: the top 1 GiB, so -mcmodel=kernel works. */
 #define XMHF_RT_VBASE		0xffffffffc0000000

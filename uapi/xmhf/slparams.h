@@ -9,9 +9,10 @@
 #define XMHF_UAPI_SLPARAMS_H
 
 #include <xmhf/types.h>
+#include <xmhf/layout.h>
 
 #define XMHF_SLPB_MAGIC		0x42505358u	/* "XSPB" in memory order */
-#define XMHF_SLPB_VERSION	2	/* 2: 512 sorted RAM ranges, 256 CPUs */
+#define XMHF_SLPB_VERSION	3	/* 3: extra heap blocks */
 
 enum xmhf_launch_kind {
 	XMHF_LAUNCH_NONE = 0,	/* loaded only, never launched */
@@ -72,6 +73,15 @@ struct xmhf_cpu_state {
  * block within XMHF_SLPB_SIZE (asserted below).
  */
 #define XMHF_SLPB_MAX_RAM	512	/* RAM ranges passed to the SL */
+/* RAM must end below this: the runtime's direct map covers 32 TiB. */
+#define XMHF_SLPB_RAM_LIMIT	(1ull << 45)
+/*
+ * The PC's fixed MMIO below 4 GiB: IOAPIC, HPET, TPM, LAPIC, firmware.
+ * "RAM" there is a lie the SL refuses.
+ */
+#define XMHF_MMIO_FIXED_START	0xfec00000ull
+#define XMHF_MMIO_FIXED_END	0x100000000ull
+#define XMHF_IOMMU_MMIO_SIZE	0x80000	/* AMD IOMMU registers, with the extended ones */
 #define XMHF_SLPB_MAX_CPUS	256
 #define XMHF_SLPB_MASK_WORDS	(XMHF_SLPB_MAX_CPUS / 64)
 
@@ -119,6 +129,15 @@ struct xmhf_sl_params {
 	 * only (a wrong value makes them longer or shorter, nothing else).
 	 */
 	__u64 tsc_khz;
+
+	/*
+	 * More heap: physical bases of 4 MiB blocks, each 4 MiB aligned and
+	 * inside one RAM range, sorted, none overlapping another or the
+	 * first block (uapi/xmhf/layout.h says how many a machine needs).
+	 */
+	__u32 num_blocks;
+	__u32 reserved;
+	__u64 blocks[XMHF_MAX_BLOCKS];
 };
 
 /*

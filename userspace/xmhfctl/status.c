@@ -88,6 +88,12 @@ static bool hv_has_tables(const struct xmhf_hv_status *hv)
 	return hv->size >= offsetofend(struct xmhf_hv_status, dmap_pages);
 }
 
+/* The heap's figures came after the table sizes. */
+static bool hv_has_heap(const struct xmhf_hv_status *hv)
+{
+	return hv->size >= offsetofend(struct xmhf_hv_status, heap_free_pages);
+}
+
 /* The words eventlog uses too. */
 const char *measure_name(unsigned int state)
 {
@@ -121,6 +127,12 @@ static void print_hv_text(const struct hv_report *r)
 		printf("nested page tables: %llu KiB, direct map: %llu KiB\n",
 		       (unsigned long long)hv->npt_pages * 4,
 		       (unsigned long long)hv->dmap_pages * 4);
+	if (hv_has_heap(hv))
+		printf("footprint:      %llu KiB in %u block%s of 4 MiB; heap %llu KiB, %llu KiB free\n",
+		       (unsigned long long)hv->mem_size >> 10, hv->num_blocks + 1,
+		       hv->num_blocks ? "s" : "",
+		       (unsigned long long)hv->heap_pages * 4,
+		       (unsigned long long)hv->heap_free_pages * 4);
 	n = r->ncpu;
 	if (!n)
 		return;
@@ -191,12 +203,19 @@ static void print_hv_json(const struct hv_report *r)
 		printf(",\"npt_kib\":%llu,\"dmap_kib\":%llu",
 		       (unsigned long long)hv->npt_pages * 4,
 		       (unsigned long long)hv->dmap_pages * 4);
+	if (hv_has_heap(hv))
+		printf(",\"mem_size\":%llu,\"blocks\":%u,\"heap_kib\":%llu,\"heap_free_kib\":%llu",
+		       (unsigned long long)hv->mem_size, hv->num_blocks + 1,
+		       (unsigned long long)hv->heap_pages * 4,
+		       (unsigned long long)hv->heap_free_pages * 4);
 	print_cpus_json(r);
 	printf("}");
 }
 
 static void print_text(const struct xmhf_status *st)
 {
+	unsigned int i;
+
 	printf("state:          %s", xmhf_state_name(st->state));
 	if (st->state == XMHF_STATE_LAUNCHED)
 		printf(" (%s)\n", xmhf_launch_kind_name(st->launch_kind));
@@ -211,6 +230,8 @@ static void print_text(const struct xmhf_status *st)
 	printf("memory:         %llu KiB", (unsigned long long)st->mem_size >> 10);
 	if (st->mem_phys)
 		printf(" at %#llx", (unsigned long long)st->mem_phys);
+	for (i = 0; st->mem_phys && i < st->num_blocks && i < XMHF_MAX_BLOCKS; i++)
+		printf(", %#llx", (unsigned long long)st->blocks_phys[i]);
 	printf("\n");
 	printf("secure loader:  %llu bytes\n", (unsigned long long)st->sl_size);
 	printf("runtime:        %llu KiB\n", (unsigned long long)st->rt_mem_size >> 10);
@@ -219,6 +240,8 @@ static void print_text(const struct xmhf_status *st)
 
 static void print_json(const struct xmhf_status *st)
 {
+	unsigned int i;
+
 	printf("{\"state\":");
 	json_str(stdout, xmhf_state_name(st->state));
 	printf(",\"launched\":%s,\"launch_kind\":",
@@ -233,6 +256,11 @@ static void print_json(const struct xmhf_status *st)
 	       (unsigned long long)st->mem_size, (unsigned long long)st->mem_phys,
 	       (unsigned long long)st->sl_size, (unsigned long long)st->rt_mem_size);
 	printf(",\"cpus_online\":%u", st->num_cpus);
+	/* The first block's base is mem_phys; these are the others. */
+	printf(",\"blocks_phys\":[");
+	for (i = 0; i < st->num_blocks && i < XMHF_MAX_BLOCKS; i++)
+		printf("%s%llu", i ? "," : "", (unsigned long long)st->blocks_phys[i]);
+	printf("]");
 }
 
 static void usage(FILE *f)

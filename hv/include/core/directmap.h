@@ -15,7 +15,7 @@
 #define DMAP_BASE	0xffffc00000000000ull
 #define DMAP_SIZE	(1ull << 45)
 
-int dmap_init(const struct xmhf_mem_range *ram, u32 num_ram, bool la57);
+int dmap_init(const struct xmhf_sl_params *p, bool la57);	/* and the extra heap */
 bool dmap_has(u64 pa, u64 len);		/* inside what dmap_init mapped */
 u64 dmap_table_pages(void);
 
