@@ -103,7 +103,9 @@ static int check_rt(const struct xmhf_blob_header *h, const u8 *blob)
 	/* The runtime's own header must agree with the blob header. */
 	if (rt.magic != XMHF_RT_MAGIC || rt.image_size != h->rt_size ||
 	    rt.mem_size != h->rt_mem_size || rt.entry != h->rt_entry ||
-	    rt.link_base != XMHF_RT_VBASE || rt.reserved ||
+	    rt.link_base != XMHF_RT_VBASE ||
+	    (rt.exit_page && (rt.exit_page % 0x1000 || rt.exit_page < sizeof(rt) ||
+			      rt.exit_page > rt.image_size - 0x1000)) ||
 	    (rt.log_ring && (rt.log_ring % 8 ||
 			     rt.mem_size < sizeof(struct xmhf_log_ring) ||
 			     rt.log_ring > rt.mem_size - sizeof(struct xmhf_log_ring))))

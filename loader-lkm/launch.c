@@ -272,15 +272,15 @@ void xmhf_online_aps(cpumask_var_t was_online)
  */
 void xmhf_dump_hv_log(struct xmhf_loader *ld, u64 from)
 {
-	const struct xmhf_rt_header *rt = (void *)(ld->mem + XMHF_RT_OFFSET);
 	const struct xmhf_log_ring *ring;
 	u64 start, i;
 	char line[160];
 	size_t n = 0;
 
-	if (!rt->log_ring || rt->log_ring > XMHF_RT_MAX_SIZE - sizeof(*ring))
+	/* From the header as loaded: the unload scrub zeroed the image. */
+	if (!ld->rt_log_ring || ld->rt_log_ring > XMHF_RT_MAX_SIZE - sizeof(*ring))
 		return;
-	ring = (void *)(ld->mem + XMHF_RT_OFFSET + rt->log_ring);
+	ring = (void *)(ld->mem + XMHF_RT_OFFSET + ld->rt_log_ring);
 	if (ring->magic != XMHF_LOG_MAGIC || ring->size != XMHF_LOG_SIZE)
 		return;
 	start = ring->head > XMHF_LOG_SIZE ? ring->head - XMHF_LOG_SIZE : 0;

@@ -7,6 +7,7 @@
 #include "loader.h"
 #include "blob.h"
 #include <xmhf/layout.h>
+#include <xmhf/log.h>
 
 _Static_assert(sizeof(struct xmhf_sl_params) <= XMHF_SLPB_SIZE,
 	       "the SL parameter block outgrew its room in layout.h");
@@ -181,9 +182,13 @@ static int alloc_mem(struct xmhf_loader *ld)
 static void copy_images(struct xmhf_loader *ld, const u8 *data)
 {
 	const struct xmhf_blob_header *h = &ld->blob;
+	struct xmhf_rt_header rt;
 
 	memcpy(ld->mem + XMHF_SL_OFFSET, data + h->sl_offset, h->sl_size);
 	memcpy(ld->mem + XMHF_RT_OFFSET, data + h->rt_offset, h->rt_size);
+	memcpy(&rt, data + h->rt_offset, sizeof(rt));	/* checked by read_blob() */
+	ld->rt_log_ring = rt.log_ring;
+	ld->rt_exit_page = rt.exit_page;
 }
 
 struct xmhf_sl_params *xmhf_loader_params(struct xmhf_loader *ld)
@@ -246,11 +251,31 @@ static bool page_zero(const u8 *page)
 	return true;
 }
 
+/* What the runtime's unload scrub keeps of the first block (runtime main.c). */
+static bool kept(const struct xmhf_loader *ld, u64 off)
+{
+	u64 ring = XMHF_RT_OFFSET + (ld->rt_log_ring & ~0xfffull);
+
+	if (off - XMHF_EARLY_OFFSET < XMHF_EARLY_TABLES * 0x1000ull)
+		return true;	/* the SL's page tables */
+	if (ld->rt_exit_page && off == XMHF_RT_OFFSET + ld->rt_exit_page)
+		return true;
+	return ld->rt_log_ring && off - ring < ((sizeof(struct xmhf_log_ring) + 0xfffull) & ~0xfffull);
+}
+
 static void check_scrubbed(struct xmhf_loader *ld)
 {
 	u64 left = 0, off;
 	u32 i;
 
+	for (off = 0; off < XMHF_MEM_SIZE; off += 0x1000)
+		left += !kept(ld, off) && !page_zero(ld->mem + off);
+	if (left)
+		ld->plat->log(XMHF_LOG_WARN, "the hypervisor left %llu pages of its block unscrubbed",
+			      (unsigned long long)left);
+	else
+		ld->plat->log(XMHF_LOG_INFO, "the hypervisor scrubbed its block (all but its exit page, page tables and log)");
+	left = 0;
 	for (i = 0; i < ld->num_blocks; i++)
 		for (off = 0; off < XMHF_MEM_SIZE; off += 0x1000)
 			left += !page_zero(ld->blocks[i] + off);

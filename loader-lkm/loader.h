@@ -29,6 +29,8 @@ struct xmhf_loader {
 	u8 *blocks[XMHF_MAX_BLOCKS];
 	u64 blocks_phys[XMHF_MAX_BLOCKS];
 	u32 num_blocks;
+	/* From the runtime's header, kept: the unload scrubs the image. */
+	u32 rt_log_ring, rt_exit_page;
 	enum xmhf_state state;
 	enum xmhf_launch_kind launch;
 };

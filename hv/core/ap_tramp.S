@@ -123,7 +123,10 @@ ap_entry:
  * Parking for unload, called in the NMI handler so NMIs stay blocked:
  * GIF on so the module's INIT gets through (INIT is held while GIF = 0),
  * interrupts off, SVM off, halted until the INIT.  No stack, no data.
+ * In the exit page, which the unload scrub keeps: the rest of the
+ * runtime's code is gone by the time the INIT comes.
  */
+	.pushsection .exit_text, "ax"
 	.globl	ap_park
 ap_park:
 	cli
@@ -134,3 +137,4 @@ ap_park:
 	wrmsr
 2:	hlt
 	jmp	2b
+	.popsection

@@ -14,7 +14,7 @@ _rt_start:
 	.long	rt_entry - _rt_start
 	.quad	_rt_start
 	.long	log_ring - _rt_start
-	.long	0
+	.long	_rt_exit_start - _rt_start
 
 	.text
 	.code64
@@ -37,27 +37,47 @@ rt_entry:
 	hlt
 	jmp	1b
 
-/* Back to Linux natively through the module's trampoline (RAX = 1). */
-	.globl	rt_return_native
-rt_return_native:
-	movl	$1, %eax
-	jmpq	*%rdi
-
 /*
- * Unload: scrub [start, end) -- bss, stack and heap, secrets included --
- * then return natively.  Nothing touches the stack after the scrub.
- * void rt_scrub_and_return(u64 tramp_pa, void *start, void *end)
+ * Unload, last step: zero the four ranges -- everything the hypervisor
+ * owns in its first block but this page, the SL's page tables the CPU is
+ * running on, and the log ring -- through the 1:1 map, then return
+ * natively.  All in registers: the stack is among what goes.
+ * void rt_scrub_and_return(u64 tramp_pa, const u64 ranges[8])
+ *   ranges: start, end pairs, physical, ascending.
  */
+	.section .exit_text, "ax"
 	.globl	rt_scrub_and_return
 rt_scrub_and_return:
-	movq	%rdi, %r8
-	movq	%rsi, %rdi
-	movq	%rdx, %rcx
-	subq	%rdi, %rcx
+	cli
+	movq	%rdi, %rdx
+	movq	0(%rsi), %r8
+	movq	8(%rsi), %r9
+	movq	16(%rsi), %r10
+	movq	24(%rsi), %r11
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	movq	48(%rsi), %r14
+	movq	56(%rsi), %r15
 	xorl	%eax, %eax
+	movq	%r8, %rdi
+	movq	%r9, %rcx
+	subq	%r8, %rcx
+	rep stosb
+	movq	%r10, %rdi
+	movq	%r11, %rcx
+	subq	%r10, %rcx
+	rep stosb
+	movq	%r12, %rdi
+	movq	%r13, %rcx
+	subq	%r12, %rcx
+	rep stosb
+	movq	%r14, %rdi
+	movq	%r15, %rcx
+	subq	%r14, %rcx
 	rep stosb
 	movl	$1, %eax
-	jmpq	*%r8
+	jmpq	*%rdx
+	.text
 
 	.section .bss
 	.balign	16

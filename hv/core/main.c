@@ -28,11 +28,10 @@
 #include <xmhf/version.h>
 
 void rt_main(const struct sl_handoff *h);
-void rt_return_native(u64 tramp_pa) __attribute__((noreturn));
-void rt_scrub_and_return(u64 tramp_pa, void *start, void *end)
-	__attribute__((noreturn));
+void rt_scrub_and_return(u64 tramp_pa, const u64 ranges[8]) __attribute__((noreturn));
 
 extern u8 _rt_start[], _rt_code_end[], _rt_image_end[], _rt_mem_end[], _rt_scrub_start[];
+extern u8 _rt_exit_start[], _rt_exit_end[];
 extern u8 boot_stack[];
 extern struct xmhf_log_ring log_ring;
 
@@ -44,6 +43,30 @@ static struct npt guest_npt;
 static u8 code_hash[SHA256_DIGEST_SIZE];
 
 /*
+ * The last step of an unload or an abort, with the APs parked: scrub
+ * every byte the hypervisor owns -- the extra blocks, then all of the
+ * first block but three parts -- and return to Linux natively.  Kept:
+ * the exit page (the code doing this, and where the APs are parked),
+ * the SL's page tables this CPU runs on, and the log ring, which the
+ * guest may read whole anyway (XMHF_HC_LOG).  None holds a secret.
+ */
+static void __attribute__((noreturn)) scrub_and_return(void)
+{
+	u64 base = rt_params.hv_phys_base, ranges[8];
+
+	hv_scrub_blocks();
+	ranges[0] = base;
+	ranges[1] = base + XMHF_EARLY_OFFSET;
+	ranges[2] = base + XMHF_EARLY_OFFSET + XMHF_EARLY_TABLES * 4096ull;
+	ranges[3] = hv_pa(_rt_exit_start);
+	ranges[4] = hv_pa(_rt_exit_end);
+	ranges[5] = hv_pa(_rt_image_end);	/* the log ring follows the image */
+	ranges[6] = hv_pa(_rt_scrub_start);
+	ranges[7] = base + XMHF_MEM_SIZE;
+	rt_scrub_and_return(rt_params.tramp_return_pa, ranges);
+}
+
+/*
  * Give up before VMRUN: Linux continues natively and insmod fails.  APs
  * already in host mode park first; the module INITs them.
  */
@@ -51,8 +74,7 @@ static void __attribute__((noreturn)) rt_abort(const char *why)
 {
 	hv_log("xmhf: launch aborted: %s; returning to Linux natively\n", why);
 	smp_park_aps();
-	hv_scrub_blocks();
-	rt_return_native(rt_params.tramp_return_pa);
+	scrub_and_return();
 }
 
 /* Guest-physical RAM anywhere (through the direct map), never ours. */
@@ -388,7 +410,5 @@ void rt_main(const struct sl_handoff *h)
 	       bsp_vcpu.exits_total);
 	hub_shutdown();
 	hv_log("xmhf: unload: scrubbing and returning to Linux\n");
-	hv_scrub_blocks();
-	rt_scrub_and_return(rt_params.tramp_return_pa, _rt_scrub_start,
-			    (void *)(uintptr_t)(XMHF_RT_VBASE + XMHF_RT_MAX_SIZE));
+	scrub_and_return();
 }

@@ -22,7 +22,12 @@ SECTIONS
 		__hypapps_start = .;
 		KEEP(*(.hypapps))
 		__hypapps_end = .;
-		. = ALIGN(16);
+		/* The exit page: its own page, kept by the unload scrub. */
+		. = ALIGN(4096);
+		_rt_exit_start = .;
+		KEEP(*(.exit_text))
+		. = ALIGN(4096);
+		_rt_exit_end = .;
 		_rt_code_end = .;	/* code + rodata: what the self-check hashes */
 		*(.data .data.*)
 		. = ALIGN(4096);
@@ -44,3 +49,4 @@ SECTIONS
 }
 
 ASSERT(_rt_mem_end - XMHF_RT_VBASE <= XMHF_RT_MAX_SIZE, "runtime too big")
+ASSERT(_rt_exit_end - _rt_exit_start == 4096, "the exit code outgrew its page")

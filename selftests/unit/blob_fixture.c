@@ -12,6 +12,8 @@ unsigned char *fixture_blob(size_t *size)
 		.magic = XMHF_RT_MAGIC, .image_size = FIX_RT_SIZE,
 		.mem_size = FIX_RT_MEM, .entry = FIX_RT_ENTRY,
 		.link_base = XMHF_RT_VBASE,
+		.log_ring = FIX_RT_SIZE,	/* right after the image, as linked */
+		.exit_page = FIX_RT_SIZE - 0x1000,
 	};
 	unsigned char *b;
 	size_t i;

@@ -8,7 +8,7 @@
 
 #define FIX_SL_SIZE	0x300
 #define FIX_RT_SIZE	0x2000
-#define FIX_RT_MEM	0x5000
+#define FIX_RT_MEM	0x8000
 #define FIX_RT_ENTRY	0x40
 
 /* Returns a malloc'ed blob of *size bytes; free() it. */

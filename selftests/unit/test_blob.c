@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "blob_fixture.h"
+#include <xmhf/layout.h>
 
 static unsigned char *blob;
 static size_t blob_size;
@@ -205,6 +206,16 @@ static void test_rt_header_mismatch(void **state)
 	rt->mem_size -= 0x1000;
 	rt->link_base = 0;
 	assert_int_equal(xmhf_blob_check(blob, blob_size), XMHF_BLOB_E_RT_HEADER);
+	rt->link_base = XMHF_RT_VBASE;
+	/* The exit page: none, or one whole page of the image past the header. */
+	rt->exit_page = 0;
+	assert_int_equal(xmhf_blob_check(blob, blob_size), XMHF_BLOB_OK);
+	rt->exit_page = 0x800;			/* not a page */
+	assert_int_equal(xmhf_blob_check(blob, blob_size), XMHF_BLOB_E_RT_HEADER);
+	rt->exit_page = FIX_RT_SIZE;		/* past the image */
+	assert_int_equal(xmhf_blob_check(blob, blob_size), XMHF_BLOB_E_RT_HEADER);
+	rt->exit_page = FIX_RT_SIZE - 0x1000;
+	assert_int_equal(xmhf_blob_check(blob, blob_size), XMHF_BLOB_OK);
 }
 
 /* Code integrity is the measurement's job: a changed code byte still loads. */

@@ -315,6 +315,7 @@ static void test_blocks_extra(void **state)
 	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), 0);
 	assert_int_equal(ld.num_blocks, 2);
 	/* After a launch the module says whether the hypervisor scrubbed them. */
+	memset(ld.mem, 0, XMHF_MEM_SIZE);	/* as the hypervisor leaves it */
 	ld.state = XMHF_STATE_LAUNCHED;
 	memset(ld.blocks[1] + 0x3000, 0xa5, 64);	/* it left one page */
 	xmhf_loader_unload(&ld);
@@ -324,6 +325,7 @@ static void test_blocks_extra(void **state)
 	o.extra_blocks = 2;
 	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &o), 0);
 	ld.state = XMHF_STATE_LAUNCHED;
+	memset(ld.mem, 0, XMHF_MEM_SIZE);
 	xmhf_loader_unload(&ld);
 	assert_non_null(strstr(mock.last_log, "the hypervisor scrubbed its 2 extra heap blocks"));
 
@@ -333,6 +335,42 @@ static void test_blocks_extra(void **state)
 	assert_non_null(strstr(mock.last_log, "at most"));
 	assert_int_equal(mock.mem_held, 0);
 	assert_int_equal(ld.state, 0);
+}
+
+/*
+ * The first block after a launch: all zero but the exit page, the SL's
+ * page tables and the log ring, or the module says how much is left.
+ */
+static void test_block_scrub_report(void **state)
+{
+	u64 exit_off = XMHF_RT_OFFSET + FIX_RT_SIZE - 0x1000;
+	u64 ring_off = XMHF_RT_OFFSET + FIX_RT_SIZE;
+
+	(void)state;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	ld.state = XMHF_STATE_LAUNCHED;
+	memset(ld.mem, 0, XMHF_MEM_SIZE);
+	ld.mem[XMHF_EARLY_OFFSET] = 1;				/* a page table */
+	ld.mem[XMHF_EARLY_OFFSET + XMHF_EARLY_TABLES * 4096 - 1] = 1;	/* the last one */
+	ld.mem[exit_off + 0xfff] = 1;
+	ld.mem[ring_off] = 1;
+	xmhf_loader_unload(&ld);
+	assert_non_null(strstr(mock.last_log, "the hypervisor scrubbed its block"));
+
+	/* Any other byte: the SL, its parameters, the image, bss, the heap. */
+	static const u64 dirty[] = {
+		0, XMHF_SLPB_OFFSET, XMHF_EARLY_OFFSET - 1,
+		XMHF_EARLY_OFFSET + XMHF_EARLY_TABLES * 4096, XMHF_RT_OFFSET,
+		XMHF_RT_OFFSET + 0x7000, XMHF_MEM_SIZE - 1,
+	};
+	for (unsigned int i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++) {
+		assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+		ld.state = XMHF_STATE_LAUNCHED;
+		memset(ld.mem, 0, XMHF_MEM_SIZE);
+		ld.mem[dirty[i]] = 1;
+		xmhf_loader_unload(&ld);
+		assert_non_null(strstr(mock.last_log, "left 1 pages of its block unscrubbed"));
+	}
 }
 
 /* A block the allocator misplaced is refused, and nothing leaks. */
@@ -415,6 +453,7 @@ int main(void)
 		T(test_failed_load_scrubs), T(test_launch_choice),
 		T(test_skinit_preconditions), T(test_too_many_cpus),
 		T(test_blocks_sizing), T(test_blocks_extra), T(test_blocks_misaligned),
+		T(test_block_scrub_report),
 		T(test_ram_512), T(test_ram_normalise),
 	};
 

@@ -73,7 +73,12 @@ struct xmhf_rt_header {
 	__u32 entry;		/* offset of the 64-bit entry point */
 	__u64 link_base;	/* virtual address the runtime is linked at */
 	__u32 log_ring;		/* offset of struct xmhf_log_ring, 0 = none */
-	__u32 reserved;
+	/*
+	 * Offset of the exit page, 0 = none: the code the runtime leaves
+	 * through and parks the APs in, the one page of the image its
+	 * unload scrub keeps (docs/architecture.md, "Unload").
+	 */
+	__u32 exit_page;
 };
 #endif /* __ASSEMBLY__ */
 
