@@ -17,10 +17,14 @@
  * write-1-to-clear register cannot clear it.
  */
 #include <arch/x86.h>
+#include <core/hub.h>
 #include <core/log.h>
 #include <core/npt.h>
+#include <core/mm.h>
 #include <core/pci.h>
+#include <core/quiesce.h>
 #include <core/spinlock.h>
+#include <core/vcpu.h>
 
 #define CF8_ENABLE		BIT(31)
 /* Reserved, or AMD's extended register number (NB_CFG EnableCf8ExtCfg). */
@@ -29,6 +33,7 @@
 
 #define PCI_ID			0x00
 #define PCI_COMMAND		0x04
+#define PCI_COMMAND_MEMORY	BIT(1)
 #define PCI_STATUS_CAP_LIST	BIT(20)		/* in the dword at 0x04 */
 #define PCI_CLASS		0x08
 #define PCI_HEADER_TYPE		0x0c
@@ -50,6 +55,21 @@
 static spinlock_t pci_lock;
 static u32 guest_cf8;
 static u64 ecam_base, ecam_size;	/* ecam_size 0: no ECAM */
+static struct npt *pci_npt;
+
+/*
+ * Spinning for pci_lock is a quiesce safe point: its holder may stop the
+ * other CPUs (to move an MSI-X table's protection), and a CPU spinning
+ * here with GIF clear could not take the NMI.  v is NULL at launch.
+ */
+static void pci_lock_take(struct vcpu *v)
+{
+	while (__atomic_exchange_n(&pci_lock.locked, 1, __ATOMIC_ACQUIRE)) {
+		if (v)
+			quiesce_poll(v);
+		cpu_relax();
+	}
+}
 
 /* ---- the hardware, pci_lock held ---- */
 
@@ -310,18 +330,185 @@ static const struct pci_rule *pci_policy(const struct pci_dev *d, struct pci_wri
 	return refused;
 }
 
+/* ---- MSI-X tables: write-protected wherever their BAR puts them ---- */
+
+#define MSIX_MAX	32	/* functions with an MSI-X table */
+#define MSIX_ENTRY	16
+#define MSIX_DM_BYTE	9	/* data bits 15:8, in each 16-byte entry */
+#define PAGE_4K		0x1000ull
+
+static struct msix_tbl {
+	bool used;
+	u16 bdf;
+	u64 pa;		/* 0: no table reachable (no BAR, an I/O BAR) */
+	u32 len;
+} msix[MSIX_MAX];
+
+static bool is_bar(const struct pci_dev *d, u16 dw)
+{
+	u8 type = (hw_read(d->bdf, PCI_HEADER_TYPE, 4) >> 16) & 0x7f;
+
+	return dw >= 0x10 && dw < (type == 0 ? 0x28 : type == 1 ? 0x18 : 0x10);
+}
+
+/*
+ * Where d's MSI-X table is now, and its length; 0 if it has none, or if
+ * memory decode is off (then no CPU store reaches it, and BAR sizing,
+ * which Linux does with decode off, moves nothing).
+ */
+static u64 msix_locate(const struct pci_dev *d, u32 *len)
+{
+	u16 c = cap_find(d, CAP_MSIX), breg;
+	u32 tbl, bar;
+	u64 base;
+
+	if (!c || !(hw_read(d->bdf, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY))
+		return 0;
+	*len = ((hw_read(d->bdf, c + 2, 2) & 0x7ff) + 1) * MSIX_ENTRY;
+	tbl = hw_read(d->bdf, c + 4, 4);
+	breg = 0x10 + 4 * (tbl & 7);
+	if (!is_bar(d, breg))
+		return 0;
+	bar = hw_read(d->bdf, breg, 4);
+	if (bar & 1)
+		return 0;
+	base = bar & ~0xfull;
+	if (((bar >> 1) & 3) == 2 && is_bar(d, breg + 4))
+		base |= (u64)hw_read(d->bdf, breg + 4, 4) << 32;
+	return base ? base + (tbl & ~7u) : 0;
+}
+
+static bool msix_covers(const struct msix_tbl *t, u64 page)
+{
+	return t->used && t->pa && page + PAGE_4K > t->pa && page < t->pa + t->len;
+}
+
+static const struct msix_tbl *msix_page_owner(u64 page, const struct msix_tbl *except)
+{
+	unsigned int i;
+
+	for (i = 0; i < MSIX_MAX; i++)
+		if (&msix[i] != except && msix_covers(&msix[i], page))
+			return &msix[i];
+	return NULL;
+}
+
+/*
+ * The pages under [pa, pa + len) read-only (protect) or back to
+ * read-write where no other table needs them.  -1 if a page cannot be
+ * protected: beyond the CPU's physical width, the hypervisor's, the
+ * ECAM window, a hypapp's, or no heap left for a page table.
+ */
+static int msix_pages(const struct msix_tbl *t, u64 pa, u32 len, bool protect)
+{
+	u32 a, b, c, d;
+	u64 pg;
+
+	cpuid(0x80000008, &a, &b, &c, &d);
+	for (pg = pa & ~(PAGE_4K - 1); pg < pa + len; pg += PAGE_4K) {
+		if (!protect && msix_page_owner(pg, t))
+			continue;
+		if (protect && ((pg >> (a & 0xff)) || hub_owns_page(pg) ||
+				hv_heap_free_pages() < 64))
+			return -1;
+		if (npt_set_4k(pci_npt, pg, true, !protect) && protect)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Re-reads where d's MSI-X table lies and moves its protection along,
+ * the other CPUs stopped (or not yet running).  -1 if the new place
+ * cannot be protected: the caller undoes its write, and the old place
+ * stays protected.
+ */
+static int msix_track(const struct pci_dev *d)
+{
+	struct msix_tbl *t = NULL, *spare = NULL;
+	u32 len = 0;
+	u64 pa = msix_locate(d, &len);
+	unsigned int i;
+
+	for (i = 0; i < MSIX_MAX; i++) {
+		if (msix[i].used && msix[i].bdf == d->bdf)
+			t = &msix[i];
+		else if (!msix[i].used && !spare)
+			spare = &msix[i];
+	}
+	if (!t) {
+		if (!pa)
+			return 0;
+		if (!spare)
+			return -1;
+		t = spare;
+		t->bdf = d->bdf;
+		t->pa = 0;
+		t->used = true;
+	}
+	if (t->pa == pa && t->len == len)
+		return 0;
+	if (pa && msix_pages(t, pa, len, true)) {
+		msix_pages(t, pa, len, false);	/* what got protected of it */
+		if (!t->pa)
+			t->used = false;
+		return -1;
+	}
+	if (t->pa) {
+		u64 old = t->pa;
+
+		t->pa = 0;		/* its pages no longer its own */
+		msix_pages(t, old, t->len, false);
+	}
+	t->pa = pa;
+	t->len = len;
+	t->used = pa != 0;
+	if (pa)
+		hv_log("xmhf: PCI %02x:%02x.%x: MSI-X table at 0x%lx (%u entries) write-protected\n",
+		       d->bdf >> 8, (d->bdf >> 3) & 0x1f, d->bdf & 7, pa, len / MSIX_ENTRY);
+	return 0;
+}
+
+/* At launch: every function's table, bus by bus (no vCPU runs yet). */
+static void msix_scan(void)
+{
+	struct pci_dev d;
+	unsigned int bus, dev, fn, nfn;
+
+	for (bus = 0; bus < 256; bus++) {
+		for (dev = 0; dev < 32; dev++) {
+			nfn = 1;
+			for (fn = 0; fn < nfn; fn++) {
+				d.bdf = (u16)(bus << 8 | dev << 3 | fn);
+				d.id = hw_read(d.bdf, PCI_ID, 4);
+				if ((d.id & 0xffff) == 0xffff)
+					continue;
+				if (fn == 0 && (hw_read(d.bdf, PCI_HEADER_TYPE, 4) & BIT(23)))
+					nfn = 8;
+				if (msix_track(&d))
+					hv_log("xmhf: PCI %02x:%02x.%x: its MSI-X table cannot be protected: its entries pass unfiltered\n",
+					       bus, dev, fn);
+			}
+		}
+	}
+}
+
 /*
  * The guest's write of size bytes at reg of bdf, pci_lock held: through
  * the policy, then to the hardware.  how names the way in, for the log.
+ * A write to a BAR or the command register of a function with an MSI-X
+ * table stops the other CPUs (v's) while the table's protection follows
+ * the BAR and the memory decode.
  */
-static void pci_write(u16 bdf, u16 reg, unsigned int size, u32 val, const char *how)
+static void pci_write(struct vcpu *v, u16 bdf, u16 reg, unsigned int size, u32 val,
+		      const char *how)
 {
 	struct pci_dev d = { .bdf = bdf };
 	struct pci_write w = { .dw = reg & ~3 };
 	const struct pci_rule *r;
 	u32 old, out = 0;
 	unsigned int b, sh = reg & 3;
-	bool changes = false;
+	bool changes = false, moves;
 
 	d.id = hw_read(bdf, PCI_ID, 4);
 	if (d.id == 0xffffffffu) {
@@ -348,8 +535,23 @@ static void pci_write(u16 bdf, u16 reg, unsigned int size, u32 val, const char *
 		hv_log("xmhf: PCI %02x:%02x.%x [%04x:%04x]: guest write of 0x%x (%u bytes at 0x%x, %s) refused: %s\n",
 		       bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, d.id & 0xffff, d.id >> 16,
 		       val, size, reg, how, r->what);
-	if (!r || changes)
-		hw_write(bdf, reg, size, out);
+	if (r && !changes)
+		return;
+	moves = (w.dw == PCI_COMMAND || is_bar(&d, w.dw)) && cap_find(&d, CAP_MSIX);
+	if (moves && v)
+		quiesce_begin(v);
+	hw_write(bdf, reg, size, out);
+	if (moves && msix_track(&d)) {
+		/* The command register alone: the status bits clear on a write. */
+		if (w.dw == PCI_COMMAND)
+			hw_write(bdf, PCI_COMMAND, 2, old & 0xffff);
+		else
+			hw_write(bdf, w.dw, 4, old);
+		hv_log("xmhf: PCI %02x:%02x.%x: write 0x%x at 0x%x (%s) undone: the MSI-X table could not be protected there\n",
+		       bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, val, reg, how);
+	}
+	if (moves && v)
+		quiesce_end(v);
 }
 
 /* ---- the ways in ---- */
@@ -360,11 +562,10 @@ bool pci_cfg_io(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
 	u32 a;
 	u16 reg;
 
-	(void)v;
 	if (port >= PCI_CFG_PORT_END || port + size <= PCI_CFG_ADDR_PORT)
 		return false;
 	if (port == PCI_CFG_ADDR_PORT && size == 4) {
-		spin_lock(&pci_lock);
+		pci_lock_take(v);
 		if (in)
 			*val = guest_cf8;
 		else
@@ -381,7 +582,7 @@ bool pci_cfg_io(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
 			*val = mask;
 		return true;
 	}
-	spin_lock(&pci_lock);
+	pci_lock_take(v);
 	a = guest_cf8;
 	reg = (a & 0xfc) + (port - PCI_CFG_DATA_PORT);
 	if (!(a & CF8_ENABLE) || (a & CF8_RESERVED)) {
@@ -393,31 +594,88 @@ bool pci_cfg_io(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
 	} else if (in) {
 		*val = hw_read((a >> 8) & 0xffff, reg, size) & mask;
 	} else {
-		pci_write((a >> 8) & 0xffff, reg, size, *val & mask, "CF8/CFC");
+		pci_write(v, (a >> 8) & 0xffff, reg, size, *val & mask, "CF8/CFC");
 	}
 	spin_unlock(&pci_lock);
 	return true;
 }
 
-bool pci_ecam_owns(u64 gpa)
+static bool ecam_owns(u64 gpa)
 {
 	return ecam_size && gpa >= ecam_base && gpa - ecam_base < ecam_size;
 }
 
-bool pci_ecam_write(struct vcpu *v, u64 gpa, unsigned int size, u64 val)
+bool pci_mmio_owns(u64 gpa)
+{
+	return ecam_owns(gpa) || msix_page_owner(gpa & ~(PAGE_4K - 1), NULL);
+}
+
+/*
+ * A store into a protected MSI-X table page: refused if it sets an
+ * entry's delivery mode (data bits 10:8) to anything but fixed or lowest
+ * priority, else done on the device.  pci_lock held.
+ */
+static int msix_write(u64 gpa, unsigned int size, u64 val)
+{
+	unsigned int i, k;
+	const struct msix_tbl *t;
+
+	if (!msix_page_owner(gpa & ~(PAGE_4K - 1), NULL))
+		return 1;	/* moved meanwhile: the guest runs it again */
+	if ((gpa & (size - 1)) || npt_protected(gpa) || hv_owns(gpa, size) ||
+	    gpa + size > (1ull << 32)) {
+		hv_log("xmhf: MSI-X page write of %u bytes at 0x%lx not emulated (misaligned, or above 4 GiB): dropped\n",
+		       size, gpa);
+		return 0;
+	}
+	for (i = 0; i < MSIX_MAX; i++) {
+		t = &msix[i];
+		for (k = 0; k < size; k++) {
+			u64 a = gpa + k;
+			u8 byte = (u8)(val >> 8 * k);
+
+			if (!t->used || !t->pa || a < t->pa || a >= t->pa + t->len ||
+			    (a - t->pa) % MSIX_ENTRY != MSIX_DM_BYTE || MSI_DM_OK(byte & 7))
+				continue;
+			hv_log("xmhf: PCI %02x:%02x.%x: MSI-X entry %lu data with delivery mode %u refused\n",
+			       t->bdf >> 8, (t->bdf >> 3) & 0x1f, t->bdf & 7,
+			       (a - t->pa) / MSIX_ENTRY, byte & 7);
+			return 0;
+		}
+	}
+	if (size == 1)
+		*(volatile u8 *)(uintptr_t)gpa = (u8)val;
+	else if (size == 2)
+		*(volatile u16 *)(uintptr_t)gpa = (u16)val;
+	else if (size == 4)
+		*(volatile u32 *)(uintptr_t)gpa = (u32)val;
+	else
+		*(volatile u64 *)(uintptr_t)gpa = val;
+	return 0;
+}
+
+int pci_mmio_write(struct vcpu *v, u64 gpa, unsigned int size, u64 val)
 {
 	u64 off = gpa - ecam_base;
 	u16 bdf = (u16)(off >> 12), reg = off & 0xfff;
+	int ret;
 
-	(void)v;
-	if (!pci_ecam_owns(gpa) || (size != 1 && size != 2 && size != 4) ||
-	    (reg & (size - 1)))
-		return false;
-	spin_lock(&pci_lock);
-	pci_write(bdf, reg, size, (u32)val & (size == 4 ? 0xffffffffu : (1u << 8 * size) - 1),
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -1;
+	pci_lock_take(v);
+	if (!ecam_owns(gpa)) {
+		ret = msix_write(gpa, size, val);
+		spin_unlock(&pci_lock);
+		return ret;
+	}
+	if (size == 8 || (reg & (size - 1))) {
+		spin_unlock(&pci_lock);
+		return -1;
+	}
+	pci_write(v, bdf, reg, size, (u32)val & (size == 4 ? 0xffffffffu : (1u << 8 * size) - 1),
 		  "ECAM");
 	spin_unlock(&pci_lock);
-	return true;
+	return 0;
 }
 
 /* ---- where ECAM is ---- */
@@ -482,14 +740,16 @@ int pci_init(struct npt *npt)
 {
 	int err;
 
-	spin_lock(&pci_lock);
+	pci_npt = npt;
+	pci_lock_take(NULL);
 	err = ecam_find();
+	if (!err && ecam_size) {
+		hv_log("xmhf: PCI: ECAM at 0x%lx, %lu MiB: read-only to the guest, writes filtered\n",
+		       ecam_base, ecam_size >> 20);
+		err = npt_write_protect(npt, ecam_base, ecam_size);
+	}
+	if (!err)
+		msix_scan();
 	spin_unlock(&pci_lock);
-	if (err)
-		return -1;
-	if (!ecam_size)
-		return 0;
-	hv_log("xmhf: PCI: ECAM at 0x%lx, %lu MiB: read-only to the guest, writes filtered\n",
-	       ecam_base, ecam_size >> 20);
-	return npt_write_protect(npt, ecam_base, ecam_size);
+	return err;
 }

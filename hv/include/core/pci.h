@@ -39,14 +39,19 @@ int pci_init(struct npt *npt);
  */
 bool pci_cfg_io(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
 
-/* gpa lies in the ECAM window the hypervisor keeps read-only. */
-bool pci_ecam_owns(u64 gpa);
+/*
+ * gpa lies in what the hypervisor keeps read-only for PCI: the ECAM
+ * window, or a page of an MSI-X table (wherever its BAR puts it).
+ */
+bool pci_mmio_owns(u64 gpa);
 
 /*
- * A decoded guest store of size bytes (1, 2 or 4, naturally aligned)
- * into the ECAM window: filtered, then done.  false if it cannot be
- * emulated (another size, misaligned): the caller raises #GP.
+ * A decoded guest store of size bytes (1, 2, 4 or 8) at gpa, a page
+ * pci_mmio_owns(): filtered, then done.  0: done or refused, skip the
+ * instruction; 1: the page is no longer protected, run it again; -1: it
+ * cannot be emulated (another size, a misaligned or 8-byte ECAM store):
+ * the caller raises #GP.
  */
-bool pci_ecam_write(struct vcpu *v, u64 gpa, unsigned int size, u64 val);
+int pci_mmio_write(struct vcpu *v, u64 gpa, unsigned int size, u64 val);
 
 #endif /* XMHF_CORE_PCI_H */

@@ -809,21 +809,26 @@ static void exit_apic_write(struct vcpu *v, u64 gpa)
 	vcpu_skip_insn(v, ms.len);
 }
 
-/* A guest store to the read-only ECAM window: decoded, then arch/x86/pci.c's. */
-static void exit_ecam_write(struct vcpu *v, u64 gpa)
+/*
+ * A guest store to what PCI keeps read-only (the ECAM window, MSI-X
+ * tables): decoded, then arch/x86/pci.c's.
+ */
+static void exit_pci_mmio_write(struct vcpu *v, u64 gpa)
 {
 	struct memstore ms;
 	u8 buf[15];
 	size_t n = fetch_insn(v, buf);
+	int r = -1;
 
-	if (!n || decode_memstore(buf, n, &ms) ||
-	    !pci_ecam_write(v, gpa, ms.size, ms.imm ? ms.imm_val : *gpr_slot(v, ms.gpr))) {
-		hv_log("xmhf: ECAM write at 0x%lx (RIP 0x%lx) not a 1/2/4-byte aligned MOV: #GP\n",
+	if (n && !decode_memstore(buf, n, &ms))
+		r = pci_mmio_write(v, gpa, ms.size, ms.imm ? ms.imm_val : *gpr_slot(v, ms.gpr));
+	if (r < 0) {
+		hv_log("xmhf: PCI MMIO write at 0x%lx (RIP 0x%lx) not an emulated MOV: #GP\n",
 		       gpa, vmcb_of(v)->save.rip);
 		vcpu_inject_gp(v, 0);
-		return;
+	} else if (r == 0) {
+		vcpu_skip_insn(v, ms.len);
 	}
-	vcpu_skip_insn(v, ms.len);
 }
 
 /* LLDT sel: the LDT descriptor from the guest's GDT, or #GP(sel). */
@@ -939,8 +944,8 @@ static void exit_npf(struct vcpu *v, struct npt *npt)
 		return;
 	}
 	count(v, XMHF_EXIT_NPF);
-	if (e.npf.write && pci_ecam_owns(gpa)) {
-		exit_ecam_write(v, gpa);
+	if (e.npf.write && pci_mmio_owns(gpa)) {
+		exit_pci_mmio_write(v, gpa);
 		return;
 	}
 	if (!npt_protected(gpa) && hub_owns_page(gpa)) {
