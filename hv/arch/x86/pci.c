@@ -8,7 +8,10 @@
  *   guest's address and the access under pci_lock, so that no other CPU's
  *   address slips in between.
  * - ECAM: read-only in the nested page tables; a store faults, svm.c
- *   decodes it and hands it to pci_ecam_write().  Reads stay native.
+ *   decodes it and hands it to pci_mmio_write().  Reads stay native.
+ * - MSI-X tables, in BAR MMIO: their pages read-only wherever the BAR
+ *   puts them (tracked on every BAR and command write), stores decoded
+ *   the same way and their delivery modes filtered.
  *
  * A write is checked byte by byte against the table.  Bytes of a
  * read-only range keep their value; a filter may refuse bytes too; the
@@ -29,7 +32,6 @@
 #define CF8_ENABLE		BIT(31)
 /* Reserved, or AMD's extended register number (NB_CFG EnableCf8ExtCfg). */
 #define CF8_RESERVED		0x7f000000u
-#define CF8_BDF_REG		0x00fffffcu
 
 #define PCI_ID			0x00
 #define PCI_COMMAND		0x04
@@ -41,7 +43,6 @@
 #define PCI_CAP_PTR_CARDBUS	0x14
 
 #define CAP_MSI			0x05
-#define CAP_SECDEV		0x0f		/* AMD IOMMU's capability block */
 #define CAP_MSIX		0x11
 
 #define MSI_CTL_64BIT		BIT(7)
@@ -73,11 +74,14 @@ static void pci_lock_take(struct vcpu *v)
 
 /* ---- the hardware, pci_lock held ---- */
 
-static bool ecam_reaches(u16 bdf)
+static bool ecam_reaches(u16 bdf, u16 reg, unsigned int size)
 {
-	/* Below 4 GiB the runtime maps physical memory 1:1. */
+	/*
+	 * Below 4 GiB the runtime maps physical memory 1:1.  A word at an
+	 * odd offset (mechanism #1 allows it inside the dword) goes by CF8.
+	 */
 	return ecam_size && ecam_base + ecam_size <= (1ull << 32) &&
-	       ((u64)bdf << 12) < ecam_size;
+	       ((u64)bdf << 12) < ecam_size && !(reg & (size - 1));
 }
 
 static volatile void *ecam_ptr(u16 bdf, u16 reg)
@@ -90,7 +94,7 @@ static u32 hw_read(u16 bdf, u16 reg, unsigned int size)
 {
 	u32 v;
 
-	if (ecam_reaches(bdf)) {
+	if (ecam_reaches(bdf, reg, size)) {
 		if (size == 1)
 			return *(volatile u8 *)ecam_ptr(bdf, reg);
 		if (size == 2)
@@ -113,7 +117,7 @@ static u32 hw_read(u16 bdf, u16 reg, unsigned int size)
 
 static void hw_write(u16 bdf, u16 reg, unsigned int size, u32 v)
 {
-	if (ecam_reaches(bdf)) {
+	if (ecam_reaches(bdf, reg, size)) {
 		if (size == 1)
 			*(volatile u8 *)ecam_ptr(bdf, reg) = (u8)v;
 		else if (size == 2)
