@@ -15,9 +15,8 @@
  *
  * A write is checked byte by byte against the table.  Bytes of a
  * read-only range keep their value; a filter may refuse bytes too; the
- * rest is written as the guest asked, with its width.  A write left with
- * nothing to change is dropped, so that writing back the old value of a
- * write-1-to-clear register cannot clear it.
+ * rest is written as the guest asked, with its width.  A write whose
+ * every byte was refused is dropped.
  */
 #include <arch/x86.h>
 #include <core/hub.h>
@@ -73,6 +72,18 @@ static void pci_lock_take(struct vcpu *v)
 }
 
 /* ---- the hardware, pci_lock held ---- */
+
+#ifdef XMHF_HOST_TEST
+/* The unit test plays configuration space and the MSI-X tables' MMIO. */
+u32 test_cfg_read(u16 bdf, u16 reg, unsigned int size);
+void test_cfg_write(u16 bdf, u16 reg, unsigned int size, u32 v);
+void test_mmio_store(u64 pa, unsigned int size, u64 v);
+#define hw_read(bdf, reg, size)		test_cfg_read(bdf, reg, size)
+#define hw_write(bdf, reg, size, v)	test_cfg_write(bdf, reg, size, v)
+#define mmio_store(pa, size, v)		test_mmio_store(pa, size, v)
+int test_rdmsr_safe(u32 msr, u64 *val);
+#define rdmsr_safe(msr, val)		test_rdmsr_safe(msr, val)
+#else
 
 static bool ecam_reaches(u16 bdf, u16 reg, unsigned int size)
 {
@@ -138,6 +149,20 @@ static void hw_write(u16 bdf, u16 reg, unsigned int size, u32 v)
 	outl(PCI_CFG_ADDR_PORT, 0);
 }
 
+/* A store into an MSI-X table page, below 4 GiB (mapped 1:1). */
+static void mmio_store(u64 pa, unsigned int size, u64 val)
+{
+	if (size == 1)
+		*(volatile u8 *)(uintptr_t)pa = (u8)val;
+	else if (size == 2)
+		*(volatile u16 *)(uintptr_t)pa = (u16)val;
+	else if (size == 4)
+		*(volatile u32 *)(uintptr_t)pa = (u32)val;
+	else
+		*(volatile u64 *)(uintptr_t)pa = val;
+}
+#endif /* XMHF_HOST_TEST */
+
 /* ---- the policy ---- */
 
 struct pci_dev {
@@ -167,10 +192,11 @@ struct pci_rule {
 	u16 start, end;		/* [start, end); end 0: the capability's length */
 	enum pci_act act;
 	u32 allow;		/* PCI_MASK */
-	void (*filter)(const struct pci_dev *d, u16 base, struct pci_write *w);
+	/* Returns the bytes of w it refused (bit i: byte dw + i). */
+	u8 (*filter)(const struct pci_dev *d, u16 base, struct pci_write *w);
 };
 
-static void msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w);
+static u8 msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w);
 
 #define ANY_DEVICE		0, 0, 0, 0
 #define CLASS(c, m)		0, 0, (c), (m)
@@ -262,7 +288,7 @@ static u16 cap_len(const struct pci_dev *d, u8 id, u16 at)
  * native format and the AMD IOMMU's remapped one alike.  Refused: the
  * whole register keeps its old value.
  */
-static void msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w)
+static u8 msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w)
 {
 	u16 ctl = hw_read(d->bdf, base + 2, 2);
 	u16 data = base + (ctl & MSI_CTL_64BIT ? 12 : 8);
@@ -270,12 +296,13 @@ static void msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w)
 
 	/* Capabilities are dword aligned: data is bytes 0-1 of its dword. */
 	if (w->dw != data || !(w->mask & 3))
-		return;
+		return 0;
 	hi = w->mask & 2 ? w->val[1] : w->old[1];
 	if (MSI_DM_OK(MSI_DM((u16)hi << 8)))
-		return;
+		return 0;
 	w->val[0] = w->old[0];
 	w->val[1] = w->old[1];
+	return w->mask & 3;
 }
 
 static bool rule_matches(const struct pci_rule *r, const struct pci_dev *d)
@@ -285,9 +312,12 @@ static bool rule_matches(const struct pci_rule *r, const struct pci_dev *d)
 
 /*
  * Applies the table to w.  Returns the first rule that refused a byte
- * (for the log), or NULL when the write goes through as asked.
+ * (for the log), or NULL when the write goes through as asked.  Refused
+ * bytes, in *refused: every byte of a read-only range, and the bytes a
+ * mask or a filter changed.
  */
-static const struct pci_rule *pci_policy(const struct pci_dev *d, struct pci_write *w)
+static const struct pci_rule *pci_policy(const struct pci_dev *d, struct pci_write *w,
+					 u8 *refused_bytes)
 {
 	const struct pci_rule *refused = NULL;
 	u8 want[4], done = 0;
@@ -298,7 +328,7 @@ static const struct pci_rule *pci_policy(const struct pci_dev *d, struct pci_wri
 	for (i = 0; i < ARRAY_SIZE(pci_rules) && done != w->mask; i++) {
 		const struct pci_rule *r = &pci_rules[i];
 		u16 start = r->start, end = r->end, base = 0;
-		u8 hit = 0;
+		u8 hit = 0, no = 0;
 
 		if (!rule_matches(r, d))
 			continue;
@@ -326,10 +356,16 @@ static const struct pci_rule *pci_policy(const struct pci_dev *d, struct pci_wri
 					    (w->val[b] & (u8)(r->allow >> 8 * b));
 		}
 		if (r->act == PCI_FILTER)
-			r->filter(d, base, w);
+			no = r->filter(d, base, w) & hit;
 		for (b = 0; b < 4; b++)
-			if ((hit & (1u << b)) && w->val[b] != want[b] && !refused)
+			if ((hit & (1u << b)) &&
+			    (r->act == PCI_RO || w->val[b] != want[b]))
+				no |= 1u << b;
+		/* Logged when the guest's value was changed, not when kept. */
+		for (b = 0; b < 4; b++)
+			if ((no & (1u << b)) && w->val[b] != want[b] && !refused)
 				refused = r;
+		*refused_bytes |= no;
 	}
 	return refused;
 }
@@ -512,7 +548,8 @@ static void pci_write(struct vcpu *v, u16 bdf, u16 reg, unsigned int size, u32 v
 	const struct pci_rule *r;
 	u32 old, out = 0;
 	unsigned int b, sh = reg & 3;
-	bool changes = false, moves;
+	bool moves;
+	u8 refused = 0;
 
 	d.id = hw_read(bdf, PCI_ID, 4);
 	if (d.id == 0xffffffffu) {
@@ -530,16 +567,20 @@ static void pci_write(struct vcpu *v, u16 bdf, u16 reg, unsigned int size, u32 v
 		w.mask |= 1u << (sh + b);
 		w.val[sh + b] = (u8)(val >> 8 * b);
 	}
-	r = pci_policy(&d, &w);
+	r = pci_policy(&d, &w, &refused);
 	for (b = 0; b < size; b++) {
 		out |= (u32)w.val[sh + b] << 8 * b;
-		changes |= w.val[sh + b] != w.old[sh + b];
 	}
 	if (r)
 		hv_log("xmhf: PCI %02x:%02x.%x [%04x:%04x]: guest write of 0x%x (%u bytes at 0x%x, %s) refused: %s\n",
 		       bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, d.id & 0xffff, d.id >> 16,
 		       val, size, reg, how, r->what);
-	if (r && !changes)
+	/*
+	 * Every byte refused: nothing is written.  Some let through: the
+	 * write goes on with the refused bytes at their old value, so a
+	 * write-1-to-clear status next to a refused command still clears.
+	 */
+	if (refused == w.mask)
 		return;
 	moves = (w.dw == PCI_COMMAND || is_bar(&d, w.dw)) && cap_find(&d, CAP_MSIX);
 	if (moves && v)
@@ -647,14 +688,7 @@ static int msix_write(u64 gpa, unsigned int size, u64 val)
 			return 0;
 		}
 	}
-	if (size == 1)
-		*(volatile u8 *)(uintptr_t)gpa = (u8)val;
-	else if (size == 2)
-		*(volatile u16 *)(uintptr_t)gpa = (u16)val;
-	else if (size == 4)
-		*(volatile u32 *)(uintptr_t)gpa = (u32)val;
-	else
-		*(volatile u64 *)(uintptr_t)gpa = val;
+	mmio_store(gpa, size, val);
 	return 0;
 }
 
