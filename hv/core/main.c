@@ -17,6 +17,7 @@
 #include <core/measure.h>
 #include <core/mm.h>
 #include <core/npt.h>
+#include <core/pci.h>
 #include <core/spinlock.h>
 #include <core/svm.h>
 #include <lib/crypto.h>
@@ -384,6 +385,8 @@ void rt_main(const struct sl_handoff *h)
 	if (npt_init(&guest_npt, la57, npt_initial_end()) ||
 	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false))
 		rt_abort("out of memory for the nested page tables");
+	if (pci_init(&guest_npt))
+		rt_abort("cannot put PCI configuration space (ECAM) under the hypervisor");
 	if (svm_init(&guest_npt) || svm_vcpu_alloc(&bsp_vcpu))
 		rt_abort("out of memory for the VMCB");
 	if (smp_init(&rt_params, &bsp_vcpu))

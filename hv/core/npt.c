@@ -100,6 +100,20 @@ bool npt_protected(u64 gpa)
 	return hv_owns(gpa & ~0xfffull, 0x1000) || tpm_hv_page(gpa);
 }
 
+/* Ranges the guest may read but not write (the PCI ECAM window). */
+static struct { u64 start, len; } ro_ranges[4];
+static unsigned int num_ro;
+
+static bool npt_write_protected(u64 gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_ro; i++)
+		if (gpa >= ro_ranges[i].start && gpa - ro_ranges[i].start < ro_ranges[i].len)
+			return true;
+	return false;
+}
+
 /* The 2 MiB around the TPM in 4 KiB pages, its top localities left out. */
 static int map_tpm_2m(struct npt *n, u64 *pde, u64 base)
 {
@@ -222,7 +236,7 @@ static int set_4k_locked(struct npt *n, u64 gpa, bool read, bool write)
 	u64 *pde = pde_of(n, gpa), *pt, base;
 	unsigned int i;
 
-	if (!pde || npt_protected(gpa))
+	if (!pde || npt_protected(gpa) || npt_write_protected(gpa))
 		return -1;
 	if (!(*pde & NPT_P) || (*pde & NPT_PS)) {
 		base = gpa & ~(NPT_2M - 1);
@@ -245,6 +259,44 @@ int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write)
 
 	spin_lock(&npt_lock);
 	ret = set_4k_locked(n, gpa, read, write);
+	spin_unlock(&npt_lock);
+	return ret;
+}
+
+/*
+ * [start, start + len), 2 MiB aligned, read-only to the guest from now on:
+ * its 2 MiB pages lose their write bit (a 1 GiB page is split first, a
+ * split 2 MiB loses it in every 4 KiB entry), and npt_set_4k() refuses
+ * pages in it.  Nothing in it may be the hypervisor's.
+ */
+int npt_write_protect(struct npt *n, u64 start, u64 len)
+{
+	u64 gpa, *pde, *pt;
+	unsigned int i;
+	int ret = 0;
+
+	if ((start | len) & (NPT_2M - 1) || !len || start + len < start ||
+	    hv_owns(start, len) || num_ro == ARRAY_SIZE(ro_ranges))
+		return -1;
+	spin_lock(&npt_lock);
+	for (gpa = start; gpa < start + len && !ret; gpa += NPT_2M) {
+		if (!(pde = pde_of(n, gpa))) {
+			ret = -1;
+		} else if (!(*pde & NPT_P)) {
+			*pde = gpa | NPT_P | NPT_US | NPT_PS;
+		} else if (*pde & NPT_PS) {
+			*pde &= ~NPT_RW;
+		} else {
+			pt = table_va(*pde);
+			for (i = 0; i < 512; i++)
+				pt[i] &= ~NPT_RW;
+		}
+	}
+	if (!ret) {
+		ro_ranges[num_ro].start = start;
+		ro_ranges[num_ro].len = len;
+		num_ro++;
+	}
 	spin_unlock(&npt_lock);
 	return ret;
 }

@@ -3,4 +3,5 @@
 # The adversarial suite (selftests/adversarial) on 4 CPU(s), one boot.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/selftests/host/logged.sh"
-run_logged adversarial-smp4 --smp 4 --timeout 900 -- /adversarial/run
+run_logged adversarial-smp4 --smp 4 \
+	--device e1000 --device virtio-net-pci --device virtio-rng-pci --timeout 900 -- /adversarial/run

@@ -67,3 +67,13 @@ $(BUILD)/unit/hv/test_percpu.o: $(TOP)/selftests/unit/test_percpu.c
 $(BUILD)/unit/test_percpu: $(addprefix $(BUILD)/unit/hv/,test_percpu.o percpu.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_percpu
+
+# The PCI configuration-space policy (hv/arch/x86/pci.c), against a
+# platform the test plays (XMHF_HOST_TEST routes its hardware accesses).
+# The test includes pci.c whole, to reset its state between tests.
+$(HV_UT)/test_pci.o: $(TOP)/selftests/unit/test_pci.c $(TOP)/hv/arch/x86/pci.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_pci: $(HV_UT)/test_pci.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_pci

@@ -19,5 +19,6 @@ int npt_init(struct npt *n, bool la57, u64 map_end);
 int npt_map_2m(struct npt *n, u64 gpa);
 bool npt_protected(u64 gpa);
 int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write);
+int npt_write_protect(struct npt *n, u64 start, u64 len);
 
 #endif /* XMHF_CORE_NPT_H */

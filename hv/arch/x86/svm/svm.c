@@ -9,6 +9,7 @@
 #include <core/log.h>
 #include <core/mm.h>
 #include <core/npt.h>
+#include <core/pci.h>
 #include <core/svm.h>
 #include <core/vcpu.h>
 #include <core/hub.h>
@@ -401,6 +402,10 @@ void svm_rebuild_intercepts(void)
 	memset(msrpm, 0, 2 * 4096);
 	memset(iopm, 0, 3 * 4096);
 	set_core_msr_intercepts();
+	/* PCI configuration mechanism #1 is arch/x86/pci.c's. */
+	for (j = PCI_CFG_ADDR_PORT; j < PCI_CFG_PORT_END; j++)
+		iopm[j / 8] |= 1 << (j % 8);
+	vmcb_set_intercept(c, INTERCEPT_IOIO_PROT);
 	for (i = 0; i < hub_count(); i++) {
 		const struct ha_subscription *sub = hub_sub(i);
 
@@ -693,9 +698,16 @@ static void exit_io(struct vcpu *v)
 		(u16)(info >> SVM_IOIO_PORT_SHIFT), (u8)(size == 4 ? 4 : size),
 		info & SVM_IOIO_TYPE_IN, info & SVM_IOIO_STR,
 		(u32)vcpu_rax(v) & mask } };
-	enum ha_result r = hub_dispatch(v, &e);
-	u32 val;
+	enum ha_result r;
+	u32 val = e.io.value;
 
+	if (!e.io.string && pci_cfg_io(v, e.io.port, size, e.io.in, &val)) {
+		if (e.io.in)
+			vcpu_set_rax(v, (vcpu_rax(v) & ~(u64)mask) | (val & mask));
+		vm->save.rip = vm->control.exit_info_2;
+		return;
+	}
+	r = hub_dispatch(v, &e);
 
 	if (r == HA_RETRY)
 		return;
@@ -795,6 +807,28 @@ static void exit_apic_write(struct vcpu *v, u64 gpa)
 	else
 		lapic_write(off, val);
 	vcpu_skip_insn(v, ms.len);
+}
+
+/*
+ * A guest store to what PCI keeps read-only (the ECAM window, MSI-X
+ * tables): decoded, then arch/x86/pci.c's.
+ */
+static void exit_pci_mmio_write(struct vcpu *v, u64 gpa)
+{
+	struct memstore ms;
+	u8 buf[15];
+	size_t n = fetch_insn(v, buf);
+	int r = -1;
+
+	if (n && !decode_memstore(buf, n, &ms))
+		r = pci_mmio_write(v, gpa, ms.size, ms.imm ? ms.imm_val : *gpr_slot(v, ms.gpr));
+	if (r < 0) {
+		hv_log("xmhf: PCI MMIO write at 0x%lx (RIP 0x%lx) not an emulated MOV: #GP\n",
+		       gpa, vmcb_of(v)->save.rip);
+		vcpu_inject_gp(v, 0);
+	} else if (r == 0) {
+		vcpu_skip_insn(v, ms.len);
+	}
 }
 
 /* LLDT sel: the LDT descriptor from the guest's GDT, or #GP(sel). */
@@ -910,6 +944,10 @@ static void exit_npf(struct vcpu *v, struct npt *npt)
 		return;
 	}
 	count(v, XMHF_EXIT_NPF);
+	if (e.npf.write && pci_mmio_owns(gpa)) {
+		exit_pci_mmio_write(v, gpa);
+		return;
+	}
 	if (!npt_protected(gpa) && hub_owns_page(gpa)) {
 		if (hub_dispatch(v, &e) == HA_DEFAULT)
 			vcpu_inject_gp(v, 0);
