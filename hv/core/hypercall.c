@@ -79,5 +79,5 @@ void hypercall(struct vcpu *v)
 		ret = hypapp_hypercall(v, fn);
 	}
 	vcpu_set_rax(v, (u64)ret);
-	vcpu_skip_insn(v, 3);		/* VMMCALL is 0f 01 d9 */
+	vcpu_skip_exit_insn(v);		/* VMMCALL, prefixes included */
 }

@@ -67,3 +67,14 @@ $(BUILD)/unit/hv/test_percpu.o: $(TOP)/selftests/unit/test_percpu.c
 $(BUILD)/unit/test_percpu: $(addprefix $(BUILD)/unit/hv/,test_percpu.o percpu.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_percpu
+
+# The checks of an emulated CR write (arch/x86/cr.c).
+$(BUILD)/unit/hv/cr.o: $(TOP)/hv/arch/x86/cr.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_cr.o: $(TOP)/selftests/unit/test_cr.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_cr: $(BUILD)/unit/hv/test_cr.o $(BUILD)/unit/hv/cr.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_cr
