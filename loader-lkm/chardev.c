@@ -435,10 +435,19 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case XMHF_IOC_EVENTLOG:
 		return ioctl_eventlog(uarg);
 	case XMHF_IOC_BENCH:
-		return ioctl_bench(uarg);
 	case XMHF_IOC_BENCH_SMP:
-		return ioctl_bench_smp(uarg);
 	case XMHF_IOC_UNLOAD:
+		/*
+		 * The device's mode 0600 is not enough: a root process
+		 * without CAP_SYS_ADMIN (a container's) may not make the
+		 * hypervisor leave, nor make it run hypercalls in a loop.
+		 */
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		if (cmd == XMHF_IOC_BENCH)
+			return ioctl_bench(uarg);
+		if (cmd == XMHF_IOC_BENCH_SMP)
+			return ioctl_bench_smp(uarg);
 		return xmhf_unload();
 	}
 	if (!xmhf_selftest)
