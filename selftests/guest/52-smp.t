@@ -82,7 +82,8 @@ out() { tr '\n' ' ' < "$bout" | cut -c 1-300; }
 oneline() { tr '\n' ';' | sed 's/;$//; s/;/; /g' | cut -c 1-400; }
 
 set_online() { echo "$2" > "$CPU_DIR/cpu$1/online"; }
-launch() { modprobe xmhf launch="$LAUNCH"; }
+# The test blob: the production hypervisor plus the QUIESCE_TEST hypercall (d).
+launch() { modprobe xmhf launch="$LAUNCH" blob=xmhf/xmhf-test.bin; }
 state() { cat /sys/kernel/xmhf/state 2>/dev/null || echo unloaded; }
 # Kernel log lines since dmesg_mark, all of them (dmesg_new keeps ours only).
 klog_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )); }
