@@ -238,10 +238,12 @@ struct ha_subscription *ha_subscription(void)
 	return current_app >= 0 ? &subs[current_app] : NULL;
 }
 
-void ha_resubscribe(void)
+int ha_resubscribe(void)
 {
-	if (current_app >= 0 && !check_sub(__hypapps_start[current_app], &subs[current_app]))
-		dirty = true;
+	if (current_app < 0 || check_sub(__hypapps_start[current_app], &subs[current_app]))
+		return -1;
+	dirty = true;
+	return 0;
 }
 
 u32 ha_hypercall_base(const struct hypapp *app)

@@ -7,6 +7,8 @@
 # Natively each access goes through (QEMU keeps no value for most: a
 # write that does not fault is the success); hoisted each gets #GP(0)
 # and the hypervisor logs it once per MSR.  CPL 0 via xmhf_svmprobe.
+# Then the probe hypapp tries to subscribe MSRs the table keeps from
+# hypapps (APIC_BASE, the x2APIC ICR, SMM_BASE): refused.
 . /selftests/lib.sh
 
 # MSR, access (flip VALUE = write, read back, restore; rdmsr), what it is.
@@ -25,7 +27,7 @@ ATTACKS='
 '
 if [ -z "$PINNED" ]; then PINNED=1 exec taskset -c 0 sh "$0"; fi
 n=$(echo "$ATTACKS" | grep -c '^0x')
-plan $((3 * n + 10))
+plan $((3 * n + 19))
 
 P=/sys/module/xmhf_svmprobe/parameters/cmd
 probe() { echo "$1" > $P && cat $P; }
@@ -66,6 +68,27 @@ is "hoisted: SELFCHECK: the runtime is unchanged" "$(/selftests/bin/advtool self
 is "the hypervisor is still there" "$(sig)" "xmhfllxmhfll"
 check "Linux is healthy (a fork and a file)" sh -c 'echo x > /tmp/adv-h && grep -q x /tmp/adv-h'
 check "unload" rmmod xmhf
+
+# A hypapp may subscribe only what the table opens to hypapps.  Before the
+# table, the probe could subscribe APIC_BASE, and then every RDMSR of it
+# got #GP.  SUBSCRIBE_MSR goes through adv_cr's VMMCALL (CPL 0).
+C=/sys/module/adv_cr/parameters/cmd
+cr() { echo "$1" > $C && cat $C; }
+check "adv_cr loads" modprobe adv_cr
+check "launch the probe blob" modprobe xmhf blob=xmhf/xmhf-probe.bin launch=emulated
+base=
+for i in 0 1 2 3 4 5 6 7; do
+	[ "$(cr "subscribe $(printf %x $((0x1000 + 0x100 * i + 0xff))) 0")" = "ok 0x424f5250" ] &&
+		base=$((0x1000 + 0x100 * i)) && break
+done
+sub() { cr "subscribe $(printf %x $((base + 5))) $1"; }
+is "probe: a subscription of APIC_BASE (0x1b) is refused (E_INVAL)" "$(sub 1b)" "ok 0xfffffffffffffffc"
+is "probe: a subscription of the x2APIC ICR (0x830) is refused" "$(sub 830)" "ok 0xfffffffffffffffc"
+is "probe: a subscription of SMM_BASE is refused" "$(sub c0010111)" "ok 0xfffffffffffffffc"
+like "probe: RDMSR of APIC_BASE still works" "$(probe 'rdmsr 0x1b')" '^ok 0x[0-9a-f]*900$'
+is "probe: PATCH_LEVEL (0x8b), open to hypapps, is taken" "$(sub 8b)" "ok 0x0"
+check "unload the probe blob" rmmod xmhf
+check "adv_cr unloads" rmmod adv_cr
 check "the probe module unloads" rmmod xmhf_svmprobe
 rm -f /tmp/adv-msr /tmp/adv-h
 done_testing

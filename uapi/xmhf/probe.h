@@ -33,6 +33,12 @@ enum xmhf_probe_hc {
 	 * path the CR write checks guard).  CPL 0 only, as PROTECT.
 	 */
 	XMHF_PROBE_HC_SUBSCRIBE_CR = 4,
+	/*
+	 * RDI = an MSR the probe subscribes to from now on, if the core's
+	 * MSR policy lets hypapps have it (else XMHF_HC_E_INVAL and nothing
+	 * changes).  CPL 0 only.
+	 */
+	XMHF_PROBE_HC_SUBSCRIBE_MSR = 5,
 	XMHF_PROBE_HC_IDENTIFY = 0xff,	/* returns XMHF_PROBE_MAGIC */
 };
 
