@@ -45,7 +45,8 @@ HV_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -nostdinc \
 	-mno-red-zone -mgeneral-regs-only -fno-pic -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-common -fno-strict-aliasing \
 	-O2 -g -Wall -Wextra -Werror \
-	-I$(TOP)/hv/include -I$(TOP)/uapi -DXMHF_FREESTANDING
+	-I$(TOP)/hv/include -I$(TOP)/uapi -DXMHF_FREESTANDING \
+	$(if $(HV_TEST_HC),-DXMHF_TEST_HYPERCALLS)
 HV64_CFLAGS := $(HV_CFLAGS) -m64 -mcmodel=kernel
 HV32_CFLAGS := $(HV_CFLAGS) -m32 -march=i686
 # The images are flat, loaded without an ELF loader: RWX segments are expected.
@@ -63,7 +64,7 @@ $(foreach a,$(HYPAPPS),$(if $(wildcard hypapps/$(a)/*.c),,$(error HYPAPPS: no hy
 
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
 	hv/core/exceptions.S hv/core/mm.c hv/core/directmap.c hv/core/npt.c hv/core/hypercall.c \
-	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/pci.c hv/arch/x86/svm/exit_names.c \
+	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/cr.c hv/arch/x86/msr.c hv/arch/x86/pci.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
 	hv/core/hub.c hv/core/decode.c hv/core/icr.c hv/core/lapic.c hv/core/smp.c hv/core/percpu.c hv/core/guest_apic.c \
 	hv/core/ap_tramp.S hv/core/quiesce.c hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS) \
@@ -111,6 +112,12 @@ $(BUILD)/hv/build-id: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
 
+# Which hypercalls are in (HV_TEST_HC): the objects that depend on it rebuild when it changes.
+$(BUILD)/hv/test-hc: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HV_TEST_HC)' | cmp -s - $@ || echo '$(HV_TEST_HC)' > $@
+$(BUILD)/rt/hv/core/hypercall.o $(BUILD)/rt/hv/core/main.o: $(BUILD)/hv/test-hc
+
 $(BUILD)/hv/xmhf.bin: $(BUILD)/hv/sl.bin $(BUILD)/hv/runtime.bin $(BUILD)/tools/mkblob $(BUILD)/hv/build-id
 	$(BUILD)/tools/mkblob --sl $(BUILD)/hv/sl.bin --runtime $(BUILD)/hv/runtime.bin \
 		--build-id "$$(cat $(BUILD)/hv/build-id)" -o $@
@@ -119,10 +126,17 @@ $(BUILD)/hv/xmhf.golden: $(BUILD)/hv/xmhf.bin $(BUILD)/tools/xmhf-golden
 
 hv: $(BUILD)/hv/xmhf.bin $(BUILD)/hv/xmhf.golden
 
+# HV_TEST_HC=1 builds in the test-only hypercalls QUIESCE_TEST and LAYOUT;
+# the production blob has neither.
 # A second blob with the probe test hypapp, for the hypapp API tests.
 PROBE_BUILD := $(BUILD)/probe
 $(PROBE_BUILD)/hv/xmhf.bin: FORCE
-	@$(MAKE) --no-print-directory BUILD=$(PROBE_BUILD) HYPAPPS="hello probe" hv
+	@$(MAKE) --no-print-directory BUILD=$(PROBE_BUILD) HYPAPPS="hello probe" HV_TEST_HC=1 hv
+
+# The production hypapps with the test hypercalls: 52-smp.t, memsweep, make bench.
+TEST_BUILD := $(BUILD)/test
+$(TEST_BUILD)/hv/xmhf.bin: FORCE
+	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) HV_TEST_HC=1 hv
 
 # And one with no hypapp at all: make bench compares the hub's cost.
 BARE_BUILD := $(BUILD)/bare
@@ -273,7 +287,7 @@ unit: $(UNIT_TESTS)
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
 	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest $(BUILD)/selftests/memsweep \
-	$(BUILD)/selftests/bigmem
+	$(BUILD)/selftests/bigmem $(BUILD)/selftests/advtool
 $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h) \
 		$(wildcard selftests/kmod/*/*.h)
 	@mkdir -p $(dir $@)
@@ -281,7 +295,8 @@ $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcar
 
 # The tree the testbench copies into its initramfs.
 ROOTFS := $(BUILD)/rootfs
-rootfs: hv module userspace $(GUEST_TESTS) $(TEST_KOS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUILD)/hv/xmhf.bin
+rootfs: hv module userspace $(GUEST_TESTS) $(TEST_KOS) $(PROBE_BUILD)/hv/xmhf.bin $(BARE_BUILD)/hv/xmhf.bin \
+		$(TEST_BUILD)/hv/xmhf.bin
 	rm -rf $(ROOTFS)
 	install -D -m 0644 $(TOP)/xmhf.ko $(ROOTFS)/lib/modules/$(KVER)/extra/xmhf.ko
 	$(if $(TEST_KOS),install -D -m 0644 -t $(ROOTFS)/lib/modules/$(KVER)/extra/selftests $(TEST_KOS))
@@ -289,6 +304,7 @@ rootfs: hv module userspace $(GUEST_TESTS) $(TEST_KOS) $(PROBE_BUILD)/hv/xmhf.bi
 	install -D -m 0644 $(BUILD)/hv/xmhf.golden $(ROOTFS)/lib/firmware/xmhf/xmhf.golden
 	install -D -m 0644 $(PROBE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-probe.bin
 	install -D -m 0644 $(BARE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-bare.bin
+	install -D -m 0644 $(TEST_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-test.bin
 	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(ROOTFS)/usr/bin/xmhfctl
 	mkdir -p $(ROOTFS)/selftests
 	cp -a selftests/guest/. $(ROOTFS)/selftests/

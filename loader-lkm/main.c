@@ -10,6 +10,8 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/kernel.h>
+#include <linux/panic.h>
+#include <linux/security.h>
 #include <linux/string.h>
 #include <xmhf/layout.h>
 #include <xmhf/slparams.h>
@@ -144,6 +146,23 @@ static int __init xmhf_init(void)
 		.extra_blocks = extra_blocks,
 	};
 	int err;
+
+	/*
+	 * The test ioctls write MSRs and the hypervisor's memory: never
+	 * under lockdown (as /dev/cpu/N/msr and /dev/mem), and a kernel
+	 * that had them says so in its taint flags ('U').
+	 */
+	if (xmhf_selftest) {
+		err = security_locked_down(LOCKDOWN_MSR);
+		if (!err)
+			err = security_locked_down(LOCKDOWN_DEV_MEM);
+		if (err) {
+			pr_err("selftest=1 refused: the kernel is locked down\n");
+			return err;
+		}
+		pr_warn("selftest=1: test-only ioctls enabled; tainting the kernel\n");
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	}
 
 	/* The device exists first: the firmware loader wants one. */
 	err = xmhf_chardev_init();

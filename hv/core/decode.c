@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decoding of MOV CR/DR and LLDT/LTR r16 in 64-bit mode, MOV stores, and
+ * Decoding of MOV CR/DR, CLTS, LMSW r16 and LLDT/LTR r16 in 64-bit mode, MOV stores, and
  * the operand-less instructions of the insn exits (AMD APM vol. 3).
  */
 #include <core/decode.h>
@@ -21,6 +21,14 @@ int decode_sysinsn(const u8 *b, size_t n, struct sysinsn *out)
 		lock |= b[i++] == 0xf0;
 	if (i < n && (b[i] & 0xf0) == 0x40)	/* REX: only right before the opcode */
 		rex = b[i++];
+	/* CLTS (0f 06): no ModRM; it clears CR0.TS, so it is a CR0 write. */
+	if (i + 2 <= n && i + 2 <= 15 && b[i] == 0x0f && b[i + 1] == 0x06 && !lock) {
+		out->kind = SYSINSN_CLTS;
+		out->ctl = 0;
+		out->gpr = 0;
+		out->len = (u8)(i + 2);
+		return 0;
+	}
 	if (i + 3 > n || i + 3 > 15 || b[i] != 0x0f)
 		return -1;
 	op = b[i + 1];
@@ -39,6 +47,13 @@ int decode_sysinsn(const u8 *b, size_t n, struct sysinsn *out)
 		out->kind = op == 0x23 ? SYSINSN_MOV_TO_DR : SYSINSN_MOV_FROM_DR;
 		out->ctl = reg;
 		return reg > 7 || lock ? -1 : 0;
+	case 0x01:
+		/* LMSW r16 (0f 01 /6, register form): CR0's low 4 bits. */
+		if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != 6 || lock)
+			return -1;
+		out->kind = SYSINSN_LMSW;
+		out->ctl = 0;
+		return 0;
 	case 0x00:
 		if ((modrm >> 6) != 3 || lock)	/* register forms only */
 			return -1;
@@ -190,6 +205,11 @@ static const struct {
 	{ { 0x0f, 0x01, 0xf9 }, 3, PLAIN_RDTSCP },
 	{ { 0x0f, 0x09 }, 2, PLAIN_WBINVD },
 	{ { 0xf4 }, 1, PLAIN_HLT },
+	{ { 0x0f, 0xa2 }, 2, PLAIN_CPUID },
+	{ { 0x0f, 0x32 }, 2, PLAIN_RDMSR },
+	{ { 0x0f, 0x30 }, 2, PLAIN_WRMSR },
+	{ { 0x0f, 0x01, 0xd9 }, 3, PLAIN_VMMCALL },
+	{ { 0x0f, 0x08 }, 2, PLAIN_INVD },
 };
 
 int decode_plain(const u8 *b, size_t n, bool rex_ok, enum plain_insn *kind,

@@ -7,6 +7,7 @@
  * the core's.
  */
 #include <stdarg.h>
+#include <arch/msr.h>
 #include <core/hub.h>
 #include <core/log.h>
 #include <core/mm.h>
@@ -52,18 +53,6 @@ const struct ha_subscription *hub_sub(unsigned int i)
 	return &subs[i];
 }
 
-/*
- * The core keeps these MSRs: SVM's own, and those whose writes it refuses
- * (the memory map; see svm.c) -- a hypapp could not pass them through.
- */
-static bool core_msr(u32 msr)
-{
-	return msr == 0xc0000080 || msr == 0xc0010114 || msr == 0xc0010117 ||
-	       msr == 0x2ff || (msr >= 0x200 && msr <= 0x26f) ||
-	       (msr >= 0xc0010010 && msr <= 0xc001001d) ||
-	       msr == 0xc0010112 || msr == 0xc0010113;
-}
-
 static int check_sub(const struct hypapp *app, const struct ha_subscription *s)
 {
 	unsigned int i;
@@ -74,8 +63,9 @@ static int check_sub(const struct hypapp *app, const struct ha_subscription *s)
 		return -1;
 	}
 	for (i = 0; i < s->num_msrs; i++) {
-		if (core_msr(s->msrs[i])) {
-			hv_log("xmhf: hypapp %s: MSR 0x%x belongs to the core\n",
+		/* The MSR policy says which (arch/x86/msr.c). */
+		if (!msr_hypapp_may_subscribe(s->msrs[i])) {
+			hv_log("xmhf: hypapp %s: MSR 0x%x may not be subscribed (MSR policy)\n",
 			       app->name, s->msrs[i]);
 			return -1;
 		}
@@ -249,10 +239,12 @@ struct ha_subscription *ha_subscription(void)
 	return current_app >= 0 ? &subs[current_app] : NULL;
 }
 
-void ha_resubscribe(void)
+int ha_resubscribe(void)
 {
-	if (current_app >= 0 && !check_sub(__hypapps_start[current_app], &subs[current_app]))
-		dirty = true;
+	if (current_app < 0 || check_sub(__hypapps_start[current_app], &subs[current_app]))
+		return -1;
+	dirty = true;
+	return 0;
 }
 
 u32 ha_hypercall_base(const struct hypapp *app)

@@ -67,6 +67,8 @@ void hypercall(struct vcpu *v)
 		ret = cpl0 ? hv_eventlog_to_guest(v, v->regs.rdi, v->regs.rsi) :
 			     XMHF_HC_E_PERM;
 		break;
+#ifdef XMHF_TEST_HYPERCALLS
+	/* Test hooks: in the test and probe blobs only (Makefile, HV_TEST_HC). */
 	case XMHF_HC_QUIESCE_TEST:
 		ret = cpl0 ? hv_quiesce_test(v, v->regs.rdi, v->regs.rsi) :
 			     XMHF_HC_E_PERM;
@@ -75,9 +77,10 @@ void hypercall(struct vcpu *v)
 		ret = cpl0 ? hv_layout_to_guest(v, v->regs.rdi, v->regs.rsi) :
 			     XMHF_HC_E_PERM;
 		break;
+#endif
 	default:
 		ret = hypapp_hypercall(v, fn);
 	}
 	vcpu_set_rax(v, (u64)ret);
-	vcpu_skip_insn(v, 3);		/* VMMCALL is 0f 01 d9 */
+	vcpu_skip_exit_insn(v);		/* VMMCALL, prefixes included */
 }

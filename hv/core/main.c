@@ -159,6 +159,7 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size, u64 first)
 	return ret;
 }
 
+#ifdef XMHF_TEST_HYPERCALLS	/* test builds only (Makefile, HV_TEST_HC) */
 static u64 block_off(const void *va)
 {
 	return hv_pa(va) - rt_params.hv_phys_base;
@@ -208,6 +209,7 @@ long hv_layout_to_guest(struct vcpu *v, u64 gva, u64 size)
 	spin_unlock(&lo_lock);
 	return ret;
 }
+#endif /* XMHF_TEST_HYPERCALLS */
 
 /* Copies log bytes from position pos on; returns how many. */
 long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos)
@@ -302,6 +304,7 @@ int hv_extend_unload_marker(void)
 	return -1;
 }
 
+#ifdef XMHF_TEST_HYPERCALLS	/* test builds only */
 /*
  * XMHF_HC_QUIESCE_TEST: stop the others, change one nested entry of a
  * page of plain guest RAM (not the hypervisor's, a hypapp's or the
@@ -324,6 +327,7 @@ long hv_quiesce_test(struct vcpu *v, u64 gpa, u64 read_only)
 	quiesce_end(v);
 	return err ? XMHF_HC_E_INVAL : (long)stopped;
 }
+#endif
 
 static void hash_code(u8 out[SHA256_DIGEST_SIZE])
 {

@@ -125,9 +125,11 @@ int ha_npt_protect(u64 gpa, unsigned int perms);
  * Changes the calling hypapp's subscription while the guest runs: it
  * edits its struct (the one init filled, given back here) and calls this;
  * intercepts nobody needs any more go off before the guest runs again.
+ * -1: the new subscription is refused (out of range, or an MSR the MSR
+ * policy keeps from hypapps); the hypapp should undo its edit.
  */
 struct ha_subscription *ha_subscription(void);
-void ha_resubscribe(void);
+int ha_resubscribe(void);
 void *ha_alloc_pages(unsigned int n);
 u32 ha_hypercall_base(const struct hypapp *app);
 void ha_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

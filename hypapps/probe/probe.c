@@ -7,6 +7,7 @@
  */
 #include <hypapp.h>
 #include <lib/string.h>
+#include <xmhf/hypercall.h>
 #include <xmhf/probe.h>
 
 #define SAME(a, b) _Static_assert((int)(a) == (int)(b), #a " != " #b)
@@ -103,8 +104,35 @@ static enum ha_result probe_hypercall(struct vcpu *v, const struct ha_event_info
 			ret = (u64)-1;
 		break;
 	case XMHF_PROBE_HC_PROTECT:
-		ret = ha_npt_protect(e->hcall.arg[0], HA_NPT_READ) ? (u64)-1 : 0;
+		/* Nested permissions are the kernel's business: not CPL 3's. */
+		if (e->hcall.cpl != 0)
+			ret = (u64)XMHF_HC_E_PERM;
+		else
+			ret = ha_npt_protect(e->hcall.arg[0], HA_NPT_READ) ? (u64)-1 : 0;
 		break;
+	case XMHF_PROBE_HC_SUBSCRIBE_CR:
+		if (e->hcall.cpl != 0) {
+			ret = (u64)XMHF_HC_E_PERM;
+			break;
+		}
+		ha_subscription()->cr_writes |= e->hcall.arg[0] & XMHF_PROBE_CR_MASK;
+		ha_resubscribe();
+		break;
+	case XMHF_PROBE_HC_SUBSCRIBE_MSR: {
+		struct ha_subscription *sub = ha_subscription();
+
+		if (e->hcall.cpl != 0 || sub->num_msrs >= HA_MAX_MSRS) {
+			ret = (u64)XMHF_HC_E_PERM;
+			break;
+		}
+		/* The core checks it against the MSR policy; a refusal is undone. */
+		sub->msrs[sub->num_msrs++] = (u32)e->hcall.arg[0];
+		if (ha_resubscribe()) {
+			sub->num_msrs--;
+			ret = (u64)XMHF_HC_E_INVAL;
+		}
+		break;
+	}
 	case XMHF_PROBE_HC_UNSUBSCRIBE:
 		unsubscribe(e->hcall.arg[0]);
 		break;

@@ -211,7 +211,8 @@ na_hoisted() {	# REASON: every hoisted row is n/a for this reason
 	done
 }
 dmesg > "$tmp/dmesg.before"
-launch_ns=$("$MB" time -- modprobe xmhf launch=emulated 2> "$tmp/err")
+# The test blob: the production hypervisor plus QUIESCE_TEST (ours.quiesce).
+launch_ns=$("$MB" time -- modprobe xmhf launch=emulated blob=xmhf/xmhf-test.bin 2> "$tmp/err")
 launch_rc=$?
 state=$(cat /sys/kernel/xmhf/state 2>/dev/null)
 if [ $launch_rc -eq 0 ] && [ "$state" = launched ]; then

@@ -13,7 +13,7 @@
 # XMHF_SMP_LAUNCH=none runs the same steps without launching (the hoisted
 # tests then fail): the native baseline and the test's own timing.
 . /selftests/lib.sh
-plan 22
+plan 23
 
 LAUNCH=${XMHF_SMP_LAUNCH:-emulated}
 CPU_DIR=/sys/devices/system/cpu
@@ -82,7 +82,8 @@ out() { tr '\n' ' ' < "$bout" | cut -c 1-300; }
 oneline() { tr '\n' ';' | sed 's/;$//; s/;/; /g' | cut -c 1-400; }
 
 set_online() { echo "$2" > "$CPU_DIR/cpu$1/online"; }
-launch() { modprobe xmhf launch="$LAUNCH"; }
+# The test blob: the production hypervisor plus the QUIESCE_TEST hypercall (d).
+launch() { modprobe xmhf launch="$LAUNCH" blob=xmhf/xmhf-test.bin; }
 state() { cat /sys/kernel/xmhf/state 2>/dev/null || echo unloaded; }
 # Kernel log lines since dmesg_mark, all of them (dmesg_new keeps ours only).
 klog_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )); }
@@ -136,6 +137,7 @@ c1 $CYCLES offline/online cycles of every AP complete with every CPU busy
 c2 every CPU is online after the cycles
 c3 every CPU still shows the signature after the cycles
 c4 no oops, stall or failed CPU in dmesg after the cycles
+c5 the hypervisor refused none of Linux's MSR accesses (the MSR allow-list)
 d1 $QUIESCES quiesce hypercalls complete with busy CPUs
 d2 each quiesce stopped every other online CPU
 d3 every other CPU made progress during the quiesces
@@ -284,8 +286,10 @@ if need_hoisted c1; then
 		xmhfctl log 2>&1 | tail -n 40 | sed 's/^/# /'
 	fi
 	is "$(name c4)" "$(bad_klog)" ""
+	# Bringing CPUs up touches the most MSRs: every one on the allow-list.
+	is "$(name c5)" "$(xmhfctl log 2>&1 | grep 'MSR 0x[0-9a-f]* refused' | oneline)" ""
 else
-	need_hoisted c2; need_hoisted c3; need_hoisted c4
+	need_hoisted c2; need_hoisted c3; need_hoisted c4; need_hoisted c5
 fi
 
 # ---------------------------------------------------------------- d. quiesce

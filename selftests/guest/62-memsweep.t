@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Two README claims (issue 11, "claims without a test"):
 #
+# (The test blob: the production hypervisor plus the LAYOUT hypercall.)
 # - The hypervisor's memory is unreachable: a load and a store at one
 #   address in every region of its block (SL, its stack, parameters, early
 #   area, runtime code, data, bss, log, NPT, permission maps, free heap,
@@ -46,7 +47,7 @@ hotplug() {
 
 online=$(cat $CPU_DIR/online)
 check "xmhf_attack loads" modprobe xmhf_attack
-check "launch" timeout 60 modprobe xmhf launch=emulated
+check "launch" timeout 60 modprobe xmhf launch=emulated blob=xmhf/xmhf-test.bin
 memsweep regions $R
 memsweep sweep fault $R
 
@@ -69,7 +70,7 @@ like "the hypervisor scrubbed all of its block itself, but its exit page, page t
 
 
 # Relaunch: the block is wherever the allocator put it this time.
-check "launch again" timeout 60 modprobe xmhf launch=emulated
+check "launch again" timeout 60 modprobe xmhf launch=emulated blob=xmhf/xmhf-test.bin
 memsweep regions $R
 memsweep sweep fault $R
 memsweep scrub-unload

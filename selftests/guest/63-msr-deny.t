@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# The MSR deny list (README, "Security status: MSRs"; hv/arch/x86/svm/svm.c,
-# msr_write_denied): every MSR that shapes the physical memory map or SMM.
-# Natively a changed value is written (then put back at once); hoisted the
-# guest still reads it, a changed value gets #GP(0) and is logged, its own
-# value is let through (a no-op), and so are the changes svm.c documents
-# as harmless (msr_write_harmless).  CPL 0 accesses through the probe
+# The MSR policy's memory-map rows (README, "Security status: MSRs";
+# hv/arch/x86/msr.c, the rows with memmap_wr; docs/isolation-msr.md): every
+# MSR that shapes the physical memory map or SMM.  Natively a changed value
+# is written (then put back at once); hoisted the guest still reads it, a
+# changed value gets #GP(0) and is logged, its own value is let through (a
+# no-op), and so are the changes memmap_wr() documents as harmless.  CPL 0
+# accesses through the probe
 # module (selftests/kmod/xmhf_svmprobe), on CPU 0 unless said otherwise.
 . /selftests/lib.sh
 
@@ -101,7 +102,7 @@ while read -r msr how name; do
 done < /tmp/msrs
 is "hoisted: the hypervisor logged every refused write" "$missing" ""
 
-# The changes msr_write_harmless() documents: MTRRs off and back on to
+# The changes memmap_wr() documents: MTRRs off and back on to
 # the launch value (Linux's MTRR update), and HWCR's Linux bits.
 def=$(sed -n "s/^0x2ff //p" /tmp/msr-native)
 is "hoisted: MTRRdefType off (E, FE and type 0) and back on is let through" \

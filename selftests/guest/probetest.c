@@ -128,7 +128,7 @@ int main(void)
 	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..41\n");
+	printf("1..42\n");
 	for (i = 0; i < 8 && !base; i++)
 		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
 			base = 0x1000 + 0x100 * i;
@@ -210,7 +210,12 @@ int main(void)
 	page[0] = 1;
 	mlock((void *)page, 4096);	/* keep the frame the probe protects */
 	gpa = gpa_of((void *)page);
-	ok(gpa && vmmcall(base + XMHF_PROBE_HC_PROTECT, gpa, 0) == 0, "the probe write-protects our page");
+	/* CPL 3 may not change nested permissions; the kernel (CPL 0) may. */
+	ok(vmmcall(base + XMHF_PROBE_HC_PROTECT, gpa, 0) == XMHF_HC_E_PERM,
+	   "PROTECT from CPL 3 is refused (XMHF_HC_E_PERM)");
+	struct xmhf_raw_hypercall rh = { .fn = base + XMHF_PROBE_HC_PROTECT, .a1 = gpa };
+	ok(gpa && !ioctl(fd, XMHF_IOC_TEST_HYPERCALL, &rh) && rh.ret == 0,
+	   "the probe write-protects our page (PROTECT from CPL 0)");
 	page[8] = 42;			/* NPF: the probe lifts the protection, retry */
 	stats();
 	ok(page[8] == 42, "the write went through after the probe's retry");

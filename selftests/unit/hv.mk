@@ -77,3 +77,13 @@ $(HV_UT)/test_pci.o: $(TOP)/selftests/unit/test_pci.c $(TOP)/hv/arch/x86/pci.c
 $(BUILD)/unit/test_pci: $(HV_UT)/test_pci.o
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_pci
+# The checks of an emulated CR write (arch/x86/cr.c).
+$(BUILD)/unit/hv/cr.o: $(TOP)/hv/arch/x86/cr.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_cr.o: $(TOP)/selftests/unit/test_cr.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_cr: $(BUILD)/unit/hv/test_cr.o $(BUILD)/unit/hv/cr.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_cr

@@ -59,6 +59,29 @@ static void test_lldt_ltr(void **state)
 	assert_int_equal(DEC(0x0f, 0x00, 0x10), -1);		/* lldt (%rax): memory */
 }
 
+/* CLTS and LMSW exit as CR0 writes: each must decode to what it writes. */
+static void test_clts_lmsw(void **state)
+{
+	(void)state;
+	assert_int_equal(DEC(0x0f, 0x06), 0);			/* clts */
+	assert_int_equal(d.kind, SYSINSN_CLTS);
+	assert_int_equal(d.ctl, 0);
+	assert_int_equal(d.len, 2);
+	assert_int_equal(DEC(0x2e, 0x0f, 0x06), 0);		/* cs clts */
+	assert_int_equal(d.len, 3);
+	assert_int_equal(DEC(0xf0, 0x0f, 0x06), -1);		/* lock clts: #UD */
+	assert_int_equal(DEC(0x0f, 0x01, 0xf0), 0);		/* lmsw %ax */
+	assert_int_equal(d.kind, SYSINSN_LMSW);
+	assert_int_equal(d.ctl, 0);
+	assert_int_equal(d.gpr, 0);
+	assert_int_equal(d.len, 3);
+	assert_int_equal(DEC(0x41, 0x0f, 0x01, 0xf3), 0);	/* lmsw %r11w */
+	assert_int_equal(d.gpr, 11);
+	assert_int_equal(d.len, 4);
+	assert_int_equal(DEC(0x0f, 0x01, 0x30), -1);		/* lmsw (%rax): memory */
+	assert_int_equal(DEC(0x0f, 0x01, 0xf8), -1);		/* swapgs is /7 */
+}
+
 static void test_rejects(void **state)
 {
 	(void)state;
@@ -247,6 +270,32 @@ static void test_plain_prefixes(void **state)
 	assert_int_equal(pl, 2);
 }
 
+/* The exits RIP used to skip by a fixed length: prefixes count. */
+static void test_plain_exits(void **state)
+{
+	(void)state;
+	assert_int_equal(PLAIN(true, 0x0f, 0xa2), 0);
+	assert_int_equal(pk, PLAIN_CPUID);
+	assert_int_equal(pl, 2);
+	assert_int_equal(PLAIN(true, 0x66, 0x0f, 0xa2), 0);
+	assert_int_equal(pk, PLAIN_CPUID);
+	assert_int_equal(pl, 3);
+	assert_int_equal(PLAIN(true, 0x48, 0x0f, 0x32), 0);
+	assert_int_equal(pk, PLAIN_RDMSR);
+	assert_int_equal(pl, 3);
+	assert_int_equal(PLAIN(true, 0x2e, 0x3e, 0x0f, 0x30), 0);
+	assert_int_equal(pk, PLAIN_WRMSR);
+	assert_int_equal(pl, 4);
+	assert_int_equal(PLAIN(true, 0x0f, 0x01, 0xd9), 0);
+	assert_int_equal(pk, PLAIN_VMMCALL);
+	assert_int_equal(pl, 3);
+	assert_int_equal(PLAIN(true, 0x66, 0x0f, 0x01, 0xd9), 0);
+	assert_int_equal(pl, 4);
+	assert_int_equal(PLAIN(true, 0x0f, 0x08), 0);
+	assert_int_equal(pk, PLAIN_INVD);
+	assert_int_equal(PLAIN(true, 0x0f, 0x01, 0xd8), -1);	/* VMRUN */
+}
+
 static void test_plain_rejects(void **state)
 {
 	(void)state;
@@ -275,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_store_forms), cmocka_unit_test(test_store_truncated),
 		cmocka_unit_test(test_store_rejects), cmocka_unit_test(test_plain_forms),
 		cmocka_unit_test(test_plain_prefixes), cmocka_unit_test(test_plain_rejects),
+		cmocka_unit_test(test_clts_lmsw), cmocka_unit_test(test_plain_exits),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

@@ -2,7 +2,8 @@
 /*
  * The probe hypapp (a test tool): it subscribes to every event class the
  * hub dispatches and keeps a counter and the last event's details for
- * each.  Its hypercalls are open to any CPL; do not ship it.
+ * each.  Its hypercalls are open to any CPL except PROTECT and
+ * SUBSCRIBE_CR (CPL 0); do not ship it.
  */
 #ifndef XMHF_UAPI_PROBE_H
 #define XMHF_UAPI_PROBE_H
@@ -13,6 +14,7 @@
 #define XMHF_PROBE_MSR		0x8b		/* IA32_BIOS_SIGN_ID */
 #define XMHF_PROBE_PORT		0x5a8		/* unused on PCs */
 #define XMHF_PROBE_FLIP_BYTE	0x5a		/* see XMHF_PROBE_HC_FLIP */
+#define XMHF_PROBE_CR_MASK	0x19		/* CR0, CR3, CR4 */
 
 /* Offsets within the probe's hypercall range. */
 enum xmhf_probe_hc {
@@ -25,6 +27,18 @@ enum xmhf_probe_hc {
 	 * (XMHF_PROBE_FLIP_BYTE at launch, then its complement, ...).
 	 */
 	XMHF_PROBE_HC_FLIP = 3,
+	/*
+	 * RDI = CRs (bit n: CRn, of XMHF_PROBE_CR_MASK) whose writes the
+	 * probe subscribes to from now on (the core then emulates them, the
+	 * path the CR write checks guard).  CPL 0 only, as PROTECT.
+	 */
+	XMHF_PROBE_HC_SUBSCRIBE_CR = 4,
+	/*
+	 * RDI = an MSR the probe subscribes to from now on, if the core's
+	 * MSR policy lets hypapps have it (else XMHF_HC_E_INVAL and nothing
+	 * changes).  CPL 0 only.
+	 */
+	XMHF_PROBE_HC_SUBSCRIBE_MSR = 5,
 	XMHF_PROBE_HC_IDENTIFY = 0xff,	/* returns XMHF_PROBE_MAGIC */
 };
 

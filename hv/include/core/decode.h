@@ -2,7 +2,7 @@
 /*
  * A decoder for the few 64-bit instructions the core emulates on CR, DR
  * and descriptor-table exits (TCG has no decode assists): MOV to/from
- * CRn/DRn and the register forms of LLDT/LTR.  And one for the MOV stores
+ * CRn/DRn, CLTS, and the register forms of LMSW and LLDT/LTR.  And one for the MOV stores
  * that hit a write-protected MMIO page (the xAPIC page), where without
  * NRIPS the length must come from the bytes too.  Pure: unit-tested on
  * the host.
@@ -16,6 +16,8 @@ enum sysinsn_kind {
 	SYSINSN_MOV_TO_CR, SYSINSN_MOV_FROM_CR,
 	SYSINSN_MOV_TO_DR, SYSINSN_MOV_FROM_DR,
 	SYSINSN_LLDT, SYSINSN_LTR,
+	SYSINSN_CLTS,	/* a CR0 write: TS cleared */
+	SYSINSN_LMSW,	/* a CR0 write: bits 0-3 from GPR gpr (register form only) */
 };
 
 struct sysinsn {
@@ -49,11 +51,13 @@ int decode_memstore(const u8 *b, size_t n, struct memstore *out);
 /* The operand-less instructions the core runs for the guest on their exits. */
 enum plain_insn {
 	PLAIN_RDTSC, PLAIN_RDTSCP, PLAIN_WBINVD, PLAIN_HLT, PLAIN_PAUSE,
+	PLAIN_CPUID, PLAIN_RDMSR, PLAIN_WRMSR, PLAIN_VMMCALL, PLAIN_INVD,
 };
 
 /*
- * RDTSC (0f 31), RDTSCP (0f 01 f9), WBINVD (0f 09), HLT (f4) or PAUSE
- * (f3 90) after any legacy prefixes, and in 64-bit mode (rex_ok) one REX
+ * RDTSC (0f 31), RDTSCP (0f 01 f9), WBINVD (0f 09), HLT (f4), PAUSE
+ * (f3 90), CPUID (0f a2), RDMSR (0f 32), WRMSR (0f 30), VMMCALL (0f 01 d9)
+ * or INVD (0f 08) after any legacy prefixes, and in 64-bit mode (rex_ok) one REX
  * right before the opcode.  The length counts the prefixes: RIP must move
  * past all of them.  0 and *kind, *len filled, or -1 (LOCK, truncated,
  * another instruction).

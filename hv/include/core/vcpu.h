@@ -50,7 +50,13 @@ struct vcpu {
 u64 vcpu_rax(struct vcpu *v);
 void vcpu_set_rax(struct vcpu *v, u64 val);
 unsigned int vcpu_cpl(struct vcpu *v);
+/* RIP forward by len, the interrupt shadow cleared. */
 void vcpu_skip_insn(struct vcpu *v, unsigned int len);
+/* RIP past the instruction the current exit names (NRIPS, else decoded). */
+void vcpu_skip_exit_insn(struct vcpu *v);
+/* The guest's EFER as VMRUN loads it (SVME included). */
+u64 vcpu_efer(struct vcpu *v);
+void vcpu_set_efer(struct vcpu *v, u64 val);
 void vcpu_inject_ud(struct vcpu *v);
 void vcpu_inject_gp(struct vcpu *v, u32 error);
 

@@ -5,6 +5,8 @@
  * and hypapps", exit table).
  */
 #include <arch/x86.h>
+#include <arch/cr.h>
+#include <arch/msr.h>
 #include <arch/svm/vmcb.h>
 #include <core/log.h>
 #include <core/mm.h>
@@ -31,13 +33,9 @@ static void count(struct vcpu *v, enum xmhf_exit_class cls)
 	v->exits_total++;
 }
 
-/* MSRs whose guest view the hypervisor owns: EFER.SVME and SVM's MSRs. */
-#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | \
-			 BIT(13) | BIT(14) | BIT(15) | BIT(21))
-#define VM_CR_SVMDIS	BIT(4)
-#define VM_CR_LOCK	BIT(3)
-
 static u8 *msrpm, *iopm;	/* shared by every vCPU */
+static bool has_nrips;		/* the CPU saves next_rip on instruction exits */
+static u64 cr4_valid;		/* the CR4 bits this CPU implements */
 static struct npt *guest_npt;
 /* The intercept vector every VMCB copies, and its generation. */
 static struct vmcb_control_area tmpl;
@@ -80,10 +78,29 @@ void vcpu_guest_paging(struct vcpu *v, struct guest_paging *gp,
 	gp->map_ctx = ctx;
 }
 
-/* No NRIPS under TCG: the core knows each intercepted instruction's length. */
+u64 vcpu_efer(struct vcpu *v)
+{
+	return vmcb_of(v)->save.efer;
+}
+
+void vcpu_set_efer(struct vcpu *v, u64 val)
+{
+	vmcb_of(v)->save.efer = val;
+}
+
+/*
+ * The guest goes on at rip, its instruction done: an STI or MOV SS
+ * shadow that covered it is over (the CPU would have dropped it too).
+ */
+static void set_rip(struct vcpu *v, u64 rip)
+{
+	vmcb_of(v)->save.rip = rip;
+	vmcb_of(v)->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
 void vcpu_skip_insn(struct vcpu *v, unsigned int len)
 {
-	vmcb_of(v)->save.rip += len;
+	set_rip(v, vmcb_of(v)->save.rip + len);
 }
 
 static void inject(struct vcpu *v, u32 vector, bool has_error, u32 error)
@@ -108,102 +125,39 @@ void vcpu_inject_gp(struct vcpu *v, u32 error)
 	inject(v, 13, true, error);
 }
 
-static void set_msr_intercept(u8 *pm, u32 msr)
+/* MSRPM covers three ranges; other MSRs always exit. */
+static bool msr_in_map(u32 msr)
 {
-	u32 base, off;
-
-	if (msr < 0x2000) {
-		base = 0;
-		off = 0x000;
-	} else if (msr >= 0xc0000000 && msr < 0xc0002000) {
-		base = 0xc0000000;
-		off = 0x800;
-	} else {
-		base = 0xc0010000;
-		off = 0x1000;
-	}
-	/* Two bits per MSR: read, then write. */
-	pm[off + (msr - base) / 4] |= 3 << (((msr - base) % 4) * 2);
+	return msr < 0x2000 || (msr >= 0xc0000000 && msr < 0xc0002000) ||
+	       (msr >= 0xc0010000 && msr < 0xc0012000);
 }
 
-/*
- * MSRs that shape the physical memory map or SMM: the guest may read
- * them, but a write could move the hypervisor's memory out from under it
- * (DRAM decoded as MMIO), so writes get #GP.
- */
-static bool msr_write_denied(u32 msr)
-{
-	return msr == 0x2ff ||				/* MTRRdefType */
-	       (msr >= 0x200 && msr <= 0x20f) ||		/* variable MTRRs */
-	       msr == 0x250 || msr == 0x258 || msr == 0x259 ||
-	       (msr >= 0x268 && msr <= 0x26f) ||		/* fixed MTRRs */
-	       msr == 0xc0010010 || msr == 0xc0010015 ||	/* SYSCFG, HWCR */
-	       (msr >= 0xc0010016 && msr <= 0xc0010019) ||	/* IORRs */
-	       msr == 0xc001001a || msr == 0xc001001d ||	/* TOP_MEM, TOP_MEM2 */
-	       msr == 0xc0010112 || msr == 0xc0010113;		/* SMM_ADDR, SMM_MASK */
-}
-
-#define MSR_MTRR_DEF_TYPE	0x2ff
-#define MTRR_DEF_ENABLES	0xcffull	/* E, FE and the default type */
-#define MSR_HWCR		0xc0010015
-#define HWCR_LINUX_BITS		(BIT(6) | BIT(25) | BIT(30))
-
-static u64 mtrr_def_at_launch;
-
-/*
- * Writes to those MSRs that change nothing, as Linux makes when it
- * brings up an AP (it sets every MTRR to the boot CPU's value), the
- * MTRR off/on pair around them (off makes all memory uncached, which
- * only costs speed; on may only restore the launch-time setting), and
- * the few HWCR bits Linux sets (not INVDWBINVD, SmmLock or the like).
- */
-static bool msr_write_harmless(u32 msr, u64 val)
-{
-	u64 cur;
-
-	if (rdmsr_safe(msr, &cur))
-		return false;
-	if (val == cur)
-		return true;
-	/* The HWCR bits Linux sets: FFDIS (family 0Fh), CpbDis, IRPerfEn. */
-	if (msr == MSR_HWCR)
-		return !((val ^ cur) & ~HWCR_LINUX_BITS);
-	if (msr != MSR_MTRR_DEF_TYPE)
-		return false;
-	return val == mtrr_def_at_launch ||
-	       (!(val & MTRR_DEF_ENABLES) && (val & ~MTRR_DEF_ENABLES) == (cur & ~MTRR_DEF_ENABLES));
-}
-
-/* Only the write bit: reads of these MSRs stay native. */
-static void set_msr_write_intercept(u8 *pm, u32 msr)
+/* The byte that holds an MSR's two bits (read, then write), and their shift. */
+static u8 *msrpm_byte(u8 *pm, u32 msr, unsigned int *shift)
 {
 	u32 base = msr < 0x2000 ? 0 : msr < 0xc0010000 ? 0xc0000000 : 0xc0010000;
 	u32 off = base == 0 ? 0x000 : base == 0xc0000000 ? 0x800 : 0x1000;
 
-	pm[off + (msr - base) / 4] |= 2 << (((msr - base) % 4) * 2);
+	*shift = ((msr - base) % 4) * 2;
+	return &pm[off + (msr - base) / 4];
 }
 
-static void set_core_msr_intercepts(void)
+static void set_msr_intercept(u8 *pm, u32 msr)
 {
-	static const u32 denied[] = {
-		0x2ff, 0x250, 0x258, 0x259, 0xc0010010, 0xc0010015, 0xc0010016,
-		0xc0010017, 0xc0010018, 0xc0010019, 0xc001001a, 0xc001001d,
-		0xc0010112, 0xc0010113,
-	};
-	unsigned int i;
+	unsigned int sh;
 
-	set_msr_intercept(msrpm, MSR_EFER);
-	set_msr_intercept(msrpm, MSR_VM_HSAVE_PA);
-	set_msr_intercept(msrpm, MSR_VM_CR);
-	/* INIT/SIPI through the x2APIC ICR, and no moving the xAPIC page. */
-	set_msr_write_intercept(msrpm, MSR_X2APIC_ICR);
-	set_msr_write_intercept(msrpm, MSR_IA32_APIC_BASE);
-	for (i = 0; i < ARRAY_SIZE(denied); i++)
-		set_msr_write_intercept(msrpm, denied[i]);
-	for (i = 0x200; i <= 0x20f; i++)
-		set_msr_write_intercept(msrpm, i);
-	for (i = 0x268; i <= 0x26f; i++)
-		set_msr_write_intercept(msrpm, i);
+	*msrpm_byte(pm, msr, &sh) |= 3 << sh;
+}
+
+/* A row of the MSR policy (arch/x86/msr.c) that goes to the CPU unseen. */
+static void msr_pass(u32 first, u32 last, bool read, bool write, void *ctx)
+{
+	u8 *pm = ctx;
+	unsigned int sh;
+	u32 msr;
+
+	for (msr = first; msr_in_map(msr) && msr <= last && msr >= first; msr++)
+		*msrpm_byte(pm, msr, &sh) &= ~(((read ? 1 : 0) | (write ? 2 : 0)) << sh);
 }
 
 static void seg_in(struct vmcb_seg *d, const struct xmhf_segment *s)
@@ -279,12 +233,20 @@ static void vmcb_set_intercepts(struct vmcb_control_area *c)
 /* Shared by every vCPU: the MSR and I/O permission maps. */
 int svm_init(struct npt *npt)
 {
+	u32 a, b, c, d;
+
 	msrpm = hv_alloc_pages(2);
 	iopm = hv_alloc_pages(3);
 	if (!msrpm || !iopm)
 		return -1;
 	guest_npt = npt;
-	rdmsr_safe(MSR_MTRR_DEF_TYPE, &mtrr_def_at_launch);
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a >= 0x8000000a) {
+		cpuid(0x8000000a, &a, &b, &c, &d);
+		has_nrips = d & SVM_FEATURE_NRIPS;
+	}
+	msr_policy_init();
+	cr4_valid = cr4_valid_bits();
 	svm_rebuild_intercepts();
 	return 0;
 }
@@ -374,13 +336,6 @@ void svm_vcpu_reset(struct vcpu *v, u8 vector)
 	v->nmi_pending = false;
 }
 
-/* MSRPM covers three ranges; other MSRs always exit (and #GP). */
-static bool msr_in_map(u32 msr)
-{
-	return msr < 0x2000 || (msr >= 0xc0000000 && msr < 0xc0002000) ||
-	       (msr >= 0xc0010000 && msr < 0xc0012000);
-}
-
 /*
  * The union of the hypapps' subscriptions becomes intercepts, rebuilt from
  * the core's own set each time, so an unsubscribed event stops exiting.
@@ -399,9 +354,10 @@ void svm_rebuild_intercepts(void)
 
 	memset(c->intercepts, 0, sizeof(c->intercepts));
 	vmcb_set_intercepts(c);
-	memset(msrpm, 0, 2 * 4096);
+	/* Every MSR exits unless the policy lets it through (allow-list). */
+	memset(msrpm, 0xff, 2 * 4096);
+	msr_for_each_pass(msr_pass, msrpm);
 	memset(iopm, 0, 3 * 4096);
-	set_core_msr_intercepts();
 	/* PCI configuration mechanism #1 is arch/x86/pci.c's. */
 	for (j = PCI_CFG_ADDR_PORT; j < PCI_CFG_PORT_END; j++)
 		iopm[j / 8] |= 1 << (j % 8);
@@ -417,7 +373,7 @@ void svm_rebuild_intercepts(void)
 		if (sub->insns & (1u << HA_INSN_RDTSCP))
 			vmcb_set_intercept(c, INTERCEPT_RDTSC);
 		for (j = 0; j < sub->num_msrs; j++)
-			if (msr_in_map(sub->msrs[j]))
+			if (msr_in_map(sub->msrs[j]) && msr_hypapp_may_subscribe(sub->msrs[j]))
 				set_msr_intercept(msrpm, sub->msrs[j]);
 		for (j = 0; j < 16; j++) {
 			if (sub->cr_writes & (1u << j))
@@ -536,83 +492,7 @@ static void exit_cpuid(struct vcpu *v)
 	v->regs.rbx = b;
 	v->regs.rcx = c;
 	v->regs.rdx = d;
-	vcpu_skip_insn(v, 2);
-}
-
-static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
-{
-	switch (msr) {
-	case MSR_EFER:
-		*val = vmcb_of(v)->save.efer & ~EFER_SVME;
-		return true;
-	case MSR_VM_CR:
-		*val = VM_CR_SVMDIS | VM_CR_LOCK;	/* "disabled by firmware" */
-		return true;
-	case MSR_VM_HSAVE_PA:
-		*val = 0;
-		return true;
-	}
-	return false;
-}
-
-static bool msr_write(struct vcpu *v, u32 msr, u64 val)
-{
-	switch (msr) {
-	case MSR_X2APIC_ICR:
-		return guest_x2apic_icr_write(v, val);
-	case MSR_IA32_APIC_BASE:
-		return guest_apic_base_write(val);
-	case MSR_EFER:
-		if (val & ~EFER_GUEST_BITS)
-			return false;	/* includes any attempt to set SVME */
-		vmcb_of(v)->save.efer = val | EFER_SVME;
-		return true;
-	}
-	return false;
-}
-
-/* A hypapp's MSR nobody handled: the access, done natively, fault-safe. */
-static bool msr_native(bool write, u32 msr, u64 *val)
-{
-	return write ? !wrmsr_safe(msr, *val) : !rdmsr_safe(msr, val);
-}
-
-static void exit_msr(struct vcpu *v, bool write)
-{
-	u32 msr = (u32)v->regs.rcx;
-	u64 val = (v->regs.rdx << 32) | (u32)vcpu_rax(v);
-	struct ha_event_info e = { .type = HA_EV_MSR, .msr = { msr, write, val } };
-	bool core = msr == MSR_EFER || msr == MSR_VM_CR || msr == MSR_VM_HSAVE_PA ||
-		    msr == MSR_X2APIC_ICR || msr == MSR_IA32_APIC_BASE;
-	bool ok;
-
-	if (write && msr_write_denied(msr) && !msr_write_harmless(msr, val)) {
-		hv_log("xmhf: guest write of 0x%lx to MSR 0x%x refused: #GP\n", val, msr);
-		vcpu_inject_gp(v, 0);
-		return;
-	}
-	if (!core) {
-		if (hub_dispatch(v, &e) != HA_DEFAULT)
-			return;
-		ok = msr_native(write, msr, &val);
-		if (ok && !write) {
-			vcpu_set_rax(v, (u32)val);
-			v->regs.rdx = val >> 32;
-		}
-	} else if (write) {
-		ok = msr_write(v, msr, val);
-	} else {
-		ok = msr_read(v, msr, &val);
-		if (ok) {
-			vcpu_set_rax(v, (u32)val);
-			v->regs.rdx = val >> 32;
-		}
-	}
-	if (!ok) {
-		vcpu_inject_gp(v, 0);
-		return;
-	}
-	vcpu_skip_insn(v, 2);
+	vcpu_skip_exit_insn(v);
 }
 
 static bool vector_has_error(u32 vec)
@@ -730,7 +610,7 @@ static void exit_io(struct vcpu *v)
 	}
 	/* IOIO exits give the next RIP even without NRIPS. */
 	if (r == HA_DEFAULT)
-		vm->save.rip = vm->control.exit_info_2;
+		set_rip(v, vm->control.exit_info_2);
 }
 
 /* GPRs by their encoding number (0 RAX .. 15 R15). */
@@ -871,6 +751,33 @@ static void write_dr(struct vcpu *v, u8 n, u64 val)
 }
 
 /*
+ * MOV to CRn (CLTS and LMSW are CR0 writes): checked as the CPU would
+ * (arch/x86/cr.c), so that VMRUN never meets a CR value it refuses.
+ * false: #GP.  The TLB is flushed on every VMRUN, so CR3/CR4 need no more.
+ */
+static bool write_cr(struct vcpu *v, unsigned int cr, u64 val)
+{
+	struct vmcb_save_area *s = &vmcb_of(v)->save;
+	struct cr_state st = {
+		s->cr0, s->cr3, s->cr4, s->efer,
+		(s->efer & EFER_LMA) && (s->cs.attrib & 0x200), 0, cr4_valid,
+	};
+	u32 a, b, c, d;
+
+	cpuid(0x80000008, &a, &b, &c, &d);
+	st.phys_bits = a & 0xff;
+	if (cr_write(&st, cr, val)) {
+		hv_log("xmhf: guest write of 0x%lx to CR%u refused: #GP\n", val, cr);
+		return false;
+	}
+	s->cr0 = st.cr0;
+	s->cr3 = st.cr3;
+	s->cr4 = st.cr4;
+	s->efer = st.efer;
+	return true;
+}
+
+/*
  * A subscribed write to CRn/DRn or an LLDT: decode (no decode assists),
  * ask the hypapps, else emulate.  Only the register forms exist here.
  */
@@ -886,17 +793,22 @@ static void exit_sysreg(struct vcpu *v, u32 code)
 	    (code == SVM_EXIT_LDTR_WRITE ? in.kind != SYSINSN_LLDT :
 	     code >= SVM_EXIT_WRITE_DR0 ? in.kind != SYSINSN_MOV_TO_DR ||
 					  in.ctl != code - SVM_EXIT_WRITE_DR0 :
-	     in.kind != SYSINSN_MOV_TO_CR || in.ctl != code - SVM_EXIT_WRITE_CR0)) {
+	     (in.kind != SYSINSN_MOV_TO_CR && in.kind != SYSINSN_CLTS &&
+	      in.kind != SYSINSN_LMSW) || in.ctl != code - SVM_EXIT_WRITE_CR0)) {
 		hv_log("xmhf: cannot decode the instruction at 0x%lx (exit 0x%x): #UD\n",
 		       s->rip, code);
 		vcpu_inject_ud(v);
 		return;
 	}
 	val = *gpr_slot(v, in.gpr);
+	if (in.kind == SYSINSN_CLTS)
+		val = cr0_after_clts(s->cr0);
+	else if (in.kind == SYSINSN_LMSW)
+		val = cr0_after_lmsw(s->cr0, (u16)val);
 	if (in.kind == SYSINSN_LLDT) {
 		e.type = HA_EV_DESC_TABLE;
 		e.desc.selector = (u16)val;
-	} else if (in.kind == SYSINSN_MOV_TO_CR) {
+	} else if (in.kind != SYSINSN_MOV_TO_DR) {
 		e.type = HA_EV_CR;
 		e.cr.cr = in.ctl;
 		e.cr.value = val;
@@ -915,14 +827,9 @@ static void exit_sysreg(struct vcpu *v, u32 code)
 		vcpu_inject_gp(v, (u16)val & ~3u);
 		return;
 	}
-	if (e.type == HA_EV_CR) {
-		/* The TLB is flushed on every VMRUN, so CR3/CR4 need no more. */
-		if (in.ctl == 0)
-			s->cr0 = val;
-		else if (in.ctl == 3)
-			s->cr3 = val;
-		else if (in.ctl == 4)
-			s->cr4 = val;
+	if (e.type == HA_EV_CR && !write_cr(v, in.ctl, val)) {
+		vcpu_inject_gp(v, 0);
+		return;
 	}
 	if (e.type == HA_EV_DR)
 		write_dr(v, in.ctl, val);
@@ -1012,6 +919,45 @@ static enum ha_insn insn_of_exit(struct vcpu *v, u32 code, unsigned int *len)
 		return plain == PLAIN_RDTSCP ? HA_INSN_RDTSCP : exits[i].insn;
 	}
 	return exits[i].insn;
+}
+
+/*
+ * Past the instruction this exit names (CPUID, RDMSR/WRMSR, VMMCALL,
+ * INVD): next_rip where the CPU saves it (NRIPS), else the length the
+ * bytes give, prefixes counted.  Bytes that cannot be read or that name
+ * another instruction (rewritten from another CPU meanwhile) get the
+ * unprefixed length: only the guest's own state can be wrong then.
+ */
+void vcpu_skip_exit_insn(struct vcpu *v)
+{
+	static const struct { u32 code; enum plain_insn plain; u8 len; } exits[] = {
+		{ SVM_EXIT_CPUID, PLAIN_CPUID, 2 },
+		{ SVM_EXIT_VMMCALL, PLAIN_VMMCALL, 3 },
+		{ SVM_EXIT_INVD, PLAIN_INVD, 2 },
+		{ SVM_EXIT_MSR, PLAIN_RDMSR, 2 },	/* WRMSR by exit_info_1 */
+	};
+	struct vmcb *vm = vmcb_of(v);
+	const struct vmcb_save_area *s = &vm->save;
+	bool rex_ok = (s->efer & EFER_LMA) && (s->cs.attrib & 0x200);
+	enum plain_insn want, got;
+	unsigned int i;
+	size_t n;
+	u8 buf[15], l;
+
+	if (has_nrips && vm->control.next_rip) {
+		set_rip(v, vm->control.next_rip);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(exits) - 1 && exits[i].code != (u32)vm->control.exit_code; i++)
+		;
+	want = exits[i].plain;
+	if (want == PLAIN_RDMSR && (vm->control.exit_info_1 & 1))
+		want = PLAIN_WRMSR;
+	n = fetch_insn(v, buf);
+	if (n && !decode_plain(buf, n, rex_ok, &got, &l) && got == want)
+		vcpu_skip_insn(v, l);
+	else
+		vcpu_skip_insn(v, exits[i].len);
 }
 
 /*
@@ -1107,7 +1053,7 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 		break;
 	case SVM_EXIT_MSR:
 		count(v, XMHF_EXIT_MSR);
-		exit_msr(v, vm->control.exit_info_1 & 1);
+		msr_exit(v, vm->control.exit_info_1 & 1);
 		break;
 	case SVM_EXIT_NPF:
 		exit_npf(v, npt);
@@ -1126,7 +1072,7 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 	case SVM_EXIT_INVD:
 		count(v, XMHF_EXIT_INSN);
 		wbinvd();
-		vcpu_skip_insn(v, 2);
+		vcpu_skip_exit_insn(v);
 		break;
 	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
 	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
