@@ -62,7 +62,7 @@ static bool cpu_has_la57(void)
 
 /* A zeroed page from the early area, as a physical address. */
 /* At most 10 tables (5-level: top, two PML4s, two PDPTs, five PDs). */
-#define SL_MAX_TABLES	10
+#define SL_MAX_TABLES	XMHF_EARLY_TABLES
 _Static_assert(XMHF_EARLY_OFFSET + SL_MAX_TABLES * 4096 <= XMHF_RT_OFFSET,
 	       "the SL's page tables no longer fit between parameters and runtime");
 
