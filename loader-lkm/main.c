@@ -11,6 +11,7 @@
 #include <linux/moduleparam.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/suspend.h>
 #include <xmhf/layout.h>
 #include <xmhf/slparams.h>
 #include <xmhf/version.h>
@@ -112,6 +113,35 @@ static const struct kernel_param_ops debug_port_ops = {
 module_param_cb(debug_port, &debug_port_ops, &debug_port, 0444);
 MODULE_PARM_DESC(debug_port, "I/O port for the hypervisor's debug log (default 0xe9, 0 = off)");
 
+/*
+ * Sleep while the hypervisor runs is refused (docs/isolation-ports.md,
+ * "Reset and sleep"): S3 would resume Linux natively at its waking
+ * vector with the hypervisor gone (it scrubs itself when the platform
+ * sleeps, hv/core/reset.c), and hibernation would save a hoisted image.
+ * Unload first; then sleep works as without the module.
+ */
+static int xmhf_pm_notify(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	bool launched;
+
+	if (action != PM_SUSPEND_PREPARE && action != PM_HIBERNATION_PREPARE &&
+	    action != PM_RESTORE_PREPARE)
+		return NOTIFY_DONE;
+	mutex_lock(&xmhf_lock);
+	launched = xmhf_ld.state == XMHF_STATE_LAUNCHED;
+	mutex_unlock(&xmhf_lock);
+	if (!launched)
+		return NOTIFY_DONE;
+	pr_warn("%s refused while the hypervisor runs; unload it first (xmhfctl unload)\n",
+		action == PM_SUSPEND_PREPARE ? "suspend" : "hibernation");
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block xmhf_pm_nb = {
+	.notifier_call = xmhf_pm_notify,
+};
+
 static int __init xmhf_init(void)
 {
 	struct xmhf_load_opts opts = {
@@ -129,6 +159,9 @@ static int __init xmhf_init(void)
 	err = xmhf_sysfs_init();
 	if (err)
 		goto err_chardev;
+	err = register_pm_notifier(&xmhf_pm_nb);
+	if (err)
+		goto err_sysfs;
 
 	/* One critical section: no ioctl sees a half-loaded hypervisor. */
 	mutex_lock(&xmhf_lock);
@@ -142,7 +175,7 @@ static int __init xmhf_init(void)
 	}
 	mutex_unlock(&xmhf_lock);
 	if (err)
-		goto err_sysfs;
+		goto err_pm;
 
 	pr_info("%s: %lu KiB at %#llx, blob %s (%s); %s\n",
 		XMHF_VERSION_STRING, (unsigned long)XMHF_MEM_SIZE >> 10,
@@ -151,6 +184,8 @@ static int __init xmhf_init(void)
 		"launched" : "loaded, not launched");
 	return 0;
 
+err_pm:
+	unregister_pm_notifier(&xmhf_pm_nb);
 err_sysfs:
 	xmhf_sysfs_exit();
 err_chardev:
@@ -188,6 +223,7 @@ static void __exit xmhf_exit(void)
 	xmhf_chardev_exit();
 	if (xmhf_unload())
 		pr_crit("module removed while the hypervisor is still running\n");
+	unregister_pm_notifier(&xmhf_pm_nb);
 	pr_info("module removed\n");
 }
 

@@ -391,6 +391,11 @@ int ioports_init(u16 port)
 		hv_log("xmhf: no ACPI PM block found (chipset not ICH9 or PIIX4, or PMBASE unset): the sleep port cannot be guarded\n");
 		return -1;
 	}
+	/* A watchdog left running would reset the platform past us: halt it. */
+	if (chip == CHIP_ICH9 && !(inw(pm_base + 0x68) & 0x800)) {
+		outw(pm_base + 0x68, inw(pm_base + 0x68) | 0x800);
+		hv_log("xmhf: the TCO watchdog was running: halted\n");
+	}
 	hv_log("xmhf: I/O ports: %s ACPI PM block at 0x%x, %u policy rows; everything else intercepted\n",
 	       chip == CHIP_ICH9 ? "ICH9" : "PIIX4", pm_base, (unsigned int)NROWS);
 	return 0;
