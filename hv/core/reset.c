@@ -23,11 +23,6 @@ void rt_scrub_and_out(u64 base_pa, u32 port, u32 val, u32 size, u64 delay_tsc)
 
 static volatile u32 reset_owner = ~0u;	/* index of the CPU on this path */
 
-bool hv_resetting(void)
-{
-	return __atomic_load_n(&reset_owner, __ATOMIC_ACQUIRE) != ~0u;
-}
-
 /* Every other live CPU out of guest mode and parked (halted, SVM off). */
 static bool park_others(struct vcpu *me)
 {

@@ -23,7 +23,4 @@ struct vcpu;
 void hv_reset_platform(struct vcpu *v, u16 port, unsigned int size, u32 val,
 		       const char *why);
 
-/* True once a CPU took the reset path: the others park and never resume. */
-bool hv_resetting(void);
-
 #endif /* XMHF_CORE_RESET_H */
