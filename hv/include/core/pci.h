@@ -15,9 +15,11 @@ struct vcpu;
 
 /*
  * One guest access, of the width (1, 2 or 4) and at the port the guest
- * used: an IN reads into *val, an OUT writes *val.  True when the access
- * is handled or allowed (for an IN, *val holds what the guest reads);
- * false when it is refused (an OUT is dropped, an IN reads all ones).
+ * used: an IN reads into *val, an OUT writes *val.  The function itself
+ * makes the access on the hardware, or emulates it, or changes it first:
+ * the caller touches no port.  True when the access was handled (for an
+ * IN, *val holds what the guest reads); false when it is refused (the
+ * caller then drops the OUT, or gives the IN all ones, and logs it once).
  */
 bool pci_cfg_io(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
 
