@@ -64,10 +64,10 @@ $(foreach a,$(HYPAPPS),$(if $(wildcard hypapps/$(a)/*.c),,$(error HYPAPPS: no hy
 
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
 	hv/core/exceptions.S hv/core/mm.c hv/core/directmap.c hv/core/npt.c hv/core/hypercall.c \
-	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/cr.c hv/arch/x86/msr.c hv/arch/x86/pci.c hv/arch/x86/svm/exit_names.c \
+	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/cr.c hv/arch/x86/ioports.c hv/arch/x86/msr.c hv/arch/x86/pci.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
 	hv/core/hub.c hv/core/decode.c hv/core/icr.c hv/core/lapic.c hv/core/smp.c hv/core/percpu.c hv/core/guest_apic.c \
-	hv/core/ap_tramp.S hv/core/quiesce.c hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS) \
+	hv/core/ap_tramp.S hv/core/quiesce.c hv/core/reset.c hv/core/reset_stub.S hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS) \
 	$(HYPAPP_SRCS)
 
 SL_OBJS := $(patsubst %,$(BUILD)/sl/%.o,$(basename $(SL_SRCS)))
@@ -287,7 +287,7 @@ unit: $(UNIT_TESTS)
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
 	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest $(BUILD)/selftests/memsweep \
-	$(BUILD)/selftests/bigmem $(BUILD)/selftests/advtool
+	$(BUILD)/selftests/bigmem $(BUILD)/selftests/advtool $(BUILD)/selftests/portio
 $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h) \
 		$(wildcard selftests/kmod/*/*.h)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 #include <linux/panic.h>
 #include <linux/security.h>
 #include <linux/string.h>
+#include <linux/suspend.h>
 #include <xmhf/layout.h>
 #include <xmhf/slparams.h>
 #include <xmhf/version.h>
@@ -136,6 +137,35 @@ static const struct kernel_param_ops extra_blocks_ops = {
 module_param_cb(extra_blocks, &extra_blocks_ops, &extra_blocks, 0444);
 MODULE_PARM_DESC(extra_blocks, "4 MiB heap blocks for the hypervisor beyond what the machine needs (default 0)");
 
+/*
+ * Sleep while the hypervisor runs is refused (docs/isolation-ports.md,
+ * "Reset and sleep"): S3 would resume Linux natively at its waking
+ * vector with the hypervisor gone (it scrubs itself when the platform
+ * sleeps, hv/core/reset.c), and hibernation would save a hoisted image.
+ * Unload first; then sleep works as without the module.
+ */
+static int xmhf_pm_notify(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	bool launched;
+
+	if (action != PM_SUSPEND_PREPARE && action != PM_HIBERNATION_PREPARE &&
+	    action != PM_RESTORE_PREPARE)
+		return NOTIFY_DONE;
+	mutex_lock(&xmhf_lock);
+	launched = xmhf_ld.state == XMHF_STATE_LAUNCHED;
+	mutex_unlock(&xmhf_lock);
+	if (!launched)
+		return NOTIFY_DONE;
+	pr_warn("%s refused while the hypervisor runs; unload it first (xmhfctl unload)\n",
+		action == PM_SUSPEND_PREPARE ? "suspend" : "hibernation");
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block xmhf_pm_nb = {
+	.notifier_call = xmhf_pm_notify,
+};
+
 static int __init xmhf_init(void)
 {
 	struct xmhf_load_opts opts = {
@@ -171,6 +201,9 @@ static int __init xmhf_init(void)
 	err = xmhf_sysfs_init();
 	if (err)
 		goto err_chardev;
+	err = register_pm_notifier(&xmhf_pm_nb);
+	if (err)
+		goto err_sysfs;
 
 	/* One critical section: no ioctl sees a half-loaded hypervisor. */
 	mutex_lock(&xmhf_lock);
@@ -184,7 +217,7 @@ static int __init xmhf_init(void)
 	}
 	mutex_unlock(&xmhf_lock);
 	if (err)
-		goto err_sysfs;
+		goto err_pm;
 
 	pr_info("%s: %lu KiB at %#llx and %u more 4 MiB blocks, blob %s (%s); %s\n",
 		XMHF_VERSION_STRING, (unsigned long)XMHF_MEM_SIZE >> 10,
@@ -193,6 +226,8 @@ static int __init xmhf_init(void)
 		"launched" : "loaded, not launched");
 	return 0;
 
+err_pm:
+	unregister_pm_notifier(&xmhf_pm_nb);
 err_sysfs:
 	xmhf_sysfs_exit();
 err_chardev:
@@ -230,6 +265,7 @@ static void __exit xmhf_exit(void)
 	xmhf_chardev_exit();
 	if (xmhf_unload())
 		pr_crit("module removed while the hypervisor is still running\n");
+	unregister_pm_notifier(&xmhf_pm_nb);
 	pr_info("module removed\n");
 }
 

@@ -130,10 +130,11 @@ static bool in_list32(const u32 *l, unsigned int n, u32 x)
 	return false;
 }
 
-static bool in_list16(const u16 *l, unsigned int n, u16 x)
+/* A subscribed port among the size bytes an access at port covers. */
+static bool ports_hit(const u16 *l, unsigned int n, u16 port, u8 size)
 {
 	while (n--)
-		if (l[n] == x)
+		if (l[n] >= port && (u32)l[n] < (u32)port + size)
 			return true;
 	return false;
 }
@@ -166,7 +167,7 @@ static bool matches(unsigned int i, const struct ha_event_info *e)
 	case HA_EV_INSN:
 		return s->insns & (1u << e->insn.insn);
 	case HA_EV_IO:
-		return in_list16(s->ports, s->num_ports, e->io.port);
+		return ports_hit(s->ports, s->num_ports, e->io.port, e->io.size);
 	case HA_EV_HYPERCALL:
 		return s->hypercalls &&
 		       (e->hcall.nr - XMHF_HC_HYPAPP_BASE) / 0x100 == i;

@@ -5,6 +5,7 @@
  * guest asks for UNLOAD.  Failing before VMRUN returns to Linux natively.
  */
 #include <arch/x86.h>
+#include <arch/ioports.h>
 #include <core/cpu_setup.h>
 #include <core/directmap.h>
 #include <core/guest_mem.h>
@@ -391,6 +392,8 @@ void rt_main(const struct sl_handoff *h)
 		rt_abort("out of memory for the nested page tables");
 	if (pci_init(&guest_npt))
 		rt_abort("cannot put PCI configuration space (ECAM) under the hypervisor");
+	if (ioports_init((u16)rt_params.debug_port))
+		rt_abort("no known ACPI PM block: the sleep ports cannot be guarded");
 	if (svm_init(&guest_npt) || svm_vcpu_alloc(&bsp_vcpu))
 		rt_abort("out of memory for the VMCB");
 	if (smp_init(&rt_params, &bsp_vcpu))
@@ -411,6 +414,9 @@ void rt_main(const struct sl_handoff *h)
 
 	bsp_vcpu.state = XMHF_CPU_GUEST;
 	vcpu_loop(&bsp_vcpu);
+	/* Only a platform reset on another CPU parks the boot CPU. */
+	if (bsp_vcpu.park)
+		smp_park_self(&bsp_vcpu);
 
 	smp_park_aps();
 	hv_log("xmhf: unload: %lu exits handled on the boot CPU; shutting the hypapps down\n",

@@ -297,6 +297,11 @@ static void __attribute__((noreturn)) park(struct vcpu *v)
 		cpu_relax();	/* the NMI arrives: nmi_handler() parks */
 }
 
+void smp_park_self(struct vcpu *v)
+{
+	park(v);
+}
+
 void ap_main(u32 index)
 {
 	struct vcpu *v = cpus[index];

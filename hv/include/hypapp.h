@@ -46,7 +46,12 @@ struct ha_event_info {
 		struct { bool shutdown; } init;	/* false: an INIT */
 		struct { enum ha_insn insn; u32 leaf, subleaf; } insn;
 		struct { u32 nr; u64 arg[3]; unsigned int cpl; } hcall;
-		struct { u16 port; u8 size; bool in; bool string; u32 value; } io;
+		/*
+		 * port is the access's first; it covers port..port+size-1,
+		 * which may hold a subscribed port anywhere.  len: the
+		 * instruction's length, prefixes included (for ha_skip).
+		 */
+		struct { u16 port; u8 size; bool in; bool string; u32 value; u8 len; } io;
 		struct { u64 gpa; bool write; bool exec; } npf;
 	};
 };

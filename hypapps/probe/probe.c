@@ -176,7 +176,8 @@ static enum ha_result probe_event(struct vcpu *v, const struct ha_event_info *e)
 			stats.insn_count[e->insn.insn]++;
 		break;
 	case HA_EV_IO:
-		record(e->type, e->io.port, e->io.size | (u64)e->io.in << 8, e->io.value);
+		record(e->type, e->io.port,
+		       e->io.size | (u64)e->io.in << 8 | (u64)e->io.len << 16, e->io.value);
 		break;
 	case HA_EV_NPF:
 		/* Our page: count it, lift the protection, let the guest retry. */

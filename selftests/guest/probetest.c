@@ -128,11 +128,11 @@ int main(void)
 	int i, fd = open(XMHF_DEVICE_PATH, O_RDWR);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..42\n");
+	printf("1..46\n");
 	for (i = 0; i < 8 && !base; i++)
 		if (vmmcall(0x1000 + 0x100 * i + XMHF_PROBE_HC_IDENTIFY, 0, 0) == XMHF_PROBE_MAGIC)
 			base = 0x1000 + 0x100 * i;
-	if (!base || fd < 0 || ioperm(XMHF_PROBE_PORT, 1, 1) ||
+	if (!base || fd < 0 || ioperm(XMHF_PROBE_PORT - 3, 8, 1) ||
 	    system("modprobe xmhf_svmprobe")) {
 		printf("Bail out! no probe hypapp, /dev/xmhf, ioperm or xmhf_svmprobe\n");
 		return 1;
@@ -156,8 +156,28 @@ int main(void)
 	ok(st.insn_count[1] - rdtsc0 >= 3, "RDTSC: counted");
 	ok(st.insn_count[3] > hlt0, "HLT (the idle loop): counted");
 	ok(st.count[XMHF_PROBE_EV_IO] - before[XMHF_PROBE_EV_IO] >= 2, "port I/O: counted");
-	ok(st.last[XMHF_PROBE_EV_IO][0] == XMHF_PROBE_PORT && st.last[XMHF_PROBE_EV_IO][1] == (1 | 1 << 8),
-	   "port I/O: last was a 1-byte IN from the probe's port");
+	ok(st.last[XMHF_PROBE_EV_IO][0] == XMHF_PROBE_PORT && st.last[XMHF_PROBE_EV_IO][1] == (1 | 1 << 8 | 1 << 16),
+	   "port I/O: last was a 1-byte IN from the probe's port, a 1-byte instruction");
+	/* Wider accesses that cover the port are the probe's too, with their lengths. */
+	uint64_t n_io = st.count[XMHF_PROBE_EV_IO];
+	outl(0x11223344, XMHF_PROBE_PORT - 3);		/* ef: covers port-3 .. port */
+	stats();
+	ok(st.count[XMHF_PROBE_EV_IO] == n_io + 1 && st.last[XMHF_PROBE_EV_IO][0] == XMHF_PROBE_PORT - 3 &&
+	   st.last[XMHF_PROBE_EV_IO][1] == (4 | 1 << 16) && st.last[XMHF_PROBE_EV_IO][2] == 0x11223344,
+	   "port I/O: a 4-byte OUT at port-3 covers the port: seen (port-3, 4 bytes, 1-byte insn)");
+	outw(0x5566, XMHF_PROBE_PORT - 1);		/* 66 ef */
+	stats();
+	ok(st.count[XMHF_PROBE_EV_IO] == n_io + 2 && st.last[XMHF_PROBE_EV_IO][0] == XMHF_PROBE_PORT - 1 &&
+	   st.last[XMHF_PROBE_EV_IO][1] == (2 | 2 << 16),
+	   "port I/O: a 2-byte OUT at port-1: seen, with the operand-size prefix in its length (2)");
+	asm volatile("inl %w1, %0" : "=a"(i) : "Nd"((uint16_t)(XMHF_PROBE_PORT - 2)));	/* ed */
+	stats();
+	ok(st.count[XMHF_PROBE_EV_IO] == n_io + 3 && st.last[XMHF_PROBE_EV_IO][1] == (4 | 1 << 8 | 1 << 16),
+	   "port I/O: a 4-byte IN at port-2: seen");
+	outl(0x11223344, XMHF_PROBE_PORT + 1);		/* starts past the port */
+	stats();
+	ok(st.count[XMHF_PROBE_EV_IO] == n_io + 3, "port I/O: a 4-byte OUT at port+1 is not the probe's");
+	(void)inb(XMHF_PROBE_PORT);	/* the last I/O event is the port's own again (85-probe.t) */
 	ok(st.count[XMHF_PROBE_EV_MSR] > before[XMHF_PROBE_EV_MSR], "MSR read: counted");
 	ok(st.last[XMHF_PROBE_EV_MSR][0] == XMHF_PROBE_MSR && st.last[XMHF_PROBE_EV_MSR][1] == 0,
 	   "MSR read: details (MSR 0x8b, read)");
@@ -300,7 +320,8 @@ int main(void)
 	asm volatile("pause");
 	i = do_wbinvd();
 	usleep(100000);
-	ok(hv_exits(fd, XMHF_EXIT_IO) == io0, "after unsubscribing: no more I/O exits");
+	/* The port goes back to the port policy, which intercepts it (unknown port). */
+	ok(hv_exits(fd, XMHF_EXIT_IO) > io0, "after unsubscribing: the port is the port policy's again (it exits)");
 	ok(hv_exits(fd, XMHF_EXIT_EXCEPTION) == exc0, "after unsubscribing: no more exception exits");
 	ok(i == 0 && hv_exits(fd, XMHF_EXIT_INSN) == insn0,
 	   "after unsubscribing: no more RDTSC/RDTSCP/PAUSE/WBINVD/HLT exits");

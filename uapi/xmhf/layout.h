@@ -26,7 +26,8 @@
 #define XMHF_SLPB_OFFSET	0x010000
 #define XMHF_SLPB_SIZE		0x4000
 #define XMHF_EARLY_OFFSET	(XMHF_SLPB_OFFSET + XMHF_SLPB_SIZE)
-#define XMHF_EARLY_TABLES	10	/* the SL's page tables at most (5-level) */
+/* The SL's page tables, at the early area's start: at most this many pages. */
+#define XMHF_EARLY_TABLES	10
 #define XMHF_RT_OFFSET		0x200000
 #define XMHF_RT_MAX_SIZE	(XMHF_MEM_SIZE - XMHF_RT_OFFSET)
 

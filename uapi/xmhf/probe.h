@@ -63,7 +63,7 @@ enum xmhf_probe_insn {
  * DESC: LLDT selector, 0, RIP;  MSR: msr, write, value;  EXCEPTION: vector, error, RIP;
  * INSN: instruction (enum ha_insn: 0 CPUID, 1 RDTSC, 2 RDTSCP, 3 HLT,
  *       4 WBINVD, 5 PAUSE), leaf, RIP;
- * HYPERCALL: nr, arg0, cpl;  IO: port, size | in << 8, value;  NPF: gpa, write, RIP;
+ * HYPERCALL: nr, arg0, cpl;  IO: port, size | in << 8 | insn length << 16, value;  NPF: gpa, write, RIP;
  * SHUTDOWN: 1 shutdown / 0 INIT, 0, RIP;  NMI: 0, 0, RIP.
  */
 struct xmhf_probe_stats {

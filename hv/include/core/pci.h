@@ -4,6 +4,9 @@
  * both ways in, configuration mechanism #1 (ports 0xCF8/0xCFC) and ECAM
  * (MMCONFIG), pass every guest write through one policy table in
  * arch/x86/pci.c.  Reads stay native (ECAM) or are replayed (CF8/CFC).
+ * The port policy (arch/x86/ioports.c) sends every intercepted access
+ * that overlaps 0xCF8-0xCFF here, except the reset control register 0xCF9
+ * (docs/isolation-ports.md).
  */
 #ifndef XMHF_CORE_PCI_H
 #define XMHF_CORE_PCI_H

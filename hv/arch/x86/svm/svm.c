@@ -6,6 +6,7 @@
  */
 #include <arch/x86.h>
 #include <arch/cr.h>
+#include <arch/ioports.h>
 #include <arch/msr.h>
 #include <arch/svm/vmcb.h>
 #include <core/log.h>
@@ -223,6 +224,7 @@ static void vmcb_set_intercepts(struct vmcb_control_area *c)
 		INTERCEPT_CLGI, INTERCEPT_SKINIT,
 		INTERCEPT_NMI, INTERCEPT_INIT,	/* quiesce, and INIT is ours */
 		INTERCEPT_INVD,		/* dropping dirty lines would lose ours too */
+		INTERCEPT_IOIO_PROT,	/* the port policy (arch/x86/ioports.c) */
 	};
 	unsigned int i;
 
@@ -357,11 +359,7 @@ void svm_rebuild_intercepts(void)
 	/* Every MSR exits unless the policy lets it through (allow-list). */
 	memset(msrpm, 0xff, 2 * 4096);
 	msr_for_each_pass(msr_pass, msrpm);
-	memset(iopm, 0, 3 * 4096);
-	/* PCI configuration mechanism #1 is arch/x86/pci.c's. */
-	for (j = PCI_CFG_ADDR_PORT; j < PCI_CFG_PORT_END; j++)
-		iopm[j / 8] |= 1 << (j % 8);
-	vmcb_set_intercept(c, INTERCEPT_IOIO_PROT);
+	ioports_fill_map(iopm, 3 * 4096);
 	for (i = 0; i < hub_count(); i++) {
 		const struct ha_subscription *sub = hub_sub(i);
 
@@ -383,10 +381,9 @@ void svm_rebuild_intercepts(void)
 		}
 		if (sub->ldt_loads)
 			vmcb_set_intercept(c, INTERCEPT_LDTR_WRITE);
-		for (j = 0; j < sub->num_ports; j++) {
+		/* Checked per byte: every access that covers the port exits. */
+		for (j = 0; j < sub->num_ports; j++)
 			iopm[sub->ports[j] / 8] |= 1 << (sub->ports[j] % 8);
-			vmcb_set_intercept(c, INTERCEPT_IOIO_PROT);
-		}
 	}
 	__atomic_fetch_add(&tmpl_gen, 1, __ATOMIC_RELEASE);
 }
@@ -567,50 +564,37 @@ static void exit_insn(struct vcpu *v, u32 code)
 	}
 }
 
-/* Port I/O a hypapp asked for; the default performs it.  No string I/O. */
+/*
+ * Port I/O: the policy's intercepts (arch/x86/ioports.c) and the ports
+ * hypapps asked for, which see it first.  No string I/O.
+ */
 static void exit_io(struct vcpu *v)
 {
 	struct vmcb *vm = vmcb_of(v);
 	u64 info = vm->control.exit_info_1;
 	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 	u32 mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+	/* IOIO exits give the next RIP even without NRIPS. */
+	u64 len = vm->control.exit_info_2 - vm->save.rip;
 	struct ha_event_info e = { .type = HA_EV_IO, .io = {
 		(u16)(info >> SVM_IOIO_PORT_SHIFT), (u8)(size == 4 ? 4 : size),
 		info & SVM_IOIO_TYPE_IN, info & SVM_IOIO_STR,
-		(u32)vcpu_rax(v) & mask } };
-	enum ha_result r;
+		(u32)vcpu_rax(v) & mask, len <= 15 ? (u8)len : 0 } };
+	enum ha_result r = hub_wants(&e) ? hub_dispatch(v, &e) : HA_DEFAULT;
 	u32 val = e.io.value;
 
-	if (!e.io.string && pci_cfg_io(v, e.io.port, size, e.io.in, &val)) {
-		if (e.io.in)
-			vcpu_set_rax(v, (vcpu_rax(v) & ~(u64)mask) | (val & mask));
-		vm->save.rip = vm->control.exit_info_2;
+	if (r != HA_DEFAULT)
+		return;
+	if (e.io.string) {
+		hv_log("xmhf: string I/O on port 0x%x is not emulated: #GP\n", e.io.port);
+		vcpu_inject_gp(v, 0);
 		return;
 	}
-	r = hub_dispatch(v, &e);
-
-	if (r == HA_RETRY)
-		return;
-	if (r == HA_DEFAULT) {
-		if (e.io.string) {
-			hv_log("xmhf: string I/O on port 0x%x is not emulated: #GP\n", e.io.port);
-			vcpu_inject_gp(v, 0);
-			return;
-		}
-		if (e.io.in) {
-			val = size == 1 ? inb(e.io.port) : size == 2 ? inw(e.io.port) : inl(e.io.port);
-			vcpu_set_rax(v, (vcpu_rax(v) & ~(u64)mask) | (val & mask));
-		} else if (size == 1) {
-			outb(e.io.port, (u8)e.io.value);
-		} else if (size == 2) {
-			outw(e.io.port, (u16)e.io.value);
-		} else {
-			outl(e.io.port, e.io.value);
-		}
-	}
+	ioports_access(v, e.io.port, e.io.size, e.io.in, &val);
+	if (e.io.in)
+		vcpu_set_rax(v, (vcpu_rax(v) & ~(u64)mask) | (val & mask));
 	/* IOIO exits give the next RIP even without NRIPS. */
-	if (r == HA_DEFAULT)
-		set_rip(v, vm->control.exit_info_2);
+	set_rip(v, vm->control.exit_info_2);
 }
 
 /* GPRs by their encoding number (0 RAX .. 15 R15). */
