@@ -83,7 +83,7 @@ check_boot() {
 		"$(tail -n 2 <<<"$log")" \
 		"^xmhf: CPU [0-9]+: .*to port $port\): parking the other CPUs
 xmhf: scrubbing the hypervisor's 4096 KiB at 0x[0-9a-f]+ and [0-9]+ extra blocks, then the platform takes over$"
-	base=$(sed -n "s/^xmhf: scrubbing the hypervisor's 4096 KiB at \(0x[0-9a-f]*\),.*/\1/p" <<<"$log")
+	base=$(sed -n "s/^xmhf: scrubbing the hypervisor's 4096 KiB at \(0x[0-9a-f]*\) and .*/\1/p" <<<"$log")
 	if [ ! -s "$T/$name.ram" ] || [ -z "$base" ]; then
 		not_ok "$name: no RAM dump or no block address" "dump: $(ls -l "$T/$name.ram" 2>&1)"
 		not_ok "$name: (skipped with the dump)"
