@@ -267,18 +267,25 @@ int smp_start_aps(const struct xmhf_sl_params *p)
 	/* A CPU the list left out stays in INIT, not running natively. */
 	lapic_send(0, icr_lo(ICR_DM_INIT, 0) | ICR_SH_OTHERS);
 	udelay(10000);
-	for (i = 1; i < ncpus; i++) {
+	for (i = 1; i < ncpus && !failed; i++) {
 		if (start_ap(cpus[i], page, pa))
 			continue;
 		hv_log("xmhf: CPU %u (APIC ID %u) did not answer its SIPI\n",
 		       i, cpus[i]->apic_id);
 		cpus[i]->state = XMHF_CPU_FAILED;
+		/*
+		 * A slow AP may still wake and read the trampoline's data: back
+		 * to wait-for-SIPI with it before that data names another AP's
+		 * index and stack (two CPUs on one vCPU) or the page is Linux's
+		 * again.  The launch is given up, so no other AP is started.
+		 */
+		lapic_send(cpus[i]->apic_id, icr_lo(ICR_DM_INIT, 0));
 		failed++;
 	}
 	/* Every AP that answered is past the trampoline: give the page back. */
 	memcpy(page, saved, 4096);
 	hv_log("xmhf: %u of %u APs in host mode, waiting for their SIPI\n",
-	       ncpus - 1 - failed, ncpus - 1);
+	       i - 1 - failed, ncpus - 1);
 	return failed ? -1 : 0;
 }
 

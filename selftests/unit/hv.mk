@@ -21,6 +21,17 @@ UNIT_TESTS += $(BUILD)/unit/test_vmcb
 
 -include $(wildcard $(HV_UT)/*.d)
 
+# The check before VMRUN: host save area and host state never in a VMCB.
+$(HV_UT)/vmrun_guard.o: $(TOP)/hv/arch/x86/svm/vmrun_guard.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(HV_UT)/test_vmrun_guard.o: $(TOP)/selftests/unit/test_vmrun_guard.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_vmrun_guard: $(addprefix $(HV_UT)/,test_vmrun_guard.o vmrun_guard.o)
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_vmrun_guard
+
 # The CR/DR/LLDT and MOV-store decoders.
 $(BUILD)/unit/hv/decode.o: $(TOP)/hv/core/decode.c
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include <arch/ioports.h>
 #include <arch/msr.h>
 #include <arch/svm/vmcb.h>
+#include <arch/svm/vmrun_guard.h>
 #include <core/log.h>
 #include <core/mm.h>
 #include <core/npt.h>
@@ -1093,7 +1094,10 @@ void svm_run(struct vcpu *v)
 		}
 		apply_intercepts(v);
 		inject_pending_nmi(v);
+		if (!vmrun_guard_check(v))
+			guest_dead(v, "refused to run the host's state as the guest's");
 		svm_vmrun(v, v->arch_pa, v->host_save_pa);
+		vmrun_guard_record(v);
 		handle_exit(v, guest_npt);
 	}
 }
