@@ -66,6 +66,7 @@ RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt
 	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S \
 	hv/core/hub.c hv/core/decode.c hv/core/icr.c hv/core/lapic.c hv/core/smp.c hv/core/percpu.c hv/core/guest_apic.c \
+	hv/arch/x86/apic_filter.c hv/arch/x86/intr_mmio.c \
 	hv/core/ap_tramp.S hv/core/quiesce.c hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS) \
 	$(HYPAPP_SRCS)
 

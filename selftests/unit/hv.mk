@@ -53,7 +53,10 @@ $(BUILD)/unit/hv/guest_apic.o: $(TOP)/hv/core/guest_apic.c
 $(BUILD)/unit/hv/test_guest_apic.o: $(TOP)/selftests/unit/test_guest_apic.c
 	@mkdir -p $(@D)
 	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
-$(BUILD)/unit/test_guest_apic: $(addprefix $(BUILD)/unit/hv/,test_guest_apic.o guest_apic.o icr.o)
+$(BUILD)/unit/hv/apic_filter.o: $(TOP)/hv/arch/x86/apic_filter.c
+	@mkdir -p $(@D)
+	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_guest_apic: $(addprefix $(BUILD)/unit/hv/,test_guest_apic.o guest_apic.o icr.o apic_filter.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_guest_apic
 
@@ -67,3 +70,11 @@ $(BUILD)/unit/hv/test_percpu.o: $(TOP)/selftests/unit/test_percpu.c
 $(BUILD)/unit/test_percpu: $(addprefix $(BUILD)/unit/hv/,test_percpu.o percpu.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_percpu
+
+# The delivery-mode policy of the IOAPIC, LVT and MSI filters.
+$(BUILD)/unit/hv/test_apic_filter.o: $(TOP)/selftests/unit/test_apic_filter.c
+	@mkdir -p $(@D)
+	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_apic_filter: $(addprefix $(BUILD)/unit/hv/,test_apic_filter.o apic_filter.o)
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_apic_filter
