@@ -224,35 +224,65 @@ bool intr_mmio_write(u64 gpa, unsigned int size, u64 val)
 
 /* ---- LVT entries as this CPU has them at launch ---- */
 
+/* In the order of the version register's "max LVT entry" count. */
 static const u32 lvt_regs[] = {
-	APIC_LVT_CMCI, APIC_LVT_TIMER, APIC_LVT_THERMAL, APIC_LVT_PERF,
-	APIC_LVT_LINT0, APIC_LVT_LINT1, APIC_LVT_ERROR,
-	APIC_EILVT0, APIC_EILVT0 + 0x10, APIC_EILVT0 + 0x20, APIC_EILVT0 + 0x30,
+	APIC_LVT_TIMER, APIC_LVT_THERMAL, APIC_LVT_PERF, APIC_LVT_LINT0,
+	APIC_LVT_LINT1, APIC_LVT_ERROR, APIC_LVT_CMCI,
 };
+
+#define APIC_VERSION		0x30
+#define APIC_VER_EAS		BIT(31)		/* AMD: extended register space */
+#define APIC_EXT_FEATURE	0x400
+
+/*
+ * The xAPIC registers this APIC has: reading one it lacks sets the
+ * "illegal register address" error, which Linux's next AP start-up
+ * reads back from the ESR as a failed delivery.
+ */
+static bool xapic_has(u32 off, u32 ver)
+{
+	unsigned int i, max_lvt = (ver >> 16) & 0xff;
+
+	if (off >= APIC_EILVT0)
+		return (ver & APIC_VER_EAS) &&
+		       (off - APIC_EILVT0) / 0x10 < ((lapic_read(APIC_EXT_FEATURE) >> 16) & 0xff);
+	for (i = 0; i < ARRAY_SIZE(lvt_regs); i++)
+		if (lvt_regs[i] == off)
+			return i <= max_lvt;
+	return false;
+}
+
+static void lvt_scrub_one(u32 off, bool x2, u32 ver)
+{
+	u64 val;
+
+	if (x2) {
+		/* An LVT this APIC lacks faults: nothing to scrub. */
+		if (rdmsr_safe(X2APIC_MSR_BASE + (off >> 4), &val))
+			return;
+	} else {
+		if (!xapic_has(off, ver))
+			return;
+		val = lapic_read(off);
+	}
+	if (lvt_write_allowed(off, (u32)val))
+		return;
+	hv_log("xmhf: CPU APIC ID %u: LVT 0x%x had delivery mode %u at launch: masked\n",
+	       cpu_apic_id(), off, intr_dm((u32)val));
+	if (x2)
+		wrmsr_safe(X2APIC_MSR_BASE + (off >> 4), intr_defuse((u32)val));
+	else
+		lapic_write(off, intr_defuse((u32)val));
+}
 
 void lvt_launch_scrub(void)
 {
 	bool x2 = lapic_x2apic();
+	u32 ver = x2 ? (u32)rdmsr(X2APIC_MSR_BASE + (APIC_VERSION >> 4)) : lapic_read(APIC_VERSION);
 	unsigned int i;
-	u64 val;
-	u32 off;
 
-	for (i = 0; i < ARRAY_SIZE(lvt_regs); i++) {
-		off = lvt_regs[i];
-		if (x2) {
-			/* An LVT this APIC lacks faults: nothing to scrub. */
-			if (rdmsr_safe(X2APIC_MSR_BASE + (off >> 4), &val))
-				continue;
-		} else {
-			val = lapic_read(off);
-		}
-		if (lvt_write_allowed(off, (u32)val))
-			continue;
-		hv_log("xmhf: CPU APIC ID %u: LVT 0x%x had delivery mode %u at launch: masked\n",
-		       cpu_apic_id(), off, intr_dm((u32)val));
-		if (x2)
-			wrmsr_safe(X2APIC_MSR_BASE + (off >> 4), intr_defuse((u32)val));
-		else
-			lapic_write(off, intr_defuse((u32)val));
-	}
+	for (i = 0; i < ARRAY_SIZE(lvt_regs); i++)
+		lvt_scrub_one(lvt_regs[i], x2, ver);
+	for (i = 0; i < APIC_EILVT_COUNT; i++)
+		lvt_scrub_one(APIC_EILVT0 + 0x10 * i, x2, ver);
 }
