@@ -10,8 +10,8 @@
 #    the guest's running with no hypervisor in the way.  Hoisted the target
 #    is the boot CPU with the CMOS warm-reset path armed, as in the issue,
 #    and the code would also write into the hypervisor's runtime.
-# The SMIs go to CPU 0 only: SeaBIOS relocates no AP's SMBASE, and an
-# SMI there hung CPU 1 natively (it ran whatever RAM holds at 0x38000).
+# The SMIs go to CPU 0 only: an SMI on CPU 1 hung it natively (not
+# analysed; probably an AP SMBASE the firmware never relocated).
 # Natively each attack must work; hoisted each is refused, logged, and
 # the hypervisor (SELFCHECK, CPUID) and Linux are intact afterwards.
 . /selftests/lib.sh
