@@ -234,18 +234,24 @@ static const u32 lvt_regs[] = {
 #define APIC_VER_EAS		BIT(31)		/* AMD: extended register space */
 #define APIC_EXT_FEATURE	0x400
 
+static u32 apic_rd(u32 off, bool x2)
+{
+	return x2 ? (u32)rdmsr(X2APIC_MSR_BASE + (off >> 4)) : lapic_read(off);
+}
+
 /*
- * The xAPIC registers this APIC has: reading one it lacks sets the
- * "illegal register address" error, which Linux's next AP start-up
- * reads back from the ESR as a failed delivery.
+ * The LVT registers this APIC has: reading one it lacks sets the
+ * "illegal register address" error (QEMU does so for an x2APIC MSR too),
+ * which Linux's next AP start-up reads back from the ESR as a failed
+ * delivery.
  */
-static bool xapic_has(u32 off, u32 ver)
+static bool apic_has(u32 off, bool x2, u32 ver)
 {
 	unsigned int i, max_lvt = (ver >> 16) & 0xff;
 
 	if (off >= APIC_EILVT0)
 		return (ver & APIC_VER_EAS) &&
-		       (off - APIC_EILVT0) / 0x10 < ((lapic_read(APIC_EXT_FEATURE) >> 16) & 0xff);
+		       (off - APIC_EILVT0) / 0x10 < ((apic_rd(APIC_EXT_FEATURE, x2) >> 16) & 0xff);
 	for (i = 0; i < ARRAY_SIZE(lvt_regs); i++)
 		if (lvt_regs[i] == off)
 			return i <= max_lvt;
@@ -256,13 +262,12 @@ static void lvt_scrub_one(u32 off, bool x2, u32 ver)
 {
 	u64 val;
 
+	if (!apic_has(off, x2, ver))
+		return;
 	if (x2) {
-		/* An LVT this APIC lacks faults: nothing to scrub. */
 		if (rdmsr_safe(X2APIC_MSR_BASE + (off >> 4), &val))
 			return;
 	} else {
-		if (!xapic_has(off, ver))
-			return;
 		val = lapic_read(off);
 	}
 	if (lvt_write_allowed(off, (u32)val))
@@ -278,7 +283,7 @@ static void lvt_scrub_one(u32 off, bool x2, u32 ver)
 void lvt_launch_scrub(void)
 {
 	bool x2 = lapic_x2apic();
-	u32 ver = x2 ? (u32)rdmsr(X2APIC_MSR_BASE + (APIC_VERSION >> 4)) : lapic_read(APIC_VERSION);
+	u32 ver = apic_rd(APIC_VERSION, x2);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(lvt_regs); i++)
