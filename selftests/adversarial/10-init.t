@@ -3,6 +3,8 @@
 # docs/isolation-init.md), with selftests/kmod/adv_init:
 #  - SMI to self through the ICR;
 #  - the LVT timer in SMI mode (xAPIC page, or MSR 0x832 in x2APIC mode);
+#  - an idle HPET timer's FSB (MSI) route in SMI mode (QEMU writes FSB
+#    messages past the IOMMU);
 #  - the issue's attack end to end: the RTC's IOAPIC entry in delivery
 #    mode INIT (and the IOMMU's INIT-pass bit), fired.  Natively the target
 #    is an offlined AP, started by two SIPIs into real-mode code that
@@ -15,7 +17,7 @@
 # Natively each attack must work; hoisted each is refused, logged, and
 # the hypervisor (SELFCHECK, CPUID) and Linux are intact afterwards.
 . /selftests/lib.sh
-plan 24
+plan 28
 
 P=/sys/module/adv_init/parameters
 cmd() { echo "$1" > $P/cmd && cat $P/cmd; }
@@ -47,6 +49,8 @@ r=$(on_cpu 0 smi_ipi)
 like "native: SMI through the ICR reaches the CPU ($r)" "$r" "^smi [1-9]"
 r=$(on_cpu 0 lvt_smi)
 like "native: the LVT timer in SMI mode fires an SMI ($r)" "$r" "^smi [1-9]"
+r=$(on_cpu 0 hpet_smi)
+like "native: an HPET FSB message in SMI mode fires an SMI ($r)" "$r" "^smi [1-9].* route 0x200$"
 r=$(cmd "ioapic $pin 0 rte")
 is "native: the IOAPIC takes delivery mode INIT ($r)" "$(field "$r" rte)" "0x500"
 if sacrifice; then
@@ -74,6 +78,9 @@ r=$(on_cpu 0 smi_ipi)
 like "hoisted: no SMI through the ICR ($r)" "$r" "^smi 0$|^smi-count unreadable$"
 r=$(on_cpu 0 lvt_smi)
 like "hoisted: the LVT write in SMI mode draws #GP, no SMI ($r)" "$r" "^smi 0 gp$|^smi-count unreadable gp$"
+r=$(on_cpu 0 hpet_smi)
+like "hoisted: the HPET FSB route never holds SMI, no SMI ($r)" "$r" "^(smi 0|smi-count unreadable) route 0x[0-9a-f]+$"
+case $r in *"route 0x200") not_ok "hoisted: the FSB data word was refused" "$r" ;; *) ok "hoisted: the FSB data word was refused" ;; esac
 r=$(cmd "ioapic $pin 0 rte")
 isnt_init=$(( ($(field "$r" rte) >> 8 & 7) != 5 ))
 is "hoisted: the IOAPIC entry never holds INIT ($r)" "$isnt_init" 1
@@ -99,6 +106,7 @@ echo 0 > $P/hv
 log=$(xmhfctl log)
 like "the hypervisor logged the refused SMI IPI" "$log" "guest IPI with delivery mode 2 refused"
 like "the hypervisor logged the refused LVT write" "$log" "guest LVT timer/error write 0x2ef .* refused"
+like "the hypervisor logged the refused HPET FSB route" "$log" "guest HPET timer [0-9]+ write 0x200 at \+0x10 refused"
 like "the hypervisor logged the refused IOAPIC entry" "$log" "guest IOAPIC pin $pin write 0x500 \(delivery mode 5\) refused"
 if printf '%s\n' "$log" | grep -qE "physical INIT (\(#SX|without R_INIT)"; then
 	not_ok "no physical INIT reached a CPU" "$(printf '%s\n' "$log" | grep 'physical INIT' | head -3)"

@@ -20,6 +20,9 @@
  *                    the warm-reset vector 0x467 -> 0x0800:0000, fire the
  *                    RTC (the boot CPU, reset, jumps to the code).
  *                    -> "rte 0xLOW ran N tpm 0xBYTE"
+ *   hpet_smi         an idle HPET timer's FSB (MSI) route in delivery
+ *                    mode SMI to APIC ID 0, fired once
+ *                    -> "smi DELTA route 0xDATA"
  *   selfcheck        the SELFCHECK hypercall -> "selfcheck N"
  *
  * The real-mode code (adv_init_rm.S) sits at physical 0x8000 while a
@@ -185,6 +188,69 @@ static void cmd_lvt_smi(void)
 		lapic_wr(APIC_TMICT, tmcct ? tmcct : 1);
 	local_irq_restore(flags);
 	put_smi(before, err);
+}
+
+/* ---- HPET ---- */
+
+#define HPET_PA			0xfed00000UL
+#define HPET_TN(n, reg)		(0x100 + 0x20 * (n) + (reg))
+#define HPET_TN_CFG		0x00
+#define HPET_TN_CMP		0x08
+#define HPET_TN_FSB		0x10	/* data; +4: address */
+#define HPET_TN_INT_ENB		BIT(2)
+#define HPET_TN_FSB_EN		BIT(14)
+
+/*
+ * QEMU's HPET writes an FSB message straight into memory, past the
+ * IOMMU: an SMI (or INIT) in the data word reaches the APIC as such.
+ */
+static void cmd_hpet_smi(void)
+{
+	void __iomem *h = ioremap(HPET_PA, 0x1000);
+	u32 cfg, data, addr, got, cmp_lo, cmp_hi, n;
+	unsigned long flags;
+	u64 before, now, cnt;
+	int i;
+
+	if (!h) {
+		scnprintf(result, sizeof(result), "no memory");
+		return;
+	}
+	/* The last timer: Linux drives 0 (and 1 for its RTC emulation). */
+	n = (readl(h) >> 8) & 0x1f;
+	cfg = readl(h + HPET_TN(n, HPET_TN_CFG));
+	if (n < 2 || (cfg & HPET_TN_INT_ENB) || smi_count(&before)) {
+		scnprintf(result, sizeof(result), "no idle HPET timer or no SMI count");
+		iounmap(h);
+		return;
+	}
+	data = readl(h + HPET_TN(n, HPET_TN_FSB));
+	addr = readl(h + HPET_TN(n, HPET_TN_FSB + 4));
+	cmp_lo = readl(h + HPET_TN(n, HPET_TN_CMP));
+	cmp_hi = readl(h + HPET_TN(n, HPET_TN_CMP + 4));
+	local_irq_save(flags);
+	writel(APIC_DM_SMI, h + HPET_TN(n, HPET_TN_FSB));
+	writel(APIC_DEFAULT_PHYS_BASE, h + HPET_TN(n, HPET_TN_FSB + 4));	/* APIC ID 0 */
+	got = readl(h + HPET_TN(n, HPET_TN_FSB));
+	cnt = readq(h + 0xf0) + 10000;		/* 100 us at QEMU's 100 MHz */
+	writel((u32)cnt, h + HPET_TN(n, HPET_TN_CMP));
+	writel((u32)(cnt >> 32), h + HPET_TN(n, HPET_TN_CMP + 4));
+	writel(HPET_TN_INT_ENB | HPET_TN_FSB_EN, h + HPET_TN(n, HPET_TN_CFG));
+	for (i = 0; i < 1000; i++) {
+		if (!smi_count(&now) && now != before)
+			break;
+		udelay(10);
+	}
+	writel(cfg, h + HPET_TN(n, HPET_TN_CFG));
+	writel(data, h + HPET_TN(n, HPET_TN_FSB));
+	writel(addr, h + HPET_TN(n, HPET_TN_FSB + 4));
+	writel(cmp_lo, h + HPET_TN(n, HPET_TN_CMP));
+	writel(cmp_hi, h + HPET_TN(n, HPET_TN_CMP + 4));
+	local_irq_restore(flags);
+	iounmap(h);
+	put_smi(before, 0);
+	scnprintf(result + strlen(result), sizeof(result) - strlen(result),
+		  " route 0x%x", got);
 }
 
 /* ---- IOAPIC ---- */
@@ -392,6 +458,8 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 		cmd_smi_ipi();
 	else if (sysfs_streq(val, "lvt_smi"))
 		cmd_lvt_smi();
+	else if (sysfs_streq(val, "hpet_smi"))
+		cmd_hpet_smi();
 	else if (sysfs_streq(val, "selfcheck"))
 		cmd_selfcheck();
 	else if (sscanf(val, "ioapic %u %u %7s", &pin, &id, how) == 3 && pin < 24)
@@ -408,7 +476,7 @@ static int cmd_get(char *buf, const struct kernel_param *kp)
 
 static const struct kernel_param_ops cmd_ops = { .set = cmd_set, .get = cmd_get };
 module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "smi_ipi | lvt_smi | ioapic PIN APICID rte|sipi|warm | selfcheck");
+MODULE_PARM_DESC(cmd, "smi_ipi | lvt_smi | hpet_smi | ioapic PIN APICID rte|sipi|warm | selfcheck");
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Test-only: INIT and SMI from the guest's interrupt sources");
