@@ -52,6 +52,7 @@ static void __attribute__((noreturn)) rt_abort(const char *why)
 {
 	hv_log("xmhf: launch aborted: %s; returning to Linux natively\n", why);
 	smp_park_aps();
+	svm_r_init_off();
 	rt_return_native(rt_params.tramp_return_pa);
 }
 
