@@ -91,14 +91,6 @@ static void guest_sipi(struct vcpu *t, u8 vector)
 	spin_unlock(&smp_start_lock);
 }
 
-void smp_guest_init_self(struct vcpu *v)
-{
-	spin_lock(&smp_start_lock);
-	v->sipi = 0;
-	v->init_req = true;
-	spin_unlock(&smp_start_lock);
-}
-
 int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic)
 {
 	struct icr_msg m;

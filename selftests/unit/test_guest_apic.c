@@ -416,16 +416,6 @@ static void test_xapic_icr(void **state)
 	assert_int_equal(msr_writes, 0);
 }
 
-/* A physical INIT on a CPU in guest mode: as if the guest had sent it. */
-static void test_init_self(void **state)
-{
-	(void)state;
-	vcpus[1].sipi = VCPU_SIPI_VALID | 0x12;
-	smp_guest_init_self(&vcpus[1]);
-	assert_true(vcpus[1].init_req);
-	assert_int_equal(vcpus[1].sipi, 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,7 +435,6 @@ int main(void)
 		cmocka_unit_test_setup(test_xapic_icr, setup),
 		cmocka_unit_test_setup(test_icr_smi_refused, setup),
 		cmocka_unit_test_setup(test_lvt_msrs, setup),
-		cmocka_unit_test_setup(test_init_self, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
