@@ -422,6 +422,9 @@ static void cmd_ioapic(u32 pin, u32 apicid, const char *how)
 	}
 	ran = READ_ONCE(*(u32 *)(rm + RM_MAGIC_OFF)) == RM_MAGIC;
 	tpm = rm[RM_TPM_OFF];
+	/* Said at once: after an escape of the boot CPU little else gets out. */
+	if (ran)
+		pr_err("adv_init: the real-mode code ran (TPM locality 2: 0x%x)\n", tpm);
 	if (warm) {
 		spin_lock_irqsave(&rtc_lock, flags);
 		CMOS_WRITE(old_shutdown, CMOS_SHUTDOWN);
