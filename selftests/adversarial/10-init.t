@@ -30,11 +30,9 @@ apicid() { sed -n 's/^apicid[[:space:]]*: //p' /proc/cpuinfo | sed -n "$(($1 + 1
 # The RTC's IOAPIC pin, from "IR-IO-APIC   8-edge   rtc0".
 pin=$(awk '/rtc0/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+-edge$/) { sub(/-edge/, "", $i); print $i } }' /proc/interrupts)
 pin=${pin:-8}
-# The IOAPIC INIT goes through only under the AMD IOMMU (its DTE's
-# InitPass); VT-d interrupt remapping blocks compatibility-format INITs.
-amd_iommu=0; dmesg | grep -q 'AMD-Vi' && amd_iommu=1
-sacrifice() { [ "$ncpus" -gt 1 ] && [ $amd_iommu -eq 1 ]; }
-why_not() { [ "$ncpus" -gt 1 ] && echo "the IOMMU is not AMD's (VT-d remapping blocks compatibility-format INITs)" || echo "one CPU: no AP to sacrifice natively"; }
+# The end-to-end INIT sacrifices an AP natively (the boot CPU would reset).
+sacrifice() { [ "$ncpus" -gt 1 ]; }
+why_not() { echo "one CPU: no AP to sacrifice natively"; }
 # IRQ 8 ticking: under HPET legacy replacement the RTC's own interrupt is
 # cut off, and Linux emulates it with HPET timer 1 while an alarm is armed.
 rtc_tick() { echo 0 > /sys/class/rtc/rtc0/wakealarm; [ "$1" = on ] && echo +600 > /sys/class/rtc/rtc0/wakealarm; }
