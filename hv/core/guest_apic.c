@@ -7,6 +7,7 @@
  * page (core/smp.c does both), as the CPU would.
  */
 #include <arch/x86.h>
+#include <arch/apic_filter.h>
 #include <core/guest_apic.h>
 #include <core/icr.h>
 #include <core/lapic.h>
@@ -45,6 +46,25 @@ bool guest_x2apic_icr_write(struct vcpu *v, u64 val)
 	return !smp_guest_icr(v, (u32)val, (u32)(val >> 32), true);
 }
 
+bool guest_lvt_write_ok(u32 off, u32 val)
+{
+	if (lvt_write_allowed(off, val))
+		return true;
+	hv_log("xmhf: guest %s write 0x%x (APIC 0x%x, delivery mode %u) refused: #GP\n",
+	       intr_source_name(lvt_source(off)), val, off, intr_dm(val));
+	return false;
+}
+
+bool guest_x2apic_lvt_write(u32 msr, u64 val)
+{
+	u32 off = lvt_offset_of_msr(msr);
+
+	/* Not an MSR outside x2APIC mode; bits 63:32 are reserved: the CPU's #GP. */
+	if (!off || !lapic_x2apic() || !guest_lvt_write_ok(off, (u32)val))
+		return false;
+	return !wrmsr_safe(msr, val);
+}
+
 /* INIT: a vCPU in the guest goes back to wait-for-SIPI; a pending SIPI is void. */
 static void guest_init(struct vcpu *t)
 {
@@ -71,14 +91,6 @@ static void guest_sipi(struct vcpu *t, u8 vector)
 	spin_unlock(&smp_start_lock);
 }
 
-void smp_guest_init_self(struct vcpu *v)
-{
-	spin_lock(&smp_start_lock);
-	v->sipi = 0;
-	v->init_req = true;
-	spin_unlock(&smp_start_lock);
-}
-
 int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic)
 {
 	struct icr_msg m;
@@ -94,6 +106,12 @@ int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic)
 	}
 	if (m.kind == ICR_INIT_DEASSERT)
 		return 0;
+	if (m.kind == ICR_REFUSE) {
+		/* Dropped, as a device would drop it: Linux never sends these. */
+		hv_log("xmhf: guest IPI with delivery mode %u refused (ICR 0x%x)\n",
+		       (lo & ICR_DM_MASK) >> 8, lo);
+		return 0;
+	}
 	if (m.dest == ICR_DEST_LOGICAL) {
 		hv_log("xmhf: guest INIT/SIPI in logical destination mode dropped\n");
 		return 0;

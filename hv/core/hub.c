@@ -7,6 +7,7 @@
  * the core's.
  */
 #include <stdarg.h>
+#include <arch/intr_mmio.h>
 #include <arch/msr.h>
 #include <core/hub.h>
 #include <core/log.h>
@@ -287,7 +288,7 @@ static int npt_protect_stopped(u64 gpa, unsigned int perms)
 	gpa &= ~0xfffull;
 	/* The APIC page stays read-only: INIT and SIPI must go through the core. */
 	if (current_app < 0 || npt_protected(gpa) || gpa == lapic_mmio_base() ||
-	    pci_mmio_owns(gpa))
+	    pci_mmio_owns(gpa) || intr_mmio_page(gpa))
 		return -1;
 	owner = page_owner(gpa);
 	if (owner >= 0 && owner != current_app)

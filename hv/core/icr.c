@@ -20,8 +20,13 @@ static enum icr_kind icr_kind(u32 lo)
 		return ICR_INIT;
 	case ICR_DM_STARTUP:
 		return ICR_SIPI;
+	case ICR_DM_FIXED:
+	case ICR_DM_LOWEST:
+	case ICR_DM_NMI:
+		return ICR_PASS;
 	}
-	return ICR_PASS;
+	/* SMI, and the reserved 011 (remote read) and 111 (ExtINT). */
+	return ICR_REFUSE;
 }
 
 static u32 broadcast_id(bool x2apic)

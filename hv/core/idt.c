@@ -203,6 +203,12 @@ int exception_handler(struct exception_frame *f)
 	}
 	if (fixup_exception(f))
 		return 1;
+	if (f->vector == X86_TRAP_SX) {
+		/* R_INIT: a physical INIT met this CPU in the hypervisor. */
+		hv_log("xmhf: APIC ID %u: physical INIT (#SX) in the hypervisor refused\n",
+		       cpu_apic_id());
+		return 1;
+	}
 	fatal(f);
 	return 0;
 }

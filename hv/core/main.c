@@ -5,6 +5,7 @@
  * guest asks for UNLOAD.  Failing before VMRUN returns to Linux natively.
  */
 #include <arch/x86.h>
+#include <arch/intr_mmio.h>
 #include <arch/ioports.h>
 #include <core/cpu_setup.h>
 #include <core/directmap.h>
@@ -76,6 +77,7 @@ static void __attribute__((noreturn)) rt_abort(const char *why)
 {
 	hv_log("xmhf: launch aborted: %s; returning to Linux natively\n", why);
 	smp_park_aps();
+	svm_r_init_off();
 	scrub_and_return();
 }
 
@@ -320,7 +322,7 @@ long hv_quiesce_test(struct vcpu *v, u64 gpa, u64 read_only)
 
 	/* Each new 2 MiB split costs a heap page: keep what hypapps need. */
 	if ((gpa & 0xfff) || read_only > 1 || !map_guest_ram(NULL, gpa, 0x1000) ||
-	    hub_owns_page(gpa) || gpa == lapic_mmio_base() ||
+	    hub_owns_page(gpa) || gpa == lapic_mmio_base() || intr_mmio_page(gpa) ||
 	    hv_heap_free_pages() < QUIESCE_TEST_HEAP_MIN)
 		return XMHF_HC_E_INVAL;
 	stopped = quiesce_begin(v);
@@ -388,12 +390,14 @@ void rt_main(const struct sl_handoff *h)
 	if (dmap_init(&rt_params, la57))
 		rt_abort("out of memory for the direct map of RAM and the heap");
 	if (npt_init(&guest_npt, la57, npt_initial_end()) ||
-	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false))
+	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false) ||
+	    intr_mmio_launch(&guest_npt))
 		rt_abort("out of memory for the nested page tables");
 	if (pci_init(&guest_npt))
 		rt_abort("cannot put PCI configuration space (ECAM) under the hypervisor");
 	if (ioports_init((u16)rt_params.debug_port))
 		rt_abort("no known ACPI PM block: the sleep ports cannot be guarded");
+	lvt_launch_scrub();
 	if (svm_init(&guest_npt) || svm_vcpu_alloc(&bsp_vcpu))
 		rt_abort("out of memory for the VMCB");
 	if (smp_init(&rt_params, &bsp_vcpu))
@@ -422,6 +426,7 @@ void rt_main(const struct sl_handoff *h)
 	hv_log("xmhf: unload: %lu exits handled on the boot CPU; shutting the hypapps down\n",
 	       bsp_vcpu.exits_total);
 	hub_shutdown();
+	svm_r_init_off();	/* Linux sends INITs to CPUs it brings up */
 	hv_log("xmhf: unload: scrubbing and returning to Linux\n");
 	scrub_and_return();
 }

@@ -13,6 +13,7 @@
  * (the ICR writes are decoded in core/guest_apic.c).
  */
 #include <arch/x86.h>
+#include <arch/intr_mmio.h>
 #include <core/cpu_setup.h>
 #include <core/hub.h>
 #include <core/icr.h>
@@ -318,6 +319,7 @@ void ap_main(u32 index)
 	restore_msrs();
 	svm_cpu_enable(v);
 	clgi();		/* host code runs with GIF = 0, as on the boot CPU */
+	lvt_launch_scrub();
 	/* Too late (the launch gave up on it) or an APIC the NPT does not trap. */
 	if ((rdmsr(MSR_IA32_APIC_BASE) & ~0xfffull) != lapic_mmio_base() ||
 	    !__atomic_compare_exchange_n(&v->state, &absent, XMHF_CPU_WAIT_SIPI, false,
@@ -377,6 +379,7 @@ void nmi_handler(struct exception_frame *f)
 	if (v->parking) {
 		if (v->state != XMHF_CPU_FAILED)
 			v->state = XMHF_CPU_PARKED;
+		svm_r_init_off();	/* the module's INIT must be an INIT again */
 		__atomic_store_n(&v->parking_done, true, __ATOMIC_RELEASE);
 		ap_park();	/* SVM off; halted with NMIs blocked */
 	}

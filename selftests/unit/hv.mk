@@ -64,7 +64,10 @@ $(BUILD)/unit/hv/guest_apic.o: $(TOP)/hv/core/guest_apic.c
 $(BUILD)/unit/hv/test_guest_apic.o: $(TOP)/selftests/unit/test_guest_apic.c
 	@mkdir -p $(@D)
 	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
-$(BUILD)/unit/test_guest_apic: $(addprefix $(BUILD)/unit/hv/,test_guest_apic.o guest_apic.o icr.o)
+$(BUILD)/unit/hv/apic_filter.o: $(TOP)/hv/arch/x86/apic_filter.c
+	@mkdir -p $(@D)
+	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_guest_apic: $(addprefix $(BUILD)/unit/hv/,test_guest_apic.o guest_apic.o icr.o apic_filter.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_guest_apic
 
@@ -85,7 +88,7 @@ UNIT_TESTS += $(BUILD)/unit/test_percpu
 $(HV_UT)/test_pci.o: $(TOP)/selftests/unit/test_pci.c $(TOP)/hv/arch/x86/pci.c
 	@mkdir -p $(@D)
 	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
-$(BUILD)/unit/test_pci: $(HV_UT)/test_pci.o
+$(BUILD)/unit/test_pci: $(HV_UT)/test_pci.o $(BUILD)/unit/hv/apic_filter.o
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_pci
 # The checks of an emulated CR write (arch/x86/cr.c).
@@ -98,3 +101,10 @@ $(BUILD)/unit/hv/test_cr.o: $(TOP)/selftests/unit/test_cr.c
 $(BUILD)/unit/test_cr: $(BUILD)/unit/hv/test_cr.o $(BUILD)/unit/hv/cr.o
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_cr
+# The delivery-mode policy of the IOAPIC, LVT and MSI filters.
+$(BUILD)/unit/hv/test_apic_filter.o: $(TOP)/selftests/unit/test_apic_filter.c
+	@mkdir -p $(@D)
+	$(CC) $(GAPIC_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_apic_filter: $(addprefix $(BUILD)/unit/hv/,test_apic_filter.o apic_filter.o)
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_apic_filter

@@ -55,6 +55,9 @@ u64 test_rdmsr(u32 msr)
 	return apic_base;
 }
 
+static u32 lvt_msr, lvt_writes;
+static u64 lvt_val;
+
 int test_wrmsr_safe(u32 msr, u64 val)
 {
 	msr_writes++;
@@ -62,6 +65,12 @@ int test_wrmsr_safe(u32 msr, u64 val)
 		if (!apic_base_ok(apic_base, val))
 			return -1;
 		apic_base = val;
+		return 0;
+	}
+	if (msr >= 0x82f && msr <= 0x853 && msr != MSR_X2APIC_ICR) {
+		lvt_msr = msr;
+		lvt_val = val;
+		lvt_writes++;
 		return 0;
 	}
 	assert_int_equal(msr, MSR_X2APIC_ICR);
@@ -349,6 +358,49 @@ static void test_icr_other_ipis_pass(void **state)
 	no_vcpu_changed();
 }
 
+/* SMI and the reserved modes never reach the APIC, by MSR or page. */
+static void test_icr_smi_refused(void **state)
+{
+	(void)state;
+	logged[0] = 0;
+	assert_int_equal(smp_guest_icr(&vcpus[0], 0x4200, 0, false), 0);	/* SMI, xAPIC */
+	assert_int_equal(smp_guest_icr(&vcpus[0], ICR_SH_SELF | 0x4200, 0, false), 0);
+	assert_int_equal(xapic_writes, 0);
+	assert_non_null(strstr(logged, "refused"));
+	x2apic_on();
+	assert_true(guest_x2apic_icr_write(&vcpus[0], 0x4200));		/* to APIC 0 */
+	assert_true(guest_x2apic_icr_write(&vcpus[0], ICR_SH_OTHERS | 0x4200));
+	assert_true(guest_x2apic_icr_write(&vcpus[0], 1ull << 32 | 0x4700));	/* 111 */
+	assert_true(guest_x2apic_icr_write(&vcpus[0], 1ull << 32 | 0x4300));	/* 011 */
+	assert_int_equal(icr_msr_writes, 0);
+	no_vcpu_changed();
+}
+
+/* The LVT MSRs: SMI/INIT refused with #GP; Linux's values written. */
+static void test_lvt_msrs(void **state)
+{
+	(void)state;
+	lvt_writes = 0;
+	assert_false(guest_x2apic_lvt_write(0x835, 0x700));	/* xAPIC mode: no MSR */
+	x2apic_on();
+	assert_false(guest_x2apic_lvt_write(0x832, 0x2ef));	/* timer, SMI */
+	assert_false(guest_x2apic_lvt_write(0x835, 0x10500));	/* LINT0, INIT, masked */
+	assert_false(guest_x2apic_lvt_write(0x834, 0x200));	/* perf, SMI */
+	assert_false(guest_x2apic_lvt_write(0x830, 0x4fd));	/* not an LVT */
+	assert_int_equal(lvt_writes, 0);
+	assert_true(guest_x2apic_lvt_write(0x835, 0x700));	/* ExtINT */
+	assert_int_equal(lvt_msr, 0x835);
+	assert_true(guest_x2apic_lvt_write(0x834, 0x400));	/* perf NMI */
+	assert_true(guest_x2apic_lvt_write(0x832, 0x400ec));	/* TSC deadline */
+	assert_int_equal(lvt_writes, 3);
+	assert_int_equal(lvt_val, 0x400ec);
+	/* The xAPIC page's check. */
+	assert_false(guest_lvt_write_ok(0x320, 0x2ef));
+	assert_false(guest_lvt_write_ok(0x360, 0x500));
+	assert_true(guest_lvt_write_ok(0x360, 0x400));
+	assert_true(guest_lvt_write_ok(0x300, 0x500));	/* the ICR: not the LVT filter's */
+}
+
 /* The xAPIC ICR (decoded from the MOV to the page) takes the same path. */
 static void test_xapic_icr(void **state)
 {
@@ -362,16 +414,6 @@ static void test_xapic_icr(void **state)
 	assert_int_equal(vcpus[2].sipi, VCPU_SIPI_VALID | 0x50);
 	assert_int_equal(xapic_writes, 1);
 	assert_int_equal(msr_writes, 0);
-}
-
-/* A physical INIT on a CPU in guest mode: as if the guest had sent it. */
-static void test_init_self(void **state)
-{
-	(void)state;
-	vcpus[1].sipi = VCPU_SIPI_VALID | 0x12;
-	smp_guest_init_self(&vcpus[1]);
-	assert_true(vcpus[1].init_req);
-	assert_int_equal(vcpus[1].sipi, 0);
 }
 
 int main(void)
@@ -391,7 +433,8 @@ int main(void)
 		cmocka_unit_test_setup(test_icr_logical_dropped, setup),
 		cmocka_unit_test_setup(test_icr_other_ipis_pass, setup),
 		cmocka_unit_test_setup(test_xapic_icr, setup),
-		cmocka_unit_test_setup(test_init_self, setup),
+		cmocka_unit_test_setup(test_icr_smi_refused, setup),
+		cmocka_unit_test_setup(test_lvt_msrs, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,16 +69,28 @@ static void test_pass(void **state)
 	expect(ICR_PASS, ICR_DEST_PHYS, 0xfb, 1);
 	icr_decode(0x00000400, 0x03000000, false, &m);		/* NMI */
 	expect(ICR_PASS, ICR_DEST_PHYS, 0, 3);
-	icr_decode(0x00000200, 0, false, &m);			/* SMI */
-	assert_int_equal(m.kind, ICR_PASS);
 	icr_decode(0x00000130, 0, false, &m);			/* lowest priority */
 	assert_int_equal(m.kind, ICR_PASS);
 	icr_decode(0x000c00fd, 0, true, &m);			/* fixed to others */
 	expect(ICR_PASS, ICR_DEST_OTHERS, 0xfd, 0);
-	icr_decode(0x00000300, 0, false, &m);			/* reserved mode 011 */
-	assert_int_equal(m.kind, ICR_PASS);
-	icr_decode(0x00000700, 0, false, &m);			/* ExtINT */
-	assert_int_equal(m.kind, ICR_PASS);
+}
+
+/* SMI and the reserved modes never reach the APIC, whatever the destination. */
+static void test_refused(void **state)
+{
+	static const u32 modes[] = { ICR_DM_SMI, 3u << 8, 7u << 8 };
+	static const u32 sh[] = { ICR_SH_NONE, ICR_SH_SELF, ICR_SH_ALL, ICR_SH_OTHERS };
+	unsigned int i, j, x2;
+
+	(void)state;
+	for (x2 = 0; x2 < 2; x2++)
+		for (i = 0; i < 3; i++)
+			for (j = 0; j < 4; j++) {
+				icr_decode(modes[i] | sh[j] | ICR_LEVEL_ASSERT, 0, x2, &m);
+				assert_int_equal(m.kind, ICR_REFUSE);
+				icr_decode(modes[i] | sh[j] | ICR_DEST_LOGICAL_BIT, 0xff000000, x2, &m);
+				assert_int_equal(m.kind, ICR_REFUSE);
+			}
 }
 
 static void test_shorthands(void **state)
@@ -168,6 +180,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_linux_xapic), cmocka_unit_test(test_linux_x2apic),
 		cmocka_unit_test(test_init_variants), cmocka_unit_test(test_pass),
+		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_shorthands), cmocka_unit_test(test_logical_and_broadcast),
 		cmocka_unit_test(test_targets), cmocka_unit_test(test_compose),
 	};

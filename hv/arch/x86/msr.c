@@ -101,6 +101,12 @@ static bool x2apic_icr_wr(struct vcpu *v, u32 msr, u64 val)
 	return guest_x2apic_icr_write(v, val);
 }
 
+static bool lvt_wr(struct vcpu *v, u32 msr, u64 val)
+{
+	(void)v;
+	return guest_x2apic_lvt_write(msr, val);
+}
+
 /*
  * The memory map and SMRAM MSRs: a write could move the hypervisor's
  * memory out from under it (DRAM decoded as MMIO), so only writes that
@@ -156,6 +162,8 @@ static bool debugctl_wr(struct vcpu *v, u32 msr, u64 val)
 #define RDONLY(a, b)		{ a, b, RD_PASS, WR_GP, false, NULL, NULL }
 #define FILTER(a, b, fn)	{ a, b, RD_PASS, WR_FILTER, false, NULL, fn }
 #define DENY(a, b)		{ a, b, RD_GP, WR_GP, false, NULL, NULL }
+/* LVT entries: no SMI, INIT or STARTUP delivery (arch/apic_filter.h). */
+#define LVT(a, b)		{ a, b, RD_PASS, WR_EMULATE, false, NULL, lvt_wr }
 
 static const struct msr_rule rules[] = {
 	RDONLY(0x00000010, 0x00000010),		/* TSC: the hypervisor's clock too */
@@ -176,9 +184,14 @@ static const struct msr_rule rules[] = {
 	FILTER(0x000002ff, 0x000002ff, memmap_wr),	/* MTRRdefType */
 	PASS(0x00000400, 0x0000047f, false),	/* MCi_CTL/STATUS/ADDR/MISC */
 	PASS(0x000006e0, 0x000006e0, false),	/* TSC_DEADLINE: the guest's APIC timer */
-	PASS(0x00000800, 0x0000082f, false),	/* x2APIC: ID .. ISR/TMR/IRR, ESR */
+	PASS(0x00000800, 0x0000082e, false),	/* x2APIC: ID .. ISR/TMR/IRR, ESR */
+	LVT(0x0000082f, 0x0000082f),		/* x2APIC LVT CMCI */
 	{ 0x00000830, 0x00000830, RD_PASS, WR_EMULATE, false, NULL, x2apic_icr_wr },
-	PASS(0x00000831, 0x000008ff, false),	/* x2APIC: LVT, timer, SELF_IPI */
+	PASS(0x00000831, 0x00000831, false),	/* x2APIC ICR high: unused in x2APIC mode */
+	LVT(0x00000832, 0x00000837),		/* x2APIC LVT timer, thermal, perf, LINT0/1, error */
+	PASS(0x00000838, 0x0000084f, false),	/* x2APIC: timer counts, divide, SELF_IPI */
+	LVT(0x00000850, 0x00000853),		/* x2APIC: AMD's extended LVTs */
+	PASS(0x00000854, 0x000008ff, false),	/* x2APIC: the rest of the range */
 	{ 0xc0000080, 0xc0000080, RD_EMULATE, WR_EMULATE, false, efer_rd, efer_wr },
 	PASS(0xc0000081, 0xc0000084, false),	/* STAR, LSTAR, CSTAR, SFMASK: in the VMCB */
 	PASS(0xc0000100, 0xc0000102, false),	/* FS/GS/KERNEL_GS_BASE: in the VMCB */

@@ -18,6 +18,7 @@
  * rest is written as the guest asked, with its width.  A write whose
  * every byte was refused is dropped.
  */
+#include <arch/apic_filter.h>
 #include <arch/x86.h>
 #include <core/hub.h>
 #include <core/log.h>
@@ -49,7 +50,8 @@
 
 /* MSI data bits 10:8: fixed 000 and lowest priority 001 may be sent. */
 #define MSI_DM(data)		(((data) >> 8) & 7)
-#define MSI_DM_OK(dm)		((dm) <= 1)
+/* The MSI row of the one delivery-mode table (arch/x86/apic_filter.c). */
+#define MSI_DM_OK(dm)		intr_mode_allowed(INTR_MSI, (dm))
 
 /* The whole platform's: CPUs take it around every config access. */
 static spinlock_t pci_lock;

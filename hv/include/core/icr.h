@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The local APIC's interrupt command register, as the guest writes it:
- * decoded so the core can virtualise INIT and STARTUP and pass the rest
- * to the real APIC, and composed for the IPIs the core sends itself.
+ * decoded so the core can virtualise INIT and STARTUP, refuse SMI and
+ * the reserved modes, and pass the rest to the real APIC, and composed for the IPIs the core sends itself.
  * Pure: unit-tested on the host.
  *
  * xAPIC: ICR low at MMIO offset 0x300 (writing it sends), ICR high at
@@ -45,7 +45,8 @@
 #define ICR_X2APIC_BROADCAST	0xffffffffu
 
 enum icr_kind {
-	ICR_PASS,		/* anything else: forward to the real APIC */
+	ICR_PASS,		/* fixed, lowest priority, NMI: forward to the real APIC */
+	ICR_REFUSE,		/* SMI and the reserved modes: never sent */
 	ICR_INIT,		/* INIT, level assert (or edge) */
 	ICR_INIT_DEASSERT,	/* INIT with level=0 and trigger=level: a no-op on modern CPUs */
 	ICR_SIPI,		/* STARTUP, vector = start page */

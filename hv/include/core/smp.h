@@ -43,10 +43,8 @@ extern spinlock_t smp_start_lock;
  * -1 when the CPU refused the value (x2APIC reserved bits): #GP.
  */
 int smp_guest_icr(struct vcpu *v, u32 lo, u32 hi, bool x2apic);
-/* (smp_guest_icr() and smp_guest_init_self() live in core/guest_apic.c.) */
+/* (smp_guest_icr() lives in core/guest_apic.c.) */
 /* This CPU stopped for good (guest shutdown, host fault): not waited for. */
 void smp_cpu_dead(struct vcpu *v);
-/* A physical INIT reached this CPU in guest mode: treat it as the guest's. */
-void smp_guest_init_self(struct vcpu *v);
 
 #endif /* XMHF_CORE_SMP_H */

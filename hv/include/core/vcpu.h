@@ -40,6 +40,7 @@ struct vcpu {
 	volatile u64 nmis_taken;	/* host NMI handler entries */
 	bool nmi_pending;		/* a guest NMI to inject */
 	u32 intercept_gen;		/* subscriptions in this VMCB */
+	bool r_init;			/* VM_CR.R_INIT kept: INIT is #SX here */
 	u64 starts, nmis_reinjected;
 	void *host;			/* struct host_cpu */
 	u8 *stack_top;

@@ -10,6 +10,8 @@
 #include <arch/msr.h>
 #include <arch/svm/vmcb.h>
 #include <arch/svm/vmrun_guard.h>
+#include <arch/apic_filter.h>
+#include <arch/intr_mmio.h>
 #include <core/log.h>
 #include <core/mm.h>
 #include <core/npt.h>
@@ -223,7 +225,8 @@ static void vmcb_set_intercepts(struct vmcb_control_area *c)
 		INTERCEPT_INVLPGA, INTERCEPT_VMRUN, INTERCEPT_VMMCALL,
 		INTERCEPT_VMLOAD, INTERCEPT_VMSAVE, INTERCEPT_STGI,
 		INTERCEPT_CLGI, INTERCEPT_SKINIT,
-		INTERCEPT_NMI, INTERCEPT_INIT,	/* quiesce, and INIT is ours */
+		INTERCEPT_NMI,		/* quiesce */
+		INTERCEPT_INIT,		/* without R_INIT (apply_intercepts()) */
 		INTERCEPT_INVD,		/* dropping dirty lines would lose ours too */
 		INTERCEPT_IOIO_PROT,	/* the port policy (arch/x86/ioports.c) */
 	};
@@ -231,6 +234,8 @@ static void vmcb_set_intercepts(struct vmcb_control_area *c)
 
 	for (i = 0; i < ARRAY_SIZE(bits); i++)
 		vmcb_set_intercept(c, bits[i]);
+	/* #SX: a physical INIT under R_INIT, never the guest's. */
+	c->intercepts[INTERCEPT_EXCEPTION] |= 1u << X86_TRAP_SX;
 }
 
 /* Shared by every vCPU: the MSR and I/O permission maps. */
@@ -282,12 +287,39 @@ int svm_vcpu_alloc(struct vcpu *v)
 	return 0;
 }
 
+/*
+ * VM_CR.R_INIT: a physical INIT becomes #SX, which the hypervisor takes
+ * and drops (docs/isolation-init.md).  false where the CPU does not keep
+ * the bit (QEMU TCG ignores writes to VM_CR and reads it as 0).
+ */
+static bool r_init_on(void)
+{
+	u64 cr;
+
+	if (rdmsr_safe(MSR_VM_CR, &cr) || wrmsr_safe(MSR_VM_CR, cr | SVM_VM_CR_R_INIT) ||
+	    rdmsr_safe(MSR_VM_CR, &cr))
+		return false;
+	return cr & SVM_VM_CR_R_INIT;
+}
+
+void svm_r_init_off(void)
+{
+	u64 cr;
+
+	if (!rdmsr_safe(MSR_VM_CR, &cr) && (cr & SVM_VM_CR_R_INIT))
+		wrmsr_safe(MSR_VM_CR, cr & ~SVM_VM_CR_R_INIT);
+}
+
 /* On the CPU itself: SVM on, and our FS/GS/TR/LDTR for after each VMEXIT. */
 void svm_cpu_enable(struct vcpu *v)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, v->hsave_pa);
 	vmsave(v->host_save_pa);
+	v->r_init = r_init_on();
+	hv_log("xmhf: CPU %u: %s\n", v->index, v->r_init ?
+	       "R_INIT set: a physical INIT becomes #SX" :
+	       "R_INIT not kept by this CPU: a physical INIT halts it");
 }
 
 /* The boot CPU: Linux exactly as it was saved at the launch point. */
@@ -397,6 +429,9 @@ static void apply_intercepts(struct vcpu *v)
 		return;
 	memcpy(vmcb_of(v)->control.intercepts, tmpl.intercepts,
 	       sizeof(tmpl.intercepts));
+	/* Under R_INIT an intercepted INIT would stay pending and exit again at once. */
+	if (v->r_init)
+		vmcb_clr_intercept(&vmcb_of(v)->control, INTERCEPT_INIT);
 	v->intercept_gen = gen;
 }
 
@@ -667,6 +702,10 @@ static void exit_apic_write(struct vcpu *v, u64 gpa)
 		vcpu_inject_gp(v, 0);
 		return;
 	}
+	if (!guest_lvt_write_ok(off, val)) {
+		vcpu_inject_gp(v, 0);
+		return;
+	}
 	if (off == APIC_ICR_LO)
 		smp_guest_icr(v, val, lapic_read(APIC_ICR_HI), false);
 	else
@@ -694,6 +733,34 @@ static void exit_pci_mmio_write(struct vcpu *v, u64 gpa)
 	} else if (r == 0) {
 		vcpu_skip_insn(v, ms.len);
 	}
+}
+
+/*
+ * A guest write to the IOAPIC's or the HPET's page, which the nested page
+ * tables keep read-only (arch/intr_mmio.h): decoded like the APIC's.
+ */
+static void exit_intr_mmio_write(struct vcpu *v, u64 gpa)
+{
+	struct memstore ms;
+	u8 buf[15];
+	size_t n = fetch_insn(v, buf);
+	u64 val;
+
+	if (!n || decode_memstore(buf, n, &ms)) {
+		hv_log("xmhf: write at 0x%lx (RIP 0x%lx) not a MOV: #GP\n",
+		       gpa, vmcb_of(v)->save.rip);
+		vcpu_inject_gp(v, 0);
+		return;
+	}
+	val = ms.imm ? ms.imm_val : *gpr_slot(v, ms.gpr);
+	if (ms.size < 8)
+		val &= (1ull << (8 * ms.size)) - 1;
+	if (!intr_mmio_write(gpa, ms.size, val)) {
+		hv_log("xmhf: %u-byte write at 0x%lx not taken: #GP\n", ms.size, gpa);
+		vcpu_inject_gp(v, 0);
+		return;
+	}
+	vcpu_skip_insn(v, ms.len);
 }
 
 /* LLDT sel: the LDT descriptor from the guest's GDT, or #GP(sel). */
@@ -836,6 +903,10 @@ static void exit_npf(struct vcpu *v, struct npt *npt)
 		return;
 	}
 	count(v, XMHF_EXIT_NPF);
+	if (e.npf.write && intr_mmio_page(gpa)) {
+		exit_intr_mmio_write(v, gpa);
+		return;
+	}
 	if (e.npf.write && pci_mmio_owns(gpa)) {
 		exit_pci_mmio_write(v, gpa);
 		return;
@@ -1028,7 +1099,14 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 		count(v, XMHF_EXIT_IO);
 		exit_io(v);
 		break;
-	case SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31:
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_SX:
+		/* R_INIT turned a physical INIT into #SX: refused, the guest goes on. */
+		count(v, XMHF_EXIT_INIT);
+		hv_log("xmhf: CPU %u: physical INIT (#SX, error 0x%lx) at RIP 0x%lx refused\n",
+		       v->index, vm->control.exit_info_1, vm->save.rip);
+		break;
+	case SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + X86_TRAP_SX - 1:
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_SX + 1:
 		count(v, XMHF_EXIT_EXCEPTION);
 		exit_exception(v, (u32)vm->control.exit_code - SVM_EXIT_EXCP_BASE);
 		break;
@@ -1045,15 +1123,15 @@ static void handle_exit(struct vcpu *v, struct npt *npt)
 		break;
 	case SVM_EXIT_INIT:
 		/*
-		 * A physical INIT: Linux's own are virtualised, so a device or
-		 * a stray ICR sent it.  QEMU resets the CPU right after this
-		 * exit; hardware holds it until GIF is set.  Logged either way.
+		 * A physical INIT on a CPU without R_INIT: Linux's own are
+		 * virtualised, so something the filters missed sent it.  The
+		 * CPU holds it while GIF = 0 and would reset on the next STGI
+		 * or VMRUN, the boot CPU into the firmware's warm-reset path:
+		 * it stays here, halted with GIF = 0 (docs/isolation-init.md).
+		 * QEMU TCG resets the CPU before this handler runs.
 		 */
 		count(v, XMHF_EXIT_INIT);
-		hv_log("xmhf: CPU %u: physical INIT at RIP 0x%lx\n", v->index,
-		       vmcb_of(v)->save.rip);
-		smp_guest_init_self(v);
-		break;
+		guest_dead(v, "physical INIT without R_INIT: refused");
 	case SVM_EXIT_INVD:
 		count(v, XMHF_EXIT_INSN);
 		wbinvd();

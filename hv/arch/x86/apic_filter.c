@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The delivery-mode policy of the interrupt sources the guest programs
+ * (arch/apic_filter.h): one table, a row per source, a bit per mode.
+ */
+#include <arch/apic_filter.h>
+
+#define DM(m)	(1u << INTR_DM_##m)
+
+static const struct {
+	u8 allowed;		/* bit n: delivery mode n may be written */
+	const char *name;
+} intr_policy[INTR_SOURCES] = {
+	/*
+	 * Fixed and lowest priority are what Linux programs; NMI is taken by
+	 * the hypervisor's NMI exit and handed on; ExtINT only fetches a
+	 * vector from the 8259 (Linux's timer fall-back on pin 0).
+	 */
+	[INTR_IOAPIC]	= { DM(FIXED) | DM(LOWEST) | DM(NMI) | DM(EXTINT), "IOAPIC entry" },
+	/* LINT0 is ExtINT in virtual-wire mode, LINT1 the NMI pin. */
+	[INTR_LVT_LINT]	= { DM(FIXED) | DM(NMI) | DM(EXTINT), "LVT LINT" },
+	/* Linux's perf counters interrupt as NMIs. */
+	[INTR_LVT_DM]	= { DM(FIXED) | DM(NMI), "LVT" },
+	/* No mode field: only 000 (QEMU honours whatever is written there). */
+	[INTR_LVT_NODM]	= { DM(FIXED), "LVT timer/error" },
+	[INTR_MSI]	= { DM(FIXED) | DM(LOWEST), "MSI" },
+};
+
+bool intr_mode_allowed(enum intr_source src, u32 dm)
+{
+	return src < INTR_SOURCES && dm < 8 && (intr_policy[src].allowed >> dm) & 1;
+}
+
+const char *intr_source_name(enum intr_source src)
+{
+	return src < INTR_SOURCES ? intr_policy[src].name : "?";
+}
+
+enum intr_source lvt_source(u32 off)
+{
+	switch (off) {
+	case APIC_LVT_LINT0:
+	case APIC_LVT_LINT1:
+		return INTR_LVT_LINT;
+	case APIC_LVT_CMCI:
+	case APIC_LVT_THERMAL:
+	case APIC_LVT_PERF:
+		return INTR_LVT_DM;
+	case APIC_LVT_TIMER:
+	case APIC_LVT_ERROR:
+		return INTR_LVT_NODM;
+	}
+	if (off >= APIC_EILVT0 && off < APIC_EILVT0 + 0x10 * APIC_EILVT_COUNT &&
+	    !(off & 0xf))
+		return INTR_LVT_DM;
+	return INTR_SOURCES;
+}
+
+u32 lvt_offset_of_msr(u32 msr)
+{
+	u32 off;
+
+	if (msr < X2APIC_MSR_BASE || msr > X2APIC_MSR_BASE + 0xff)
+		return 0;
+	off = (msr - X2APIC_MSR_BASE) << 4;
+	return lvt_source(off) == INTR_SOURCES ? 0 : off;
+}
+
+bool lvt_write_allowed(u32 off, u32 val)
+{
+	enum intr_source src = lvt_source(off);
+
+	/*
+	 * Masked or not: a later unmask is a write of the whole register,
+	 * but the launch scrub and this check keep every LVT valid, so
+	 * Linux's "read, set the mask bit, write back" passes too.
+	 */
+	return src == INTR_SOURCES || intr_mode_allowed(src, intr_dm(val));
+}
+
+bool ioapic_rte_allowed(u32 lo)
+{
+	return intr_mode_allowed(INTR_IOAPIC, intr_dm(lo));
+}
+
+bool msi_addr_allowed(u32 addr)
+{
+	return (addr & MSI_ADDR_WINDOW_MASK) == MSI_ADDR_WINDOW;
+}
+
+bool msi_data_allowed(u32 data)
+{
+	return intr_mode_allowed(INTR_MSI, intr_dm(data));
+}
