@@ -273,7 +273,7 @@ unit: $(UNIT_TESTS)
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
 	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest $(BUILD)/selftests/memsweep \
-	$(BUILD)/selftests/bigmem
+	$(BUILD)/selftests/bigmem $(BUILD)/selftests/hcfuzz
 $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h) \
 		$(wildcard selftests/kmod/*/*.h)
 	@mkdir -p $(dir $@)
