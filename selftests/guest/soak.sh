@@ -85,6 +85,7 @@ i=0
 while [ $i -lt "$CYCLES" ]; do
 	cycle || { fails=$((fails + 1)); echo "# cycle $i failed"; }
 	i=$((i + 1))
+	[ $((i % 10)) -eq 0 ] && echo "# $i of $CYCLES cycles, $(($(date +%s) - start)) s"
 done
 secs=$(($(date +%s) - start))
 stress_alive=0
