@@ -7,6 +7,7 @@
 #   make run      install deps, build, boot the testbench and show the hypervisor
 #   make bench    benchmarks as ratios, one boot per configuration, then launch time
 #                 and table sizes for 1, 4 and 16 GiB guests (outside make check)
+#   make soak     100 hoist/unload cycles on 4 CPUs under stress-ng (outside make check)
 #   make install  xmhf.ko through DKMS, the blob, xmhfctl and xmhfctl(8)
 #   make uninstall  removes what make install put
 #
@@ -31,7 +32,7 @@ OBJCOPY ?= objcopy
 
 export TOP BUILD KVER
 
-.PHONY: all hv module userspace tools rootfs initramfs unit check run bench deps clean help \
+.PHONY: all hv module userspace tools rootfs initramfs unit check run bench soak deps clean help \
 	print-sl-link dkms-src install install-module uninstall uninstall-module
 all: hv module userspace tools unit rootfs initramfs
 
@@ -288,7 +289,7 @@ unit: $(UNIT_TESTS)
 # In-guest test programs, installed under /selftests/bin.
 GUEST_TESTS := $(BUILD)/selftests/hctest $(BUILD)/selftests/mmiotest $(BUILD)/selftests/hellotest \
 	$(BUILD)/selftests/probetest $(BUILD)/selftests/msrtest $(BUILD)/selftests/memsweep \
-	$(BUILD)/selftests/bigmem $(BUILD)/selftests/advtool $(BUILD)/selftests/portio
+	$(BUILD)/selftests/bigmem $(BUILD)/selftests/advtool $(BUILD)/selftests/portio $(BUILD)/selftests/hcfuzz
 $(BUILD)/selftests/%: selftests/guest/%.c selftests/guest/guest_test.h $(wildcard uapi/xmhf/*.h) \
 		$(wildcard selftests/kmod/*/*.h)
 	@mkdir -p $(dir $@)
@@ -339,6 +340,14 @@ bench:
 	$(TOP)/scripts/bench --x2apic
 	$(TOP)/scripts/bench-mem
 	$(TOP)/scripts/bench-mem --cpu max,pdpe1gb=off
+
+# make check's soak (selftests/host/soak.t) at full length.
+SOAK_CYCLES ?= 100
+SOAK_SMP ?= 4
+soak:
+	$(TOP)/scripts/deps.sh
+	$(MAKE) all
+	SOAK_CYCLES=$(SOAK_CYCLES) SOAK_SMP=$(SOAK_SMP) $(TOP)/selftests/host/soak.t
 
 clean:
 	rm -rf $(BUILD)
