@@ -168,6 +168,7 @@ static bool debugctl_wr(struct vcpu *v, u32 msr, u64 val)
 static const struct msr_rule rules[] = {
 	RDONLY(0x00000010, 0x00000010),		/* TSC: the hypervisor's clock too */
 	{ 0x0000001b, 0x0000001b, RD_PASS, WR_EMULATE, false, NULL, apic_base_wr },
+	RDONLY(0x00000034, 0x00000034),		/* SMI_COUNT: a counter (turbostat; the SMI tests) */
 	PASS(0x00000048, 0x00000049, false),	/* SPEC_CTRL, PRED_CMD */
 	PASS(0x0000008b, 0x0000008b, true),	/* PATCH_LEVEL / BIOS_SIGN_ID */
 	RDONLY(0x000000e7, 0x000000e8),		/* MPERF, APERF */
