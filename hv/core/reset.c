@@ -74,8 +74,11 @@ void hv_reset_platform(struct vcpu *v, u16 port, unsigned int size, u32 val,
 	}
 	hv_log("xmhf: CPU %u: %s (OUT 0x%x, %u byte(s), to port 0x%x): parking the other CPUs\n",
 	       v->index, why, val, size, port);
-	if (!park_others(v))
+	if (!park_others(v)) {
+		/* Not this time: let a later reset try again, not spin for ever. */
+		__atomic_store_n(&reset_owner, ~0u, __ATOMIC_RELEASE);
 		return;
+	}
 	/* A cold start: no CMOS shutdown code sends the firmware to 0x467. */
 	outb(0x70, 0x0f);
 	outb(0x71, 0x00);

@@ -141,6 +141,18 @@ int npt_write_protect(struct npt *n, u64 start, u64 len)
 	return 0;
 }
 
+/* Pages other parts keep read-only: the LAPIC's, the IOAPIC's, the HPET's. */
+u64 lapic_mmio_base(void)
+{
+	return 0xfee00000;
+}
+
+bool intr_mmio_page(u64 gpa)
+{
+	gpa &= ~0xfffull;
+	return gpa == 0xfec00000 || gpa == 0xfed00000;
+}
+
 /* The hypervisor's block: 16-20 MiB. */
 bool hv_owns(u64 pa, u64 len)
 {
@@ -519,6 +531,31 @@ static void test_msix_follows_bar(void **state)
 	assert_int_equal(quiesces, 7);
 }
 
+/*
+ * A table moved over a page another part keeps read-only (the IOAPIC,
+ * HPET and LAPIC pages): refused and undone, and moving it away again
+ * never makes that page writable (it was, before: the review's attack).
+ */
+static void test_msix_not_over_others(void **state)
+{
+	static const u64 pages[] = { 0xfec00000, 0xfed00000, 0xfee00000 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		ro_pages[nro++] = pages[i];	/* as intr_mmio and the APIC code left them */
+		logged[0] = 0;
+		assert_true(cf8_out(MSIXDEV, 0x14, 4, (u32)pages[i]));
+		assert_int_equal(cfg(MSIXDEV, 0x14, 4), (u32)TABLE);
+		assert_non_null(strstr(logged, "undone"));
+		assert_true(page_ro(pages[i]));
+		assert_true(page_ro(TABLE));
+		/* And back where it was: nothing changes, the page stays read-only. */
+		assert_true(cf8_out(MSIXDEV, 0x14, 4, (u32)TABLE));
+		assert_true(page_ro(pages[i]));
+	}
+}
+
 /* Where ECAM is: the host bridge first, then the MSR, else no launch. */
 static void test_ecam_find(void **state)
 {
@@ -568,6 +605,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ecam_rules, setup),
 		cmocka_unit_test_setup(test_msix_entries, setup),
 		cmocka_unit_test_setup(test_msix_follows_bar, setup),
+		cmocka_unit_test_setup(test_msix_not_over_others, setup),
 		cmocka_unit_test_setup(test_ecam_find, setup),
 	};
 

@@ -54,6 +54,7 @@ static void pm1_cnt_io(struct io_access *a, unsigned int row);
 static void deny_writes_io(struct io_access *a, unsigned int row);
 static void tco_cnt_io(struct io_access *a, unsigned int row);
 static void log_port_io(struct io_access *a, unsigned int row);
+static void deny_io(struct io_access *a, unsigned int row);
 
 /* The policy.  Order matters: the first row an access overlaps decides. */
 static const struct io_row io_policy[] = {
@@ -68,6 +69,10 @@ static const struct io_row io_policy[] = {
 	{ IO_PM, CHIP_ICH9, 0x30, 0x33, deny_writes_io, "SMI enables (SMI_EN)" },
 	{ IO_PM, CHIP_ICH9, 0x68, 0x69, tco_cnt_io, "TCO watchdog control (TCO1_CNT)" },
 	{ IO_LOG, CHIP_ANY, 0, 7, log_port_io, "the hypervisor's log port" },
+	/* QEMU's firmware config: its DMA interface reads and writes any RAM. */
+	{ IO_ABS, CHIP_ANY, 0x510, 0x51b, deny_io, "QEMU fw_cfg" },
+	/* A write to TCO_DAT_IN or TCO_DAT_OUT is an SMI. */
+	{ IO_PM, CHIP_ICH9, 0x62, 0x63, deny_writes_io, "TCO data in/out (SMI)" },
 
 	/* What Linux uses often and cannot hurt the hypervisor with. */
 	{ IO_PM, CHIP_ANY, 0x08, 0x0b, NULL, "ACPI PM timer" },
@@ -197,6 +202,11 @@ static void pci_addr_io(struct io_access *a, unsigned int row)
 		reset_path(a, row, "reset control register 0xCF9");
 	else
 		perform(a);		/* the reset type (bits 1, 3), or a read */
+}
+
+static void deny_io(struct io_access *a, unsigned int row)
+{
+	refuse(a, row, "denied");
 }
 
 static void pci_data_io(struct io_access *a, unsigned int row)

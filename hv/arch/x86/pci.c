@@ -19,8 +19,10 @@
  * every byte was refused is dropped.
  */
 #include <arch/apic_filter.h>
+#include <arch/intr_mmio.h>
 #include <arch/x86.h>
 #include <core/hub.h>
+#include <core/lapic.h>
 #include <core/log.h>
 #include <core/npt.h>
 #include <core/mm.h>
@@ -441,6 +443,20 @@ static const struct msix_tbl *msix_page_owner(u64 page, const struct msix_tbl *e
  * protected: beyond the CPU's physical width, the hypervisor's, the
  * ECAM window, a hypapp's, or no heap left for a page table.
  */
+static bool ecam_owns(u64 gpa);
+
+/*
+ * Pages other parts keep read-only, or away from the guest, for reasons of
+ * their own: the local APIC, the IOAPIC and HPET, the ECAM window, the
+ * hypervisor's and the TPM's.  A table there is refused, and its
+ * protection is never lifted, whatever a BAR says.
+ */
+static bool page_not_ours(u64 pg)
+{
+	return pg == lapic_mmio_base() || intr_mmio_page(pg) || ecam_owns(pg) ||
+	       npt_protected(pg) || hv_owns(pg, PAGE_4K);
+}
+
 static int msix_pages(const struct msix_tbl *t, u64 pa, u32 len, bool protect)
 {
 	u32 a, b, c, d;
@@ -448,6 +464,11 @@ static int msix_pages(const struct msix_tbl *t, u64 pa, u32 len, bool protect)
 
 	cpuid(0x80000008, &a, &b, &c, &d);
 	for (pg = pa & ~(PAGE_4K - 1); pg < pa + len; pg += PAGE_4K) {
+		if (page_not_ours(pg)) {
+			if (protect)
+				return -1;
+			continue;
+		}
 		if (!protect && msix_page_owner(pg, t))
 			continue;
 		if (protect && ((pg >> (a & 0xff)) || hub_owns_page(pg) ||
