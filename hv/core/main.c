@@ -217,7 +217,7 @@ long hv_layout_to_guest(struct vcpu *v, u64 gva, u64 size)
 /* Copies log bytes from position pos on; returns how many. */
 long hv_log_to_guest(struct vcpu *v, u64 gva, u64 size, u64 pos)
 {
-	static char chunk[512];
+	char chunk[256];	/* per call: CPUs may read the log at once */
 	struct guest_paging gp;
 	u64 head = log_ring.head, oldest, done = 0;
 

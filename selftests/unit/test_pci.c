@@ -24,6 +24,7 @@
 #define MSIDEV	0x0010		/* 00:02.0 */
 #define MSIXDEV	0x0020		/* 00:04.0 */
 #define LPC	0x00f8		/* 00:1f.0 */
+#define PIIX4PM	0x000b		/* 00:01.3 */
 #define ECAM	0xb0000000ull
 #define TABLE	0xfebe1000ull	/* MSI-X BAR 1 at launch; the table at 0 */
 
@@ -31,7 +32,7 @@
 static struct dev {
 	u16 bdf;
 	u8 cfg[4096];
-} devs[5];
+} devs[6];
 
 static struct { u16 bdf, reg; unsigned int size; u32 val; } writes[16];
 static unsigned int nwrites;
@@ -249,6 +250,8 @@ static int setup(void **state)
 	put(&devs[3], 0x48, 4, 0x00000801);		/* PBA at BAR 1 + 0x800 */
 	header(&devs[4], LPC, 0x29188086, 0x060100, 0x0007, 0);
 	put(&devs[4], 0xf0, 4, 0xfed1c001);		/* RCBA */
+	header(&devs[5], PIIX4PM, 0x71138086, 0x068000, 0x0001, 0);
+	put(&devs[5], 0x40, 4, 0x0000b001);		/* PMBASE 0xb000 */
 	memset(msix, 0, sizeof(msix));
 	ecam_base = ecam_size = 0;
 	guest_cf8 = 0;
@@ -398,6 +401,19 @@ static void test_lpc(void **state)
 	assert_true(cf8_out(LPC, 0x60, 1, 0x0b));	/* PIRQA routing: AML's */
 	assert_int_equal(nwrites, 1);
 	assert_non_null(strstr(logged, "refused: ICH9 LPC: root complex base (RCBA)"));
+}
+
+/* PIIX4 (i440fx): PMBASE and its enable stay where the launch found them. */
+static void test_piix4_pm(void **state)
+{
+	(void)state;
+	assert_true(cf8_out(PIIX4PM, 0x40, 4, 0x0000c001));	/* PMBASE moved */
+	assert_int_equal(ecam_out(PIIX4PM, 0x80, 1, 0x00), 0);	/* PM I/O off */
+	assert_int_equal(nwrites, 0);
+	assert_int_equal(cfg(PIIX4PM, 0x40, 4), 0x0000b001);
+	assert_non_null(strstr(logged, "refused: PIIX4 PM"));
+	assert_true(cf8_out(PIIX4PM, 0x5c, 1, 0x01));		/* another register */
+	assert_int_equal(nwrites, 1);
 }
 
 /* ---- the ways in */
@@ -606,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup(test_msix_entries, setup),
 		cmocka_unit_test_setup(test_msix_follows_bar, setup),
 		cmocka_unit_test_setup(test_msix_not_over_others, setup),
+		cmocka_unit_test_setup(test_piix4_pm, setup),
 		cmocka_unit_test_setup(test_ecam_find, setup),
 	};
 

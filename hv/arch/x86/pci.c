@@ -252,6 +252,18 @@ static const struct pci_rule pci_rules[] = {
 	  0xdc, 0xe0, PCI_RO, 0, NULL },
 	{ "ICH9 LPC: root complex base (RCBA)", PCI_DEV_ID(0x8086, 0x2918), 0,
 	  0xf0, 0xf4, PCI_RO, 0, NULL },
+	/*
+	 * Intel PIIX4 power management (i440fx): the ACPI PM I/O base and
+	 * its enable, and the SMBus base.  A moved PMBASE would take the
+	 * sleep control port away from the port policy, which found it at
+	 * launch: S3 without the scrub.
+	 */
+	{ "PIIX4 PM: PMBASE", PCI_DEV_ID(0x8086, 0x7113), 0,
+	  0x40, 0x44, PCI_RO, 0, NULL },
+	{ "PIIX4 PM: PM I/O enable (PMREGMISC)", PCI_DEV_ID(0x8086, 0x7113), 0,
+	  0x80, 0x81, PCI_RO, 0, NULL },
+	{ "PIIX4 PM: SMBus base", PCI_DEV_ID(0x8086, 0x7113), 0,
+	  0x90, 0x94, PCI_RO, 0, NULL },
 };
 
 /* The offset of capability id in d's list, or 0; bounded against loops. */
