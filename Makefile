@@ -307,6 +307,7 @@ rootfs: hv module userspace $(GUEST_TESTS) $(TEST_KOS) $(PROBE_BUILD)/hv/xmhf.bi
 	install -D -m 0644 $(PROBE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-probe.bin
 	install -D -m 0644 $(BARE_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-bare.bin
 	install -D -m 0644 $(TEST_BUILD)/hv/xmhf.bin $(ROOTFS)/lib/firmware/xmhf/xmhf-test.bin
+	install -D -m 0644 $(TEST_BUILD)/hv/xmhf.golden $(ROOTFS)/lib/firmware/xmhf/xmhf-test.golden
 	install -D -m 0755 $(BUILD)/userspace/xmhfctl $(ROOTFS)/usr/bin/xmhfctl
 	mkdir -p $(ROOTFS)/selftests
 	cp -a selftests/guest/. $(ROOTFS)/selftests/

@@ -462,6 +462,9 @@ static long xmhf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	if (!xmhf_selftest)
 		return -ENOTTY;
+	/* Raw MSR, MMIO and physical-address access: what /dev/mem would need. */
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
 	switch (cmd) {
 	case XMHF_IOC_TEST_HYPERCALL:
 		return ioctl_test_hypercall(uarg);

@@ -90,6 +90,12 @@ void host_cpu_setup(struct host_cpu *c)
 	write_es(HOST_DS);
 	load_null_fs_gs();
 	ltr(HOST_TSS);
+	/*
+	 * Host DR7 all off: #VMEXIT restores it, while DR0-3 keep whatever
+	 * the guest loaded, so a guest breakpoint never fires in the host.
+	 */
+	asm volatile("mov %0, %%db7" :: "r"(0x400ul));
+	asm volatile("mov %0, %%db6" :: "r"(0xffff0ff0ul));
 	/* Last: the gates name HOST_CS and IST slots of this GDT and TSS. */
 	idt_load();
 }

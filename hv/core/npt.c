@@ -5,13 +5,17 @@
  * hypervisor's 4 MiB block is exactly two 2 MiB pages that stay not
  * present, so the guest cannot reach it, through any mapping of its own,
  * by CPU access.  The 2 MiB around the TPM is split into 4 KiB pages so
- * that localities 2-4 stay not present too.  Physical ranges above the
- * initial map (64-bit MMIO) are added when the guest first touches them.
+ * that localities 2-4 stay not present too, and so is the 2 MiB of the
+ * MSI window, all of it not present but the APIC's page.  Physical
+ * ranges above the initial map (64-bit MMIO) are added when the guest
+ * first touches them.
  */
 #include <core/npt.h>
 #include <core/mm.h>
 #include <core/spinlock.h>
+#include <core/lapic.h>
 #include <arch/x86.h>
+#include <arch/apic_filter.h>
 
 /* CPUs fault in MMIO ranges concurrently; one changes the tables at a time. */
 static spinlock_t npt_lock;
@@ -90,14 +94,33 @@ static u64 *pdpte_of(struct npt *n, u64 gpa)
 #define TPM_HV_LOCALITIES	0xfed42000ull
 #define TPM_HV_LOCALITIES_END	0xfed45000ull
 
-static bool tpm_hv_page(u64 gpa)
+#define MSI_WINDOW_END	(MSI_ADDR_WINDOW + 0x100000ull)
+
+/*
+ * Pages no guest mapping ever reaches: TPM localities 2-4, and the MSI
+ * window but for the APIC's own page.  A CPU store into that window is
+ * an interrupt message on some platforms (QEMU sends it as an MSI, INIT
+ * and SMI included), so it must not get past the APIC filters that way.
+ */
+static bool npt_hole(u64 gpa)
 {
-	return gpa >= TPM_HV_LOCALITIES && gpa < TPM_HV_LOCALITIES_END;
+	u64 pg = gpa & ~0xfffull;
+
+	if (pg >= TPM_HV_LOCALITIES && pg < TPM_HV_LOCALITIES_END)
+		return true;
+	return pg >= MSI_ADDR_WINDOW && pg < MSI_WINDOW_END && pg != lapic_mmio_base();
+}
+
+/* Does [gpa, gpa + len) hold a hole? */
+static bool holes_in(u64 gpa, u64 len)
+{
+	return (TPM_HV_LOCALITIES < gpa + len && TPM_HV_LOCALITIES_END > gpa) ||
+	       (MSI_ADDR_WINDOW < gpa + len && MSI_WINDOW_END > gpa);
 }
 
 bool npt_protected(u64 gpa)
 {
-	return hv_owns(gpa & ~0xfffull, 0x1000) || tpm_hv_page(gpa);
+	return hv_owns(gpa & ~0xfffull, 0x1000) || npt_hole(gpa);
 }
 
 /* Ranges the guest may read but not write (the PCI ECAM window). */
@@ -114,8 +137,8 @@ static bool npt_write_protected(u64 gpa)
 	return false;
 }
 
-/* The 2 MiB around the TPM in 4 KiB pages, its top localities left out. */
-static int map_tpm_2m(struct npt *n, u64 *pde, u64 base)
+/* A 2 MiB with holes (the TPM's, the MSI window) in 4 KiB pages, holes left out. */
+static int map_holes_2m(struct npt *n, u64 *pde, u64 base)
 {
 	u64 *pt, pa;
 	unsigned int i;
@@ -124,7 +147,7 @@ static int map_tpm_2m(struct npt *n, u64 *pde, u64 base)
 		return -1;
 	for (i = 0; i < 512; i++) {
 		pa = base + (u64)i * 0x1000;
-		if (!tpm_hv_page(pa))
+		if (!npt_hole(pa))
 			pt[i] = pa | NPT_P | NPT_RW | NPT_US;
 	}
 	*pde = hv_pa(pt) | NPT_TABLE;
@@ -159,8 +182,8 @@ static int map_2m_locked(struct npt *n, u64 gpa)
 		return -1;
 	if (t[(gpa >> 21) & 511] & NPT_P)
 		return 0;
-	if (gpa == (TPM_HV_LOCALITIES & ~(NPT_2M - 1)))
-		return map_tpm_2m(n, &t[(gpa >> 21) & 511], gpa);
+	if (holes_in(gpa, NPT_2M))
+		return map_holes_2m(n, &t[(gpa >> 21) & 511], gpa);
 	t[(gpa >> 21) & 511] = gpa | NPT_P | NPT_RW | NPT_US | NPT_PS;
 	return 0;
 }
@@ -184,8 +207,7 @@ static int map_1g(struct npt *n, u64 gpa)
 {
 	u64 *e, off;
 
-	if (hv_owns(gpa, NPT_1G) ||
-	    (TPM_HV_LOCALITIES < gpa + NPT_1G && TPM_HV_LOCALITIES_END > gpa)) {
+	if (hv_owns(gpa, NPT_1G) || holes_in(gpa, NPT_1G)) {
 		for (off = 0; off < NPT_1G; off += NPT_2M)
 			if (!hv_owns(gpa + off, NPT_2M) && map_2m_locked(n, gpa + off))
 				return -1;
@@ -244,7 +266,8 @@ static int set_4k_locked(struct npt *n, u64 gpa, bool read, bool write)
 		if (!pt)
 			return -1;
 		for (i = 0; i < 512; i++)
-			pt[i] = (base + (u64)i * 0x1000) | NPT_P | NPT_RW | NPT_US;
+			if (!npt_hole(base + (u64)i * 0x1000))
+				pt[i] = (base + (u64)i * 0x1000) | NPT_P | NPT_RW | NPT_US;
 		*pde = hv_pa(pt) | NPT_TABLE;
 	}
 	pt = table_va(*pde);
@@ -276,7 +299,8 @@ int npt_write_protect(struct npt *n, u64 start, u64 len)
 	int ret = 0;
 
 	if ((start | len) & (NPT_2M - 1) || !len || start + len < start ||
-	    hv_owns(start, len) || num_ro == ARRAY_SIZE(ro_ranges))
+	    hv_owns(start, len) || holes_in(start, len) ||
+	    num_ro == ARRAY_SIZE(ro_ranges))
 		return -1;
 	spin_lock(&npt_lock);
 	for (gpa = start; gpa < start + len && !ret; gpa += NPT_2M) {

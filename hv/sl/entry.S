@@ -35,6 +35,12 @@ sl_entry:
 	cli
 	cld
 	movl	%eax, %ebp		/* EBP = base for the whole of entry */
+	/*
+	 * No breakpoint of the pre-launch kernel's may fire in the SL or the
+	 * runtime: DR7 comes from the caller on the emulated launch.
+	 */
+	movl	$0x400, %eax
+	movl	%eax, %dr7
 
 	/*
 	 * Clear the scratch area (bss and our GDT) through SS, the one data

@@ -5,6 +5,9 @@
 #  - the LVT timer in SMI mode (xAPIC page, or MSR 0x832 in x2APIC mode);
 #  - an idle HPET timer's FSB (MSI) route in SMI mode (QEMU writes FSB
 #    messages past the IOMMU);
+#  - an SMI message stored by the CPU into the MSI window: at offset 0 of
+#    the APIC page, and in the window page that names CPU 0's logical ID
+#    (QEMU sends both as MSIs);
 #  - the issue's attack end to end: the RTC's IOAPIC entry in delivery
 #    mode INIT (and the IOMMU's INIT-pass bit), fired.  Natively the target
 #    is an offlined AP, started by two SIPIs into real-mode code that
@@ -17,7 +20,7 @@
 # Natively each attack must work; hoisted each is refused, logged, and
 # the hypervisor (SELFCHECK, CPUID) and Linux are intact afterwards.
 . /selftests/lib.sh
-plan 28
+plan 33
 
 P=/sys/module/adv_init/parameters
 cmd() { echo "$1" > $P/cmd && cat $P/cmd; }
@@ -49,6 +52,14 @@ r=$(on_cpu 0 lvt_smi)
 like "native: the LVT timer in SMI mode fires an SMI ($r)" "$r" "^smi [1-9]"
 r=$(on_cpu 0 hpet_smi)
 like "native: an HPET FSB message in SMI mode fires an SMI ($r)" "$r" "^smi [1-9].* route 0x200$"
+r=$(on_cpu 0 msi_apic0)
+like "native: an SMI message at the APIC page's offset 0 fires an SMI ($r)" "$r" "^smi [1-9]"
+msi_window_native=$(on_cpu 0 msi_window)
+if [ "$msi_window_native" = "no flat logical id" ]; then
+	skip "native: an SMI message in the MSI window fires an SMI" "Linux runs the APIC in no flat logical mode here"
+else
+	like "native: an SMI message in the MSI window fires an SMI ($msi_window_native)" "$msi_window_native" "^smi [1-9]"
+fi
 r=$(cmd "ioapic $pin 0 rte")
 is "native: the IOAPIC takes delivery mode INIT ($r)" "$(field "$r" rte)" "0x500"
 if sacrifice; then
@@ -79,6 +90,14 @@ like "hoisted: the LVT write in SMI mode draws #GP, no SMI ($r)" "$r" "^smi 0 gp
 r=$(on_cpu 0 hpet_smi)
 like "hoisted: the HPET FSB route never holds SMI, no SMI ($r)" "$r" "^(smi 0|smi-count unreadable) route 0x[0-9a-f]+$"
 case $r in *"route 0x200") not_ok "hoisted: the FSB data word was refused" "$r" ;; *) ok "hoisted: the FSB data word was refused" ;; esac
+r=$(on_cpu 0 msi_apic0)
+like "hoisted: the store at the APIC page's offset 0 draws #GP, no SMI ($r)" "$r" "^smi 0 gp$|^smi-count unreadable gp$"
+if [ "$msi_window_native" = "no flat logical id" ]; then
+	skip "hoisted: the store in the MSI window draws #GP, no SMI" "Linux runs the APIC in no flat logical mode here"
+else
+	r=$(on_cpu 0 msi_window)
+	like "hoisted: the store in the MSI window draws #GP, no SMI ($r)" "$r" "^smi 0 gp$|^smi-count unreadable gp$"
+fi
 r=$(cmd "ioapic $pin 0 rte")
 isnt_init=$(( ($(field "$r" rte) >> 8 & 7) != 5 ))
 is "hoisted: the IOAPIC entry never holds INIT ($r)" "$isnt_init" 1
@@ -105,6 +124,7 @@ log=$(xmhfctl log)
 like "the hypervisor logged the refused SMI IPI" "$log" "guest IPI with delivery mode 2 refused"
 like "the hypervisor logged the refused LVT write" "$log" "guest LVT timer/error write 0x2ef .* refused"
 like "the hypervisor logged the refused HPET FSB route" "$log" "guest HPET timer [0-9]+ write 0x200 at \+0x10 refused"
+like "the hypervisor logged the refused APIC-page store" "$log" "guest write to APIC register 0x0 refused"
 like "the hypervisor logged the refused IOAPIC entry" "$log" "guest IOAPIC pin $pin write 0x500 \(delivery mode 5\) refused"
 if printf '%s\n' "$log" | grep -qE "physical INIT (\(#SX|without R_INIT)"; then
 	not_ok "no physical INIT reached a CPU" "$(printf '%s\n' "$log" | grep 'physical INIT' | head -3)"

@@ -11,7 +11,7 @@
 # modules before their init runs.
 . /selftests/lib.sh
 
-plan 15
+plan 17
 NOCAP="/selftests/bin/advtool nocap"
 sig() { cpuid -1 -l 0x40000000 | sed -n 's/.*hypervisor_id (0x40000000) = "\(.*\)"/\1/p'; }
 tainted_u() { echo $(( ($(cat /proc/sys/kernel/tainted) >> 6) & 1 )); }
@@ -39,11 +39,24 @@ check "rmmod" rmmod xmhf
 check "launch the test blob" modprobe xmhf launch=emulated blob=xmhf/xmhf-test.bin
 check "the test blob has QUIESCE_TEST (the control)" xmhfctl bench-smp --kind quiesce --iterations 10
 check "rmmod the test blob" rmmod xmhf
-# Last: the taint stays for the rest of this boot.
+# The taint stays for the rest of this boot: checked before any other selftest=1.
 if [ "$(tainted_u)" = 1 ]; then
 	skip "selftest=1 taints the kernel" "already tainted 'U' by an earlier test"
 else
 	modprobe xmhf launch=none selftest=1 && rmmod xmhf
 	is "selftest=1 taints the kernel ('U')" "$(tainted_u)" "1"
+fi
+# selftest=1's raw ioctls (MSR, MMIO, physical addresses) need
+# CAP_SYS_RAWIO, as /dev/mem and /dev/cpu/N/msr do.  SMI_COUNT (0x34)
+# reads natively here, and is the control.
+if modprobe xmhf launch=none selftest=1; then
+	like "without CAP_SYS_RAWIO the selftest MSR ioctl is refused" \
+		"$(refused /selftests/bin/advtool norawio /selftests/bin/msrtest 0x34)" \
+		'not permitted.*\(exit 1\) $'
+	check "with it the same ioctl works" /selftests/bin/msrtest 0x34
+	rmmod xmhf
+else
+	not_ok "without CAP_SYS_RAWIO the selftest MSR ioctl is refused" "modprobe selftest=1 failed"
+	not_ok "with it the same ioctl works" "modprobe selftest=1 failed"
 fi
 done_testing

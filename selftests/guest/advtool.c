@@ -7,6 +7,7 @@
  *   advtool nocap CMD [ARG]  runs CMD as this (root) user without
  *                            CAP_SYS_ADMIN: dropped from the bounding,
  *                            permitted, effective and inheritable sets
+ *   advtool norawio CMD [ARG] the same without CAP_SYS_RAWIO
  *   advtool cpuid66          CPUID 0x40000000 with an operand-size prefix
  *                            (66 0f a2, 3 bytes), then a marker MOV; prints
  *                            "ok SIGNATURE" when the MOV ran.  A hypervisor
@@ -42,22 +43,19 @@ static int selfcheck(void)
 	return r < 0;
 }
 
-static int nocap(char **argv)
+static int nocap(int cap, char **argv)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[2];
-	unsigned int i;
+	__u32 bit = 1u << (cap % 32);
 
-	if (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0) ||
-	    syscall(SYS_capget, &h, d)) {
+	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) || syscall(SYS_capget, &h, d)) {
 		perror("advtool nocap");
 		return 1;
 	}
-	for (i = 0; i < 2; i++) {
-		d[i].effective &= ~(i == CAP_SYS_ADMIN / 32 ? 1u << (CAP_SYS_ADMIN % 32) : 0);
-		d[i].permitted &= ~(i == CAP_SYS_ADMIN / 32 ? 1u << (CAP_SYS_ADMIN % 32) : 0);
-		d[i].inheritable &= ~(i == CAP_SYS_ADMIN / 32 ? 1u << (CAP_SYS_ADMIN % 32) : 0);
-	}
+	d[cap / 32].effective &= ~bit;
+	d[cap / 32].permitted &= ~bit;
+	d[cap / 32].inheritable &= ~bit;
 	if (syscall(SYS_capset, &h, d)) {
 		perror("advtool nocap: capset");
 		return 1;
@@ -94,7 +92,9 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "cpuid66"))
 		return cpuid66();
 	if (argc >= 3 && !strcmp(argv[1], "nocap"))
-		return nocap(argv + 2);
-	fprintf(stderr, "usage: advtool selfcheck | cpuid66 | nocap CMD [ARG...]\n");
+		return nocap(CAP_SYS_ADMIN, argv + 2);
+	if (argc >= 3 && !strcmp(argv[1], "norawio"))
+		return nocap(CAP_SYS_RAWIO, argv + 2);
+	fprintf(stderr, "usage: advtool selfcheck | cpuid66 | nocap CMD [ARG...] | norawio CMD [ARG...]\n");
 	return 2;
 }

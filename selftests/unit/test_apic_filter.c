@@ -107,6 +107,24 @@ static void test_defuse(void **state)
 	assert_true(lvt_write_allowed(APIC_LVT_THERMAL, intr_defuse(0x000002fa)));
 }
 
+/* Only the writable xAPIC registers: offset 0 is an MSI in QEMU's APIC page. */
+static void test_apic_writable(void **state)
+{
+	static const u32 yes[] = { 0x80, 0xb0, 0xd0, 0xe0, 0xf0, 0x280, 0x2f0,
+				   0x300, 0x310, 0x320, 0x370, 0x380, 0x3e0,
+				   0x410, 0x420, 0x480, 0x4f0, 0x500, 0x530 };
+	static const u32 no[] = { 0x000, 0x004, 0x010, 0x020, 0x030, 0x090,
+				  0x0a0, 0x0c0, 0x100, 0x200, 0x270, 0x302,
+				  0x390, 0x3f0, 0x400, 0x430, 0x540, 0xff0 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(apic_reg_writable(yes[i]));
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(apic_reg_writable(no[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +134,7 @@ int main(void)
 		cmocka_unit_test(test_msi_refused),
 		cmocka_unit_test(test_x2apic_msrs),
 		cmocka_unit_test(test_defuse),
+		cmocka_unit_test(test_apic_writable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

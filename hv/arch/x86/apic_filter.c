@@ -56,6 +56,39 @@ enum intr_source lvt_source(u32 off)
 	return INTR_SOURCES;
 }
 
+/*
+ * The xAPIC registers the guest may write, as [first, last] offsets of
+ * 16-byte registers.  Everything else is read-only or reserved, and not
+ * harmless to forward: QEMU turns a store at offset 0x000 of the APIC
+ * page into an MSI carrying the guest's data (hw/intc/apic.c), so INIT
+ * and SMI could be sent without passing the LVT or ICR filters.
+ * AMD APM vol. 2, table 16-2; Intel SDM vol. 3A, table 10-1.
+ */
+static const struct { u16 first, last; } apic_writable[] = {
+	{ 0x080, 0x080 },	/* task priority */
+	{ 0x0b0, 0x0b0 },	/* EOI */
+	{ 0x0d0, 0x0f0 },	/* logical destination, destination format, spurious */
+	{ 0x280, 0x280 },	/* error status */
+	{ 0x2f0, 0x370 },	/* CMCI, ICR low/high, LVTs (filtered by mode) */
+	{ 0x380, 0x380 },	/* timer initial count */
+	{ 0x3e0, 0x3e0 },	/* timer divide configuration */
+	{ 0x410, 0x420 },	/* AMD extended control, specific EOI */
+	{ 0x480, 0x4f0 },	/* AMD interrupt enables */
+	{ APIC_EILVT0, APIC_EILVT0 + 0x10 * (APIC_EILVT_COUNT - 1) },
+};
+
+bool apic_reg_writable(u32 off)
+{
+	unsigned int i;
+
+	if (off & 0xf)
+		return false;
+	for (i = 0; i < sizeof(apic_writable) / sizeof(apic_writable[0]); i++)
+		if (off >= apic_writable[i].first && off <= apic_writable[i].last)
+			return true;
+	return false;
+}
+
 u32 lvt_offset_of_msr(u32 msr)
 {
 	u32 off;

@@ -215,11 +215,17 @@ static void pci_data_io(struct io_access *a, unsigned int row)
 		refuse(a, row, "PCI configuration filter");
 }
 
-/* Port A: bit 0 is a fast reset (bit 1 the A20 gate, let through). */
+/*
+ * Port A: bit 0 is a fast reset, bit 1 the A20 gate.  A20 stays on: with
+ * it off the CPU drops address bit 20 everywhere, nested walks included,
+ * so guest stores would alias the APIC and the hypervisor its own pages.
+ */
 static void port92_io(struct io_access *a, unsigned int row)
 {
 	if (!a->in && (byte_of(a, 0x92) & 1))
 		reset_path(a, row, "port 0x92 fast reset");
+	else if (!a->in && !(byte_of(a, 0x92) & 2))
+		refuse(a, row, "A20 off refused");
 	else
 		perform(a);
 }
@@ -228,7 +234,8 @@ static void port92_io(struct io_access *a, unsigned int row)
  * The 8042's command port: commands 0xF0-0xFF pulse its output lines,
  * an even one the reset line (0xFE is the one Linux uses); 0xD1 writes
  * the whole output port, whose bit 0 is the reset line, through 0x60
- * (which the guest reaches natively), so it is refused.
+ * (which the guest reaches natively), so it is refused; 0xDD turns A20
+ * off (see port92_io()).
  */
 static void kbc_cmd_io(struct io_access *a, unsigned int row)
 {
@@ -240,6 +247,8 @@ static void kbc_cmd_io(struct io_access *a, unsigned int row)
 		reset_path(a, row, "keyboard controller reset pulse");
 	else if (cmd == 0xd1)
 		refuse(a, row, "write output port (reset line) refused");
+	else if (cmd == 0xdd)
+		refuse(a, row, "A20 off refused");
 	else
 		perform(a);
 }
@@ -386,6 +395,8 @@ int ioports_init(u16 port)
 		hv_log("xmhf: no ACPI PM block found (chipset not ICH9 or PIIX4, or PMBASE unset): the sleep port cannot be guarded\n");
 		return -1;
 	}
+	/* A20 on, whatever the kernel before the launch left (bit 0: no reset). */
+	outb(0x92, (u8)((inb(0x92) & ~1) | 2));
 	/* A watchdog left running would reset the platform past us: halt it. */
 	if (chip == CHIP_ICH9 && !(inw(pm_base + 0x68) & 0x800)) {
 		outw(pm_base + 0x68, inw(pm_base + 0x68) | 0x800);

@@ -59,6 +59,8 @@ const char *intr_source_name(enum intr_source src);
 #define APIC_EILVT_COUNT	4
 #define X2APIC_MSR_BASE		0x800
 
+/* May the guest write the xAPIC register at off (16-byte aligned, not read-only/reserved)? */
+bool apic_reg_writable(u32 off);
 /* The LVT row of an xAPIC offset, or INTR_SOURCES if off is no LVT. */
 enum intr_source lvt_source(u32 off);
 /* The xAPIC offset of an x2APIC MSR, or 0 if it is no LVT MSR. */

@@ -23,6 +23,11 @@
  *   hpet_smi         an idle HPET timer's FSB (MSI) route in delivery
  *                    mode SMI to APIC ID 0, fired once
  *                    -> "smi DELTA route 0xDATA"
+ *   msi_apic0        an SMI message stored at offset 0 of the APIC page
+ *                    -> "smi DELTA" or "smi 0 gp"
+ *   msi_window       the same at the MSI-window page that names this
+ *                    CPU's flat logical ID -> "smi DELTA", "smi 0 gp"
+ *                    or "no flat logical id"
  *   selfcheck        the SELFCHECK hypercall -> "selfcheck N"
  *
  * The real-mode code (adv_init_rm.S) sits at physical 0x8000 while a
@@ -187,6 +192,50 @@ static void cmd_lvt_smi(void)
 	else
 		lapic_wr(APIC_TMICT, tmcct ? tmcct : 1);
 	local_irq_restore(flags);
+	put_smi(before, err);
+}
+
+/* ---- the MSI window ---- */
+
+#define MSI_WINDOW_PA	0xfee00000UL
+
+/*
+ * An SMI message stored straight into the MSI window, aimed at this CPU
+ * (CPU 0): QEMU turns a store at offset 0 of the APIC page, or anywhere
+ * in the window's other pages, into an MSI (hw/intc/apic.c).  "apic0":
+ * offset 0, physical destination 0.  "window": the page that names this
+ * CPU's logical ID in flat mode, logical destination (address bit 2).
+ */
+static void cmd_msi_store(bool window)
+{
+	void __iomem *p;
+	u32 off = 0, ldr;
+	unsigned long flags;
+	u64 before;
+	int err;
+
+	if (window) {
+		ldr = lapic_rd(APIC_LDR) >> 24;
+		if (x2apic() || lapic_rd(APIC_DFR) != APIC_DFR_FLAT || !ldr) {
+			scnprintf(result, sizeof(result), "no flat logical id");
+			return;
+		}
+		off = ldr << 12 | 4;
+	}
+	if (smi_count(&before)) {
+		scnprintf(result, sizeof(result), "smi-count unreadable");
+		return;
+	}
+	p = ioremap(MSI_WINDOW_PA + (off & ~0xfffu), PAGE_SIZE);
+	if (!p) {
+		scnprintf(result, sizeof(result), "no mapping");
+		return;
+	}
+	local_irq_save(flags);
+	err = store32(p + (off & 0xfff), APIC_DM_SMI);
+	udelay(100);
+	local_irq_restore(flags);
+	iounmap(p);
 	put_smi(before, err);
 }
 
@@ -463,6 +512,10 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 		cmd_lvt_smi();
 	else if (sysfs_streq(val, "hpet_smi"))
 		cmd_hpet_smi();
+	else if (sysfs_streq(val, "msi_apic0"))
+		cmd_msi_store(false);
+	else if (sysfs_streq(val, "msi_window"))
+		cmd_msi_store(true);
 	else if (sysfs_streq(val, "selfcheck"))
 		cmd_selfcheck();
 	else if (sscanf(val, "ioapic %u %u %7s", &pin, &id, how) == 3 && pin < 24)
@@ -479,7 +532,7 @@ static int cmd_get(char *buf, const struct kernel_param *kp)
 
 static const struct kernel_param_ops cmd_ops = { .set = cmd_set, .get = cmd_get };
 module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "smi_ipi | lvt_smi | hpet_smi | ioapic PIN APICID rte|sipi|warm | selfcheck");
+MODULE_PARM_DESC(cmd, "smi_ipi | lvt_smi | hpet_smi | msi_apic0 | msi_window | ioapic PIN APICID rte|sipi|warm | selfcheck");
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Test-only: INIT and SMI from the guest's interrupt sources");

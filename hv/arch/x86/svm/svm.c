@@ -299,6 +299,8 @@ static bool r_init_on(void)
 	if (rdmsr_safe(MSR_VM_CR, &cr) || wrmsr_safe(MSR_VM_CR, cr | SVM_VM_CR_R_INIT) ||
 	    rdmsr_safe(MSR_VM_CR, &cr))
 		return false;
+	/* And no A20 masking, whatever the guest does to port 0x92 or the 8042. */
+	wrmsr_safe(MSR_VM_CR, cr | SVM_VM_CR_DIS_A20M);
 	return cr & SVM_VM_CR_R_INIT;
 }
 
@@ -306,8 +308,8 @@ void svm_r_init_off(void)
 {
 	u64 cr;
 
-	if (!rdmsr_safe(MSR_VM_CR, &cr) && (cr & SVM_VM_CR_R_INIT))
-		wrmsr_safe(MSR_VM_CR, cr & ~SVM_VM_CR_R_INIT);
+	if (!rdmsr_safe(MSR_VM_CR, &cr) && (cr & (SVM_VM_CR_R_INIT | SVM_VM_CR_DIS_A20M)))
+		wrmsr_safe(MSR_VM_CR, cr & ~(SVM_VM_CR_R_INIT | SVM_VM_CR_DIS_A20M));
 }
 
 /* On the CPU itself: SVM on, and our FS/GS/TR/LDTR for after each VMEXIT. */
@@ -696,9 +698,13 @@ static void exit_apic_write(struct vcpu *v, u64 gpa)
 		return;
 	}
 	val = ms.imm ? (u32)ms.imm_val : (u32)*gpr_slot(v, ms.gpr);
-	if (off == APIC_ID) {
-		/* The hypervisor reaches each CPU by the APIC ID it started it with. */
-		hv_log("xmhf: guest write to the APIC ID refused: #GP\n");
+	/*
+	 * Only the registers a guest may write: not the APIC ID (the
+	 * hypervisor reaches each CPU by the one it started it with), and no
+	 * reserved offset that the platform might take for something else.
+	 */
+	if (!apic_reg_writable(off)) {
+		hv_log("xmhf: guest write to APIC register 0x%x refused: #GP\n", off);
 		vcpu_inject_gp(v, 0);
 		return;
 	}
@@ -888,6 +894,15 @@ static void exit_sysreg(struct vcpu *v, u32 code)
 	vcpu_skip_insn(v, in.len);
 }
 
+#define NPF_IN_WALK	(1ull << 33)	/* the fault hit a guest page-table access */
+
+/* Pages whose guest stores the hypervisor decodes and performs itself. */
+static bool emulated_mmio(u64 gpa)
+{
+	return (gpa & ~0xfffull) == lapic_mmio_base() || intr_mmio_page(gpa) ||
+	       pci_mmio_owns(gpa);
+}
+
 /* Guest access to hypervisor memory gets #GP(0); anything else unmapped gets mapped. */
 static void exit_npf(struct vcpu *v, struct npt *npt)
 {
@@ -897,6 +912,16 @@ static void exit_npf(struct vcpu *v, struct npt *npt)
 		gpa, vmcb_of(v)->control.exit_info_1 & 2,
 		vmcb_of(v)->control.exit_info_1 & 16 } };
 
+	/*
+	 * A fault in the guest's own page-table walk (EXITINFO1 bit 33) is
+	 * no MOV to emulate: the instruction at RIP is unrelated to it.
+	 */
+	if ((vmcb_of(v)->control.exit_info_1 & NPF_IN_WALK) && emulated_mmio(gpa)) {
+		hv_log("xmhf: guest page tables in emulated MMIO at 0x%lx (RIP 0x%lx): #GP\n",
+		       gpa, vmcb_of(v)->save.rip);
+		vcpu_inject_gp(v, 0);
+		return;
+	}
 	if ((gpa & ~0xfffull) == lapic_mmio_base() && (e.npf.write)) {
 		count(v, XMHF_EXIT_APIC);
 		exit_apic_write(v, gpa);
