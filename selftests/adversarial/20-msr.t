@@ -3,7 +3,9 @@
 # kernel turns on branch recording (DEBUGCTL.LBR) to catch the
 # hypervisor's addresses and reads the LBR MSRs, moves SMRAM (SMM_BASE),
 # unlocks SMM (SMM_CTL), loads microcode (PATCH_LOADER), moves ECAM
-# (MMIO_CFG_BASE), samples with IBS, and touches an MSR no row names.
+# (MMIO_CFG_BASE), samples with IBS, sets MCG_STATUS.MCIP (a machine
+# check then shuts down, and the platform resets), and touches an MSR no
+# row names.
 # Natively each access goes through (QEMU keeps no value for most: a
 # write that does not fault is the success); hoisted each gets #GP(0)
 # and the hypervisor logs it once per MSR.  CPL 0 via xmhf_svmprobe.
@@ -22,6 +24,7 @@ ATTACKS='
 0xc0010058 flip 0x0    MMIO_CFG_BASE: ECAM moved
 0xc0011030 flip 0x0    IBS_FETCH_CTL
 0xc0011034 rdmsr       IBS_OP_RIP: a sampled RIP
+0x17a      flip 0x4    MCG_STATUS.MCIP: the next machine check a shutdown
 0xc0000104 flip 0x0    TSC_RATIO: no row (allow-list default)
 0x4b564d00 rdmsr       a paravirt MSR: no row, outside the permission map
 '

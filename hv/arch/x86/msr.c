@@ -156,6 +156,20 @@ static bool debugctl_wr(struct vcpu *v, u32 msr, u64 val)
 	return !(val & ~DEBUGCTL_BTF);
 }
 
+/*
+ * MCG_STATUS: Linux writes 0 when it has handled a machine check.  A
+ * write may clear bits, never set them: MCIP set by the guest would turn
+ * the next real machine check, in the hypervisor too, into a shutdown,
+ * which the platform makes a reset that nothing scrubs before.
+ */
+static bool mcg_status_wr(struct vcpu *v, u32 msr, u64 val)
+{
+	u64 now;
+
+	(void)v;
+	return !rdmsr_safe(msr, &now) && !(val & ~now);
+}
+
 /* ---- the table ---- */
 
 #define PASS(a, b, ha)		{ a, b, RD_PASS, WR_PASS, ha, NULL, NULL }
@@ -174,7 +188,9 @@ static const struct msr_rule rules[] = {
 	RDONLY(0x000000e7, 0x000000e8),		/* MPERF, APERF */
 	RDONLY(0x000000fe, 0x000000fe),		/* MTRRcap */
 	PASS(0x00000174, 0x00000176, false),	/* SYSENTER_CS/ESP/EIP: in the VMCB */
-	PASS(0x00000179, 0x0000017b, false),	/* MCG_CAP (read-only in the CPU), MCG_STATUS, MCG_CTL */
+	PASS(0x00000179, 0x00000179, false),	/* MCG_CAP (read-only in the CPU) */
+	FILTER(0x0000017a, 0x0000017a, mcg_status_wr),	/* MCG_STATUS: bits cleared only */
+	PASS(0x0000017b, 0x0000017b, false),	/* MCG_CTL */
 	FILTER(0x000001d9, 0x000001d9, debugctl_wr),	/* DEBUGCTL */
 	DENY(0x000001db, 0x000001de),		/* LBR from/to, last exception from/to */
 	FILTER(0x00000200, 0x0000020f, memmap_wr),	/* variable MTRRs */
