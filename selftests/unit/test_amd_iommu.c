@@ -404,6 +404,111 @@ static void test_irte(void **state)
 	}
 }
 
+/* ------------------------------------------------------ commands */
+
+#define OP(x)	((u64)(x) << 60)
+
+/* The encoding Linux 6.1 uses for an invalidation of page-aligned
+ * [a, a + n) (its build_inv_address()), written here from the rule. */
+static u64 linux_inv_address(u64 a, u64 n, bool *s)
+{
+	u64 end = a + n - 1, x = a ^ end;
+	int msb = 63;
+
+	if (n <= 4096) {
+		*s = false;
+		return a & ~0xfffull;
+	}
+	while (!(x >> msb))
+		msb--;
+	*s = true;
+	if (msb > 51)
+		return 0x7fffffffffffffffull & ~0xfffull;
+	return (a | ((1ull << msb) - 1)) & ~0xfffull;
+}
+
+static void test_cmd(void **state)
+{
+	struct amdv_cmd c;
+	u64 cmd[2];
+	unsigned int op;
+
+	(void)state;
+	/* COMPLETION_WAIT with a store, as Linux sends it. */
+	cmd[0] = OP(1) | 0x1234568ull | 1;
+	cmd[1] = 0xdeadbeefcafeull;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.op, AMDV_CMD_COMPLETION_WAIT);
+	assert_true(c.store);
+	assert_false(c.intr);
+	assert_int_equal(c.store_pa, 0x1234568ull);
+	assert_int_equal(c.data, 0xdeadbeefcafeull);
+	/* Device table entry, interrupt table, ATS: the device ID. */
+	cmd[0] = OP(2) | 0x00a0;
+	cmd[1] = 0;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.op, AMDV_CMD_INV_DEVTAB_ENTRY);
+	assert_int_equal(c.devid, 0xa0);
+	cmd[0] = OP(5) | 0x0010;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.op, AMDV_CMD_INV_INTERRUPT_TABLE);
+	assert_int_equal(c.devid, 0x10);
+	/* One page; the whole domain (Linux's all-ones address); a 2 MiB range. */
+	cmd[0] = OP(3) | (7ull << 32);
+	cmd[1] = 0x7f00000000ull;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.domid, 7);
+	assert_false(c.all);
+	assert_int_equal(c.start, 0x7f00000000ull);
+	assert_int_equal(c.end, 0x7f00001000ull);
+	cmd[1] = (0x7fffffffffffffffull & ~0xfffull) | 3;	/* as Linux masks it */
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_true(c.all);
+	assert_true(c.pde);
+	cmd[1] = 0x2ff000ull | 1;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_false(c.all);
+	assert_int_equal(c.start, 0x200000);
+	assert_int_equal(c.end, 0x400000);
+	/* A guest (GN) invalidation, prefetch, PPR and unknown opcodes: refused. */
+	cmd[1] = 0x1000 | 4;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), -1);
+	cmd[1] = 0;
+	for (op = 0; op < 16; op++) {
+		cmd[0] = OP(op);
+		bool ok = op == 1 || op == 2 || op == 3 || op == 4 || op == 5 || op == 8;
+		assert_int_equal(amdv_cmd_decode(cmd, &c), ok ? 0 : -1);
+	}
+	cmd[0] = OP(8);
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_true(c.all);
+}
+
+/* Whatever range Linux invalidates, the decoded range covers it. */
+static void test_cmd_ranges(void **state)
+{
+	struct amdv_cmd c;
+	u64 cmd[2], a, n;
+	unsigned int i;
+	bool s;
+
+	(void)state;
+	srandom(7);
+	for (i = 0; i < 100000; i++) {
+		a = (((u64)random() << 31) ^ (u64)random()) & 0x0000fffffffff000ull;
+		n = (u64)(random() % 4096 + 1) << (12 + random() % 20);
+		cmd[0] = OP(3) | (1ull << 32);
+		cmd[1] = linux_inv_address(a, n, &s) | (s ? 1 : 0);
+		assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+		if (c.all)
+			continue;
+		if (!(c.start <= a && a + n <= c.end))
+			fail_msg("[%#llx, +%#llx) decoded as [%#llx, %#llx)", (unsigned long long)a,
+				 (unsigned long long)n, (unsigned long long)c.start,
+				 (unsigned long long)c.end);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +520,8 @@ int main(void)
 		cmocka_unit_test_setup(test_dte, pool_setup),
 		cmocka_unit_test_setup(test_dte_random, pool_setup),
 		cmocka_unit_test(test_irte),
+		cmocka_unit_test(test_cmd),
+		cmocka_unit_test(test_cmd_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

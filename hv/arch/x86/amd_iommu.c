@@ -271,3 +271,67 @@ u32 amdv_irte_filter(u32 irte, bool *refused)
 	*refused = true;
 	return irte & ~AMDV_IRTE_REMAP_EN;
 }
+
+/* ------------------------------------------------------------ commands */
+
+/*
+ * INVALIDATE_IOMMU_PAGES' range: S=0, the 4 KiB page at the address; S=1,
+ * the first zero bit of the address from bit 12 up, n, gives a range of
+ * 2^(n+1) bytes aligned to its size; n at 51 or above means all (Linux
+ * sends 0x7fffffffffffffff for that).
+ */
+static void inv_range(u64 addr, bool s, struct amdv_cmd *o)
+{
+	unsigned int n = 12;
+	u64 size;
+
+	addr &= ~(PAGE - 1);
+	if (!s) {
+		o->start = addr;
+		o->end = addr + PAGE;
+		return;
+	}
+	while (n < 64 && (addr >> n) & 1)
+		n++;
+	if (n >= 51) {
+		o->all = true;
+		o->start = 0;
+		o->end = ~0ull;
+		return;
+	}
+	size = 1ull << (n + 1);
+	o->start = addr & ~(size - 1);
+	o->end = o->start + size;
+}
+
+int amdv_cmd_decode(const u64 cmd[2], struct amdv_cmd *o)
+{
+	const u64 c0 = cmd[0], c1 = cmd[1];
+
+	*o = (struct amdv_cmd){ .op = c0 >> 60 };
+	switch (o->op) {
+	case AMDV_CMD_COMPLETION_WAIT:
+		o->store = c0 & 1;
+		o->intr = c0 & 2;
+		o->store_pa = c0 & 0x000ffffffffffff8ull;
+		o->data = c1;
+		return 0;
+	case AMDV_CMD_INV_DEVTAB_ENTRY:
+	case AMDV_CMD_INV_INTERRUPT_TABLE:
+	case AMDV_CMD_INV_IOTLB_PAGES:
+		o->devid = c0 & 0xffff;
+		return 0;
+	case AMDV_CMD_INV_IOMMU_PAGES:
+		if (c1 & 4)
+			return -1;	/* GN: a guest (PASID) address space */
+		o->domid = (c0 >> 32) & 0xffff;
+		o->pde = c1 & 2;
+		inv_range(c1, c1 & 1, o);
+		return 0;
+	case AMDV_CMD_INV_IOMMU_ALL:
+		o->all = true;
+		return 0;
+	default:
+		return -1;	/* prefetch, PPR, unknown */
+	}
+}

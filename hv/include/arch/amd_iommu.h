@@ -191,4 +191,36 @@ unsigned int amdv_dte_build(const u64 linux_dte[4], u64 shadow_root,
  * RemapEn (the interrupt target-aborts).  *refused is set when so. */
 u32 amdv_irte_filter(u32 irte, bool *refused);
 
+/* Commands (16 bytes; opcode in bits 63:60 of the first quadword). */
+enum amdv_op {
+	AMDV_CMD_COMPLETION_WAIT = 1,
+	AMDV_CMD_INV_DEVTAB_ENTRY = 2,
+	AMDV_CMD_INV_IOMMU_PAGES = 3,
+	AMDV_CMD_INV_IOTLB_PAGES = 4,
+	AMDV_CMD_INV_INTERRUPT_TABLE = 5,
+	AMDV_CMD_PREFETCH_IOMMU_PAGES = 6,
+	AMDV_CMD_COMPLETE_PPR_REQUEST = 7,
+	AMDV_CMD_INV_IOMMU_ALL = 8,
+};
+
+/* One of Linux's commands, decoded from the hypervisor's own copy. */
+struct amdv_cmd {
+	unsigned int op;	/* enum amdv_op */
+	u16 devid;		/* INV_DEVTAB_ENTRY, INV_INTERRUPT_TABLE, INV_IOTLB_PAGES */
+	u16 domid;		/* INV_IOMMU_PAGES */
+	bool all;		/* INV_IOMMU_PAGES: the whole domain */
+	u64 start, end;		/* INV_IOMMU_PAGES: [start, end), page-aligned */
+	bool pde;		/* INV_IOMMU_PAGES: directory entries too */
+	bool store, intr;	/* COMPLETION_WAIT: store @data at @store_pa; interrupt */
+	u64 store_pa, data;
+};
+
+/*
+ * Decode one command.  0: a command the hypervisor emulates; -1: refused
+ * (docs/dma.md, "Command buffer": prefetch, PPR, guest (GN) invalidations,
+ * unknown opcodes), which Linux sees as an illegal command.  Reserved
+ * bits are not checked: they change nothing the hypervisor does.
+ */
+int amdv_cmd_decode(const u64 cmd[2], struct amdv_cmd *out);
+
 #endif /* XMHF_ARCH_AMD_IOMMU_H */
