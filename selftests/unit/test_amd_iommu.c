@@ -509,6 +509,132 @@ static void test_cmd_ranges(void **state)
 	}
 }
 
+/* ------------------------------------------------------ Linux's tables */
+
+static u64 new_table(void)
+{
+	memset(pool_va[pool.used], 0, 4096);
+	return pool_pa[pool.used++];
+}
+
+static u64 *tab(u64 pa)
+{
+	return table_at(pa);
+}
+
+#define NOT_A_TABLE	0x12345000ull	/* the read callback refuses it */
+
+static const u64 *read_table(void *ctx, u64 pa)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < pool.used; i++)
+		if (pool_pa[i] == pa)
+			return pool_va[i];
+	return NULL;
+}
+
+static struct amdv_leaf leaves[64];
+static unsigned int nleaves;
+
+static int collect(void *ctx, const struct amdv_leaf *l)
+{
+	(void)ctx;
+	assert_true(nleaves < 64);
+	leaves[nleaves++] = *l;
+	return 0;
+}
+
+static void expect_leaf(unsigned int i, u64 iova, u64 pa, u64 size, bool r, bool w)
+{
+	assert_true(i < nleaves);
+	assert_int_equal(leaves[i].iova, iova);
+	assert_int_equal(leaves[i].pa, pa);
+	assert_int_equal(leaves[i].size, size);
+	assert_int_equal(leaves[i].r, r);
+	assert_int_equal(leaves[i].w, w);
+}
+
+#define RW	(AMDV_PTE_PR | AMDV_PTE_IR | AMDV_PTE_IW)
+#define NL(n)	((u64)(n) << AMDV_PTE_NEXT_SHIFT)
+
+/* A 3-level table as Linux builds them, with each kind of entry. */
+static u64 linux_table(void)
+{
+	u64 l3 = new_table(), l2 = new_table(), l1 = new_table(), l1b = new_table();
+	unsigned int k;
+
+	tab(l3)[0] = l2 | NL(2) | RW;
+	tab(l2)[0] = l1 | NL(1) | RW;
+	tab(l1)[1] = 0x5000 | RW;				/* 4 KiB */
+	for (k = 16; k < 32; k++)				/* 64 KiB, replicated */
+		tab(l1)[k] = 0x100000 | 0x7000 | NL(7) | RW;
+	tab(l2)[1] = 0x40000000 | AMDV_PTE_PR | AMDV_PTE_IR;	/* 2 MiB, read-only */
+	tab(l3)[1] = l1b | NL(1) | AMDV_PTE_PR | AMDV_PTE_IR;	/* level 2 skipped */
+	tab(l1b)[0] = 0x7000 | RW;
+	tab(l1b)[3] = 0x8000;					/* not present */
+	return l3;
+}
+
+static void test_walk(void **state)
+{
+	u64 root;
+	unsigned int k;
+
+	(void)state;
+	root = linux_table();
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0, 2 * GiB, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 1 + 16 + 1 + 1);
+	expect_leaf(0, 0x1000, 0x5000, 4 * KiB, true, true);
+	for (k = 0; k < 16; k++)
+		expect_leaf(1 + k, 0x10000 + k * 4 * KiB, 0x100000 + k * 4 * KiB, 4 * KiB, true, true);
+	expect_leaf(17, 0x200000, 0x40000000, 2 * MiB, true, false);
+	/* Through the skipped level: the PDE's read-only permission holds. */
+	expect_leaf(18, 1 * GiB, 0x7000, 4 * KiB, true, false);
+
+	/* Only what overlaps the range. */
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0x11000, 0x13000, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 2);
+	expect_leaf(0, 0x11000, 0x101000, 4 * KiB, true, true);
+	expect_leaf(1, 0x12000, 0x102000, 4 * KiB, true, true);
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0x300000, 0x300001, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 1);		/* inside the 2 MiB leaf */
+	expect_leaf(0, 0x200000, 0x40000000, 2 * MiB, true, false);
+	/* Skipped bits not zero: nothing there. */
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 1 * GiB + 2 * MiB, 2 * GiB, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 0);
+}
+
+static void test_walk_refused(void **state)
+{
+	u64 root, l2;
+
+	(void)state;
+	root = linux_table();
+	l2 = tab(root)[0] & AMDV_PTE_ADDR_MASK;
+	/* A table page the hypervisor may not read: the walk fails there only. */
+	tab(root)[2] = NOT_A_TABLE | NL(2) | RW;
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0, 2 * GiB, read_table, collect, NULL), 0);
+	assert_int_equal(amdv_walk(root, 3, 0, 3 * GiB, read_table, collect, NULL), -1);
+	tab(root)[2] = 0;
+	/* Next Level not below its own level. */
+	tab(l2)[5] = l2 | NL(2) | RW;
+	assert_int_equal(amdv_walk(root, 3, 5 * 2 * MiB, 6 * 2 * MiB, read_table, collect, NULL), -1);
+	/* A sized leaf no larger than its level's own pages (8 KiB at level 2). */
+	tab(l2)[5] = 0x80000000ull | NL(7) | RW;
+	assert_int_equal(amdv_walk(root, 3, 5 * 2 * MiB, 6 * 2 * MiB, read_table, collect, NULL), -1);
+	/* Bad arguments. */
+	assert_int_equal(amdv_walk(root, 0, 0, 1, read_table, collect, NULL), -1);
+	assert_int_equal(amdv_walk(root, 7, 0, 1, read_table, collect, NULL), -1);
+	assert_int_equal(amdv_walk(root, 3, 1, 1, read_table, collect, NULL), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +648,8 @@ int main(void)
 		cmocka_unit_test(test_irte),
 		cmocka_unit_test(test_cmd),
 		cmocka_unit_test(test_cmd_ranges),
+		cmocka_unit_test_setup(test_walk, pool_setup),
+		cmocka_unit_test_setup(test_walk_refused, pool_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

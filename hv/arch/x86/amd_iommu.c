@@ -335,3 +335,111 @@ int amdv_cmd_decode(const u64 cmd[2], struct amdv_cmd *o)
 		return -1;	/* prefetch, PPR, unknown */
 	}
 }
+
+/* ------------------------------------------------------ Linux's tables */
+
+struct walk_ctx {
+	amdv_read_fn read;
+	amdv_leaf_fn leaf;
+	void *ctx;
+	u64 start, end;
+};
+
+static u64 level_span(unsigned int level)	/* bytes one entry covers */
+{
+	return 1ull << (12 + 9 * (level - 1));
+}
+
+/*
+ * A sized leaf (Next Level 7): the address bits from 12 up that are 1, up
+ * to the first 0 at bit n, say its size is 2^(n+1); it lies between its
+ * level's own size and the next level's.  0 if malformed.
+ */
+static u64 sized_leaf(u64 pte, unsigned int level)
+{
+	u64 addr = pte & AMDV_PTE_ADDR_MASK, size;
+	unsigned int n = 12;
+
+	while (n < 52 && (addr >> n) & 1)
+		n++;
+	if (n >= 51)
+		return 0;
+	size = 1ull << (n + 1);
+	if (size <= level_span(level) || (level < 6 && size > level_span(level + 1)))
+		return 0;
+	return size;
+}
+
+/* The table at @table_pa, at @level, covering IOVAs from @base. */
+static int walk_table(struct walk_ctx *w, u64 table_pa, unsigned int level,
+		      u64 base, bool r, bool wr)
+{
+	unsigned int shift = 12 + 9 * (level - 1), i, first, next, n;
+	u64 span = 1ull << shift, eb, pte, size;
+	const u64 *t = w->read(w->ctx, table_pa);
+	struct amdv_leaf lf;
+	int ret;
+
+	if (!t)
+		return -1;
+	n = level == 6 ? 128 : ENTRIES;		/* level 6: the top 7 bits */
+	first = 0;
+	if (w->start > base)
+		first = (w->start - base) >> shift > n ? n :
+			(unsigned int)((w->start - base) >> shift);
+	for (i = first; i < n; i++) {
+		eb = base + ((u64)i << shift);
+		if (eb >= w->end)
+			break;
+		pte = t[i];
+		if (!(pte & AMDV_PTE_PR))
+			continue;
+		next = (pte & AMDV_PTE_NEXT_MASK) >> AMDV_PTE_NEXT_SHIFT;
+		if (next == 0 || next == 7) {
+			/*
+			 * A leaf.  A sized one is replicated over the entries it
+			 * covers; the IOMMU reads only the entry the IOVA hits,
+			 * so each entry is reported on its own, for its span.
+			 */
+			lf.iova = eb;
+			lf.size = span;
+			lf.pa = pte & AMDV_PTE_ADDR_MASK & ~(span - 1);
+			if (next == 7) {
+				size = sized_leaf(pte, level);
+				if (!size)
+					return -1;
+				lf.pa = (pte & AMDV_PTE_ADDR_MASK & ~(size - 1)) | (eb & (size - 1));
+			}
+			lf.r = r && (pte & AMDV_PTE_IR);
+			lf.w = wr && (pte & AMDV_PTE_IW);
+			ret = w->leaf(w->ctx, &lf);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (next >= level)
+			return -1;
+		/*
+		 * A table for level @next: the levels between are skipped, and
+		 * the IOVA bits they would use must be 0, so only the first
+		 * part of this entry's range translates, from eb up.
+		 */
+		ret = walk_table(w, pte & AMDV_PTE_ADDR_MASK, next, eb,
+				 r && (pte & AMDV_PTE_IR), wr && (pte & AMDV_PTE_IW));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int amdv_walk(u64 root, unsigned int levels, u64 start, u64 end,
+	      amdv_read_fn read, amdv_leaf_fn leaf, void *ctx)
+{
+	struct walk_ctx w = { read, leaf, ctx, start & ~(PAGE - 1), end };
+
+	if (levels < 1 || levels > 6 || start >= end)
+		return -1;
+	if (levels < 6 && w.end > level_span(levels) * ENTRIES)
+		w.end = level_span(levels) * ENTRIES;	/* nothing translates above */
+	return walk_table(&w, root & AMDV_PTE_ADDR_MASK, levels, 0, true, true);
+}

@@ -223,4 +223,34 @@ struct amdv_cmd {
  */
 int amdv_cmd_decode(const u64 cmd[2], struct amdv_cmd *out);
 
+/*
+ * Linux's I/O page tables, read for the shadow (docs/dma.md, "I/O page
+ * tables").  @read gives the 512 entries of the table page at a physical
+ * address, from the hypervisor's own copy or map of it, or NULL when that
+ * page may not be a table (not guest RAM, or protected).  @leaf is called
+ * for each translation that overlaps [start, end), in IOVA order, with the
+ * permissions of the whole path; a non-zero return stops the walk.
+ */
+struct amdv_leaf {
+	u64 iova;	/* start of the leaf's page */
+	u64 pa;		/* where it maps */
+	u64 size;	/* 4 KiB .. 2^51 */
+	bool r, w;
+};
+typedef const u64 *(*amdv_read_fn)(void *ctx, u64 table_pa);
+typedef int (*amdv_leaf_fn)(void *ctx, const struct amdv_leaf *leaf);
+
+/*
+ * Walk a v1 table of @levels (1..6) from @root over [start, end).  Leaves
+ * of the level's own size (Next Level 0) and sized leaves (Next Level 7,
+ * the size in the address's low bits, replicated over the entries it
+ * covers) are both understood, as are skipped levels (the skipped IOVA
+ * bits must be zero, else no translation).  Returns 0; -1 when a table
+ * page cannot be read or an entry is malformed (a Next Level not below its
+ * own, a sized leaf larger than its level), so that the caller maps
+ * nothing it could not check; or what @leaf returned.
+ */
+int amdv_walk(u64 root, unsigned int levels, u64 start, u64 end,
+	      amdv_read_fn read, amdv_leaf_fn leaf, void *ctx);
+
 #endif /* XMHF_ARCH_AMD_IOMMU_H */
