@@ -56,7 +56,7 @@ procs_mentioning() {
     done
 }
 
-echo "1..19"
+echo "1..21"
 
 # ---- boot 1: default machine; argv, --add, CPUs, TPM, exit status 7 -------
 printf '#!/bin/sh\necho added-file-runs\n' > "$T/probe.sh"
@@ -149,6 +149,20 @@ check "default machine: amd-iommu, no intel-iommu" \
     eval 'has_line "$T/qargs.default" amd-iommu && ! grep -q intel-iommu "$T/qargs.default"'
 check "--x2apic: intel-iommu with interrupt remapping and EIM, no amd-iommu; XMHF_QEMU is run" \
     eval 'has_line "$T/qargs" intel-iommu,intremap=on,eim=on && ! grep -q amd-iommu "$T/qargs"'
+# --dma: edu and the virtio disk come after amd-iommu (QEMU translates only
+# the devices created after it); none of them without --dma.
+XMHF_QEMU=$T/fakeqemu "$TB" --dma --no-tpm --timeout 30 -- true > "$T/q4.out" 2>&1
+line_of() { grep -n -m 1 -e "$2" "$1" | cut -d: -f1; }
+dma_order() {
+    local i e v
+    i=$(line_of "$T/qargs" '^amd-iommu$'); e=$(line_of "$T/qargs" '^edu,dma_mask=0xffffffffffffffff$')
+    v=$(line_of "$T/qargs" '^virtio-blk-pci,drive=scratch,iommu_platform=on')
+    [ -n "$i" ] && [ -n "$e" ] && [ -n "$v" ] && [ "$i" -lt "$e" ] && [ "$i" -lt "$v" ] &&
+        grep -q '^file=.*/scratch.img,format=raw' "$T/qargs"
+}
+check "--dma: edu (64-bit DMA mask) and a virtio-blk scratch disk (iommu_platform) after amd-iommu" dma_order
+check "no edu or virtio-blk without --dma" \
+    eval '! grep -q -e "^edu" -e virtio-blk "$T/qargs.default"'
 XMHF_CACHE=$T/nocache "$TB" --x2apic --no-tpm -- true > "$T/q3.out" 2>&1
 rc=$?
 grep -q "run scripts/deps.sh" "$T/q3.out"; m=$?

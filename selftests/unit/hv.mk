@@ -108,3 +108,23 @@ $(BUILD)/unit/hv/test_apic_filter.o: $(TOP)/selftests/unit/test_apic_filter.c
 $(BUILD)/unit/test_apic_filter: $(addprefix $(BUILD)/unit/hv/,test_apic_filter.o apic_filter.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_apic_filter
+
+# The AMD IOMMU's pure parts (hv/arch/x86/amd_iommu.c, not in the boot path
+# yet), against an IOMMU the test plays.  Also built with the runtime's and
+# the SL's freestanding flags, to keep it fit for both (not linked).
+$(BUILD)/unit/hv/amd_iommu.o: $(TOP)/hv/arch/x86/amd_iommu.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/amd_iommu.rt.o: $(TOP)/hv/arch/x86/amd_iommu.c
+	@mkdir -p $(@D)
+	$(CC) $(HV64_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/amd_iommu.sl.o: $(TOP)/hv/arch/x86/amd_iommu.c
+	@mkdir -p $(@D)
+	$(CC) $(HV32_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_amd_iommu.o: $(TOP)/selftests/unit/test_amd_iommu.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_amd_iommu: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o) \
+		$(BUILD)/unit/hv/amd_iommu.rt.o $(BUILD)/unit/hv/amd_iommu.sl.o
+	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o) -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_amd_iommu

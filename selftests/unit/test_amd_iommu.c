@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv/arch/x86/amd_iommu.c against a played IOMMU: the test walks what the
+ * builders make the way the hardware does (the v1 page-table walk of the
+ * AMD IOMMU specification, as QEMU's amdvi_page_walk does it, including its
+ * passthrough for DTE.V=0, TV=0 and Mode 0) and checks which physical
+ * pages a device reaches.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arch/amd_iommu.h>
+
+#define KiB	1024ull
+#define MiB	(1024 * KiB)
+#define GiB	(1024 * MiB)
+#define FAULT	(~0ull)
+
+/* ------------------------------------------------------ the played memory */
+
+#define NPAGES	64
+static u64 *pool_va[NPAGES];
+static u64 pool_pa[NPAGES];
+static struct amdv_pages pool;
+
+/* Table pages at "physical" 0x7ff00000 up, in host memory. */
+static int pool_setup(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < NPAGES; i++) {
+		if (!pool_va[i])
+			pool_va[i] = aligned_alloc(4096, 4096);
+		memset(pool_va[i], 0xee, 4096);	/* the builder must clear */
+		pool_pa[i] = 0x7ff00000ull + i * 4096;
+	}
+	pool.va = pool_va;
+	pool.pa = pool_pa;
+	pool.n = NPAGES;
+	pool.used = 0;
+	return 0;
+}
+
+static u64 *table_at(u64 pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool.used; i++)
+		if (pool_pa[i] == pa)
+			return pool_va[i];
+	fail_msg("the walk reached %#llx, not a table the builder made", (unsigned long long)pa);
+	return NULL;
+}
+
+/* ------------------------------------------------------ the played IOMMU */
+
+/* Where a device's DMA to @iova lands, or FAULT. */
+static u64 walk(const u64 dte[4], u64 iova, bool write)
+{
+	unsigned int level = (dte[0] & AMDV_DTE_MODE_MASK) >> AMDV_DTE_MODE_SHIFT;
+	u64 need = write ? AMDV_PTE_IW : AMDV_PTE_IR;
+	u64 table = dte[0] & AMDV_DTE_ROOT_MASK, pte, size;
+
+	/* What the hardware (and QEMU) does without a table: passthrough. */
+	if (!(dte[0] & AMDV_DTE_V) || !(dte[0] & AMDV_DTE_TV) || level == 0)
+		return iova;
+	if (!(dte[0] & need) || level > 6)
+		return FAULT;
+	if (level < 6 && (iova >> (12 + 9 * level)))
+		return FAULT;			/* beyond what the table covers */
+	for (;;) {
+		pte = table_at(table)[(iova >> (12 + 9 * (level - 1))) & 511];
+		if (!(pte & AMDV_PTE_PR) || !(pte & need))
+			return FAULT;
+		unsigned int next = (pte & AMDV_PTE_NEXT_MASK) >> AMDV_PTE_NEXT_SHIFT;
+		if (next == 0) {
+			size = 1ull << (12 + 9 * (level - 1));
+			assert_int_equal(pte & AMDV_PTE_ADDR_MASK & (size - 1), 0);
+			return (pte & AMDV_PTE_ADDR_MASK) | (iova & (size - 1));
+		}
+		/* The builder never skips levels nor uses sized (7) leaves. */
+		assert_int_equal(next, level - 1);
+		table = pte & AMDV_PTE_ADDR_MASK;
+		level = next;
+	}
+}
+
+static bool reaches(const u64 dte[4], u64 pa)
+{
+	return walk(dte, pa, false) == pa && walk(dte, pa, true) == pa;
+}
+
+static bool blocked(const u64 dte[4], u64 pa)
+{
+	return walk(dte, pa, false) == FAULT && walk(dte, pa, true) == FAULT;
+}
+
+/* ------------------------------------------------------ capabilities */
+
+/* QEMU 7.2's amd-iommu: capability header and EFR (Linux: PreF PPR GT IA GA HE). */
+#define QEMU_CAP	(AMDV_CAP_ID | AMDV_CAP_TYPE | AMDV_CAP_IOTLB | AMDV_CAP_HT_TUNNEL | \
+			 AMDV_CAP_NP_CACHE | AMDV_CAP_EFR_SUP)
+#define QEMU_EFR	0x29d3ull
+
+static void test_parse(void **state)
+{
+	struct amdv_caps c;
+	u64 v;
+
+	(void)state;
+	assert_int_equal(amdv_parse(QEMU_CAP, QEMU_EFR, &c), 0);
+	assert_int_equal(c.max_levels, 6);		/* HATS 10b */
+	assert_true(c.inv_all);
+	v = amdv_virtual_efr(&c);
+	assert_int_equal(v, AMDV_EFR_IA | (2ull << AMDV_EFR_HATS_SHIFT));
+	assert_int_equal(v & (AMDV_EFR_PREF | AMDV_EFR_PPR | AMDV_EFR_GT | AMDV_EFR_GA |
+			      AMDV_EFR_XT | AMDV_EFR_HE | AMDV_EFR_PC | AMDV_EFR_NX), 0);
+	assert_true(amdv_virtual_cap(&c) & AMDV_CAP_NP_CACHE);
+	assert_false(amdv_virtual_cap(&c) & AMDV_CAP_IOTLB);
+	assert_true(amdv_virtual_cap(&c) & AMDV_CAP_EFR_SUP);
+
+	/* Without NpCache in hardware, Linux is still told it is there. */
+	assert_int_equal(amdv_parse(QEMU_CAP & ~AMDV_CAP_NP_CACHE, QEMU_EFR, &c), 0);
+	assert_true(amdv_virtual_cap(&c) & AMDV_CAP_NP_CACHE);
+	/* No EFR: its value is not taken; 4 levels. */
+	assert_int_equal(amdv_parse(QEMU_CAP & ~AMDV_CAP_EFR_SUP, QEMU_EFR, &c), 0);
+	assert_int_equal(c.efr, 0);
+	assert_int_equal(c.max_levels, 4);
+	assert_false(c.inv_all);
+	/* Not an IOMMU capability; reserved HATS. */
+	assert_int_equal(amdv_parse((QEMU_CAP & ~0xffu) | 0x05, QEMU_EFR, &c), -1);
+	assert_int_equal(amdv_parse(QEMU_CAP & ~AMDV_CAP_TYPE_MASK, QEMU_EFR, &c), -1);
+	assert_int_equal(amdv_parse(QEMU_CAP, QEMU_EFR | AMDV_EFR_HATS_MASK, &c), -1);
+}
+
+/* ------------------------------------------------------ identity minus protected */
+
+/* The testbench's RAM map (1 GiB, q35) and the hypervisor's block. */
+static const struct amdv_range tb_ram[] = {
+	{ 0x1000, 0x9fc00 - 0x1000 },		/* ends mid-page: 0x9f000 out */
+	{ 0x100000, 0x3ffe0000 - 0x100000 },
+};
+static const struct amdv_range tb_prot[] = {
+	{ 0x3e400000, 4 * MiB },		/* the block */
+	{ 0x2000000 + 0x800, 0x10 },		/* one page, unaligned */
+};
+
+static u64 id_dte[4];
+
+static void build_tb(unsigned int *levels)
+{
+	u64 root;
+
+	assert_int_equal(amdv_build_identity(&pool, tb_ram, 2, tb_prot, 2, 6, &root, levels), 0);
+	id_dte[0] = AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | AMDV_DTE_IW | root |
+		    ((u64)*levels << AMDV_DTE_MODE_SHIFT);
+}
+
+static bool in_range(u64 pa, u64 s, u64 n)
+{
+	return pa >= s && pa < s + n;
+}
+
+/* Every page of the first 2 GiB: RAM outside the block maps to itself. */
+static void test_identity_testbench(void **state)
+{
+	unsigned int levels, got_ram = 0;
+	u64 pa;
+
+	(void)state;
+	build_tb(&levels);
+	assert_int_equal(levels, 3);
+	assert_true(pool.used <= 8);		/* 1 GiB, 2 MiB leaves mostly */
+	for (pa = 0; pa < 2 * GiB; pa += 4 * KiB) {
+		bool ram = (pa >= 0x1000 && pa < 0x9f000) ||
+			   (pa >= 0x100000 && pa < 0x3ffe0000);
+		bool prot = in_range(pa, 0x3e400000, 4 * MiB) || pa == 0x2000000;
+
+		if (ram && !prot) {
+			got_ram++;
+			if (!reaches(id_dte, pa))
+				fail_msg("RAM page %#llx not reached", (unsigned long long)pa);
+		} else if (!blocked(id_dte, pa)) {
+			fail_msg("page %#llx (%s) reached", (unsigned long long)pa,
+				 prot ? "protected" : "not RAM");
+		}
+	}
+	assert_int_equal(got_ram, (0x9f000 - 0x1000 + 0x3ffe0000 - 0x100000 - 4 * MiB) / 4096 - 1);
+	/* Inside a page too, and nothing past the top of what the table covers. */
+	assert_int_equal(walk(id_dte, 0x3e3ffff8, true), 0x3e3ffff8);
+	assert_int_equal(walk(id_dte, 0x3e400008, false), FAULT);
+	assert_int_equal(walk(id_dte, 0x3e7ffff8, true), FAULT);
+	assert_int_equal(walk(id_dte, 0x3e800000, true), 0x3e800000);
+	assert_int_equal(walk(id_dte, 0xfed80000, true), FAULT);	/* the IOMMU's registers */
+	assert_int_equal(walk(id_dte, 1ull << 40, false), FAULT);
+}
+
+/* RAM far up: more levels; past what the IOMMU walks: refused. */
+static void test_identity_levels(void **state)
+{
+	const struct amdv_range hi[] = { { 16ull << 40, 1 * GiB } };	/* 16 TiB */
+	const struct amdv_range top[] = { { 1ull << 50, 2 * MiB } };
+	const struct amdv_range prot[] = { { (16ull << 40) + 2 * MiB, 4 * KiB } };
+	u64 root, dte[4] = { 0 };
+	unsigned int levels;
+
+	(void)state;
+	assert_int_equal(amdv_build_identity(&pool, hi, 1, prot, 1, 6, &root, &levels), 0);
+	assert_int_equal(levels, 4);
+	dte[0] = AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | AMDV_DTE_IW | root | (4ull << AMDV_DTE_MODE_SHIFT);
+	assert_true(reaches(dte, 16ull << 40));
+	assert_true(reaches(dte, (16ull << 40) + 2 * MiB + 4 * KiB));
+	assert_true(blocked(dte, (16ull << 40) + 2 * MiB));
+	assert_true(blocked(dte, 0));
+	assert_true(blocked(dte, (16ull << 40) + 1 * GiB));
+
+	pool.used = 0;
+	assert_int_equal(amdv_build_identity(&pool, top, 1, NULL, 0, 6, &root, &levels), 0);
+	assert_int_equal(levels, 5);
+	pool.used = 0;
+	assert_int_equal(amdv_build_identity(&pool, top, 1, NULL, 0, 4, &root, &levels), -1);
+	/* Beyond 52 bits, or a size that wraps. */
+	const struct amdv_range bad[] = { { 1ull << 52, 4 * KiB } };
+	const struct amdv_range wrap[] = { { 1 * GiB, ~0ull } };
+	assert_int_equal(amdv_build_identity(&pool, bad, 1, NULL, 0, 6, &root, &levels), -1);
+	assert_int_equal(amdv_build_identity(&pool, tb_ram, 2, wrap, 1, 6, &root, &levels), -1);
+}
+
+/* Out of pages: fails, never a table with holes that pass. */
+static void test_identity_pool(void **state)
+{
+	u64 root;
+	unsigned int levels;
+
+	(void)state;
+	pool.n = 3;
+	assert_int_equal(amdv_build_identity(&pool, tb_ram, 2, tb_prot, 2, 6, &root, &levels), -1);
+	pool.n = NPAGES;
+}
+
+/* A protected range that covers everything: nothing reachable. */
+static void test_identity_all_protected(void **state)
+{
+	const struct amdv_range all[] = { { 0, 1 * GiB } };
+	u64 pa;
+	unsigned int levels;
+
+	(void)state;
+	assert_int_equal(amdv_build_identity(&pool, tb_ram, 2, all, 1, 6, &id_dte[0], &levels), 0);
+	id_dte[0] |= AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | AMDV_DTE_IW | ((u64)levels << AMDV_DTE_MODE_SHIFT);
+	for (pa = 0; pa < 1 * GiB; pa += 2 * MiB - 4 * KiB)
+		assert_true(blocked(id_dte, pa));
+}
+
+/* ------------------------------------------------------ device table entries */
+
+#define SHADOW	0x7ff80000ull
+#define IRT	0x7ffc0040ull
+
+static void assert_safe(const u64 o[4])
+{
+	unsigned int mode = (o[0] & AMDV_DTE_MODE_MASK) >> AMDV_DTE_MODE_SHIFT;
+
+	assert_int_equal(o[0] & (AMDV_DTE_V | AMDV_DTE_TV), AMDV_DTE_V | AMDV_DTE_TV);
+	assert_true(mode >= 1 && mode <= 6);
+	assert_true((o[0] & AMDV_DTE_ROOT_MASK) == SHADOW ||
+		    (o[0] & AMDV_DTE_ROOT_MASK) == (id_dte[0] & AMDV_DTE_ROOT_MASK));
+	assert_int_equal(o[0] & (AMDV_DTE_PPR | AMDV_DTE_GPRP | AMDV_DTE_GIOV | AMDV_DTE_GV |
+				 AMDV_DTE_GLX_MASK | AMDV_DTE_GCR3_LO_MASK), 0);
+	assert_int_equal(o[1] & (AMDV_DTE1_GCR3_MID_MASK | AMDV_DTE1_GCR3_HI_MASK | AMDV_DTE1_IOTLB |
+				 AMDV_DTE1_EX | AMDV_DTE1_SYSMGT_MASK | AMDV_DTE1_IOCTL_MASK), 0);
+	assert_true(o[2] & AMDV_DTE2_IV);
+	assert_int_equal(o[2] & (AMDV_DTE2_INIT_PASS | AMDV_DTE2_EINT_PASS), 0);
+	assert_int_not_equal((o[2] & AMDV_DTE2_INTCTL_MASK) >> AMDV_DTE2_INTCTL_SHIFT, 3);
+	if (((o[2] & AMDV_DTE2_INTCTL_MASK) >> AMDV_DTE2_INTCTL_SHIFT) == AMDV_INTCTL_REMAP)
+		assert_int_equal(o[2] & AMDV_DTE2_IRT_MASK, IRT);
+	assert_int_equal(o[3], 0);
+}
+
+static void test_dte(void **state)
+{
+	unsigned int levels, why;
+	u64 l[4], o[4], idroot;
+
+	(void)state;
+	build_tb(&levels);
+	idroot = id_dte[0] & AMDV_DTE_ROOT_MASK;
+
+	/* Linux's IOMMU off (amd_iommu=off): the identity table, interrupts as without. */
+	memset(l, 0, sizeof(l));
+	why = amdv_dte_build(l, SHADOW, 3, idroot, levels, IRT, o);
+	assert_int_equal(why, 0);
+	assert_safe(o);
+	assert_int_equal(o[0] & AMDV_DTE_ROOT_MASK, idroot);
+	assert_int_equal(o[1] & AMDV_DTE1_DOMID_MASK, AMDV_HV_DOMAIN_ID);
+	assert_int_equal(o[2], AMDV_DTE2_IV | AMDV_DTE2_NMI_PASS |
+			 (AMDV_INTCTL_FORWARD << AMDV_DTE2_INTCTL_SHIFT));
+	assert_true(blocked(o, 0x3e400000));
+	assert_true(reaches(o, 0x3e800000));
+
+	/* iommu=pt: Mode 0, remapping on. */
+	l[0] = AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | AMDV_DTE_IW;
+	l[1] = 5;
+	l[2] = AMDV_DTE2_IV | (8ull << AMDV_DTE2_INTTABLEN_SHIFT) | 0x12340000ull |
+	       (AMDV_INTCTL_REMAP << AMDV_DTE2_INTCTL_SHIFT);
+	why = amdv_dte_build(l, SHADOW, 3, idroot, levels, IRT, o);
+	assert_int_equal(why, AMDV_REFUSED_PASSTHRU);
+	assert_safe(o);
+	assert_int_equal(o[0] & AMDV_DTE_ROOT_MASK, idroot);
+	assert_int_equal(o[1] & AMDV_DTE1_DOMID_MASK, AMDV_HV_DOMAIN_ID);
+	assert_int_equal(o[2], AMDV_DTE2_IV | (8ull << AMDV_DTE2_INTTABLEN_SHIFT) | IRT |
+			 (AMDV_INTCTL_REMAP << AMDV_DTE2_INTCTL_SHIFT));
+	assert_true(blocked(o, 0x3e5ff000));
+
+	/* Translated: the shadow, Linux's domain ID and permissions. */
+	l[0] = AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | 0x55555000ull | (3ull << AMDV_DTE_MODE_SHIFT);
+	l[1] = 7;
+	why = amdv_dte_build(l, SHADOW, 4, idroot, levels, IRT, o);
+	assert_int_equal(why, 0);
+	assert_safe(o);
+	assert_int_equal(o[0], AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | SHADOW | (4ull << AMDV_DTE_MODE_SHIFT));
+	assert_int_equal(o[1], 7);
+
+	/* V=1, TV=0 (interrupt-only entry): passthrough on hardware, the identity table here. */
+	l[0] = AMDV_DTE_V;
+	why = amdv_dte_build(l, SHADOW, 4, idroot, levels, IRT, o);
+	assert_int_equal(why, AMDV_REFUSED_PASSTHRU);
+	assert_int_equal(o[0] & AMDV_DTE_ROOT_MASK, idroot);
+	assert_true(blocked(o, 0x3e400000));
+
+	/* Everything Linux must not set. */
+	l[0] = AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | AMDV_DTE_IW | AMDV_DTE_GV | AMDV_DTE_GLX_MASK |
+	       0x55555000ull | (3ull << AMDV_DTE_MODE_SHIFT);
+	l[1] = 9 | AMDV_DTE1_IOTLB | AMDV_DTE1_EX | AMDV_DTE1_SYSMGT_MASK | AMDV_DTE1_SE;
+	l[2] = AMDV_DTE2_IV | AMDV_DTE2_INIT_PASS | AMDV_DTE2_EINT_PASS | AMDV_DTE2_NMI_PASS |
+	       (AMDV_INTCTL_FORWARD << AMDV_DTE2_INTCTL_SHIFT);
+	why = amdv_dte_build(l, SHADOW, 3, idroot, levels, IRT, o);
+	assert_int_equal(why, AMDV_REFUSED_GUEST | AMDV_REFUSED_IOTLB | AMDV_REFUSED_EX |
+			 AMDV_REFUSED_SYSMGT | AMDV_REFUSED_PASS);
+	assert_safe(o);
+	assert_int_equal(o[1], 9 | AMDV_DTE1_SE);
+	assert_int_equal(o[2], AMDV_DTE2_IV | AMDV_DTE2_NMI_PASS |
+			 (AMDV_INTCTL_FORWARD << AMDV_DTE2_INTCTL_SHIFT));
+
+	/* Remapping without our copy of the table, and the reserved IntCtl: abort. */
+	l[1] = 9;
+	l[2] = AMDV_DTE2_IV | (AMDV_INTCTL_REMAP << AMDV_DTE2_INTCTL_SHIFT);
+	assert_int_equal(amdv_dte_build(l, SHADOW, 3, idroot, levels, 0, o), AMDV_REFUSED_GUEST | AMDV_REFUSED_INTCTL);
+	assert_int_equal(o[2], AMDV_DTE2_IV);
+	l[2] = AMDV_DTE2_IV | (3ull << AMDV_DTE2_INTCTL_SHIFT);
+	assert_int_equal(amdv_dte_build(l, SHADOW, 3, idroot, levels, IRT, o), AMDV_REFUSED_GUEST | AMDV_REFUSED_INTCTL);
+	assert_int_equal(o[2], AMDV_DTE2_IV);
+}
+
+/* Whatever Linux writes, the entry stays safe (10^5 random entries). */
+static void test_dte_random(void **state)
+{
+	unsigned int levels, i, j;
+	u64 l[4], o[4], idroot;
+
+	(void)state;
+	build_tb(&levels);
+	idroot = id_dte[0] & AMDV_DTE_ROOT_MASK;
+	srandom(13);
+	for (i = 0; i < 100000; i++) {
+		for (j = 0; j < 4; j++)
+			l[j] = ((u64)random() << 42) ^ ((u64)random() << 21) ^ (u64)random();
+		amdv_dte_build(l, SHADOW, 3, idroot, levels, i & 1 ? IRT : 0, o);
+		assert_safe(o);
+		/* The identity table never reaches the block. */
+		if ((o[0] & AMDV_DTE_ROOT_MASK) == idroot)
+			assert_int_equal(walk(o, 0x3e400000 + (i % 1024) * 4096, i & 2), FAULT);
+	}
+}
+
+/* ------------------------------------------------------ remapping entries */
+
+static void test_irte(void **state)
+{
+	unsigned int type, g;
+	bool refused;
+	u32 e, out;
+
+	(void)state;
+	for (type = 0; type < 8; type++) {
+		for (g = 0; g < 2; g++) {
+			e = AMDV_IRTE_REMAP_EN | (type << AMDV_IRTE_TYPE_SHIFT) |
+			    (g ? AMDV_IRTE_GUEST_MODE : 0) | (0x41u << 16) | (3u << 8);
+			out = amdv_irte_filter(e, &refused);
+			bool ok = !g && (type == 0 || type == 1 || type == 4);
+			assert_int_equal(refused, !ok);
+			assert_int_equal(out, ok ? e : (e & ~AMDV_IRTE_REMAP_EN));
+			/* Not remapped: left as it is, nothing refused. */
+			out = amdv_irte_filter(e & ~AMDV_IRTE_REMAP_EN, &refused);
+			assert_false(refused);
+			assert_int_equal(out, e & ~AMDV_IRTE_REMAP_EN);
+		}
+	}
+}
+
+/* ------------------------------------------------------ commands */
+
+#define OP(x)	((u64)(x) << 60)
+
+/* The encoding Linux 6.1 uses for an invalidation of page-aligned
+ * [a, a + n) (its build_inv_address()), written here from the rule. */
+static u64 linux_inv_address(u64 a, u64 n, bool *s)
+{
+	u64 end = a + n - 1, x = a ^ end;
+	int msb = 63;
+
+	if (n <= 4096) {
+		*s = false;
+		return a & ~0xfffull;
+	}
+	while (!(x >> msb))
+		msb--;
+	*s = true;
+	if (msb > 51)
+		return 0x7fffffffffffffffull & ~0xfffull;
+	return (a | ((1ull << msb) - 1)) & ~0xfffull;
+}
+
+static void test_cmd(void **state)
+{
+	struct amdv_cmd c;
+	u64 cmd[2];
+	unsigned int op;
+
+	(void)state;
+	/* COMPLETION_WAIT with a store, as Linux sends it. */
+	cmd[0] = OP(1) | 0x1234568ull | 1;
+	cmd[1] = 0xdeadbeefcafeull;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.op, AMDV_CMD_COMPLETION_WAIT);
+	assert_true(c.store);
+	assert_false(c.intr);
+	assert_int_equal(c.store_pa, 0x1234568ull);
+	assert_int_equal(c.data, 0xdeadbeefcafeull);
+	/* Device table entry, interrupt table, ATS: the device ID. */
+	cmd[0] = OP(2) | 0x00a0;
+	cmd[1] = 0;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.op, AMDV_CMD_INV_DEVTAB_ENTRY);
+	assert_int_equal(c.devid, 0xa0);
+	cmd[0] = OP(5) | 0x0010;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.op, AMDV_CMD_INV_INTERRUPT_TABLE);
+	assert_int_equal(c.devid, 0x10);
+	/* One page; the whole domain (Linux's all-ones address); a 2 MiB range. */
+	cmd[0] = OP(3) | (7ull << 32);
+	cmd[1] = 0x7f00000000ull;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_int_equal(c.domid, 7);
+	assert_false(c.all);
+	assert_int_equal(c.start, 0x7f00000000ull);
+	assert_int_equal(c.end, 0x7f00001000ull);
+	cmd[1] = (0x7fffffffffffffffull & ~0xfffull) | 3;	/* as Linux masks it */
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_true(c.all);
+	assert_true(c.pde);
+	cmd[1] = 0x2ff000ull | 1;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_false(c.all);
+	assert_int_equal(c.start, 0x200000);
+	assert_int_equal(c.end, 0x400000);
+	/* A guest (GN) invalidation, prefetch, PPR and unknown opcodes: refused. */
+	cmd[1] = 0x1000 | 4;
+	assert_int_equal(amdv_cmd_decode(cmd, &c), -1);
+	cmd[1] = 0;
+	for (op = 0; op < 16; op++) {
+		cmd[0] = OP(op);
+		bool ok = op == 1 || op == 2 || op == 3 || op == 4 || op == 5 || op == 8;
+		assert_int_equal(amdv_cmd_decode(cmd, &c), ok ? 0 : -1);
+	}
+	cmd[0] = OP(8);
+	assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+	assert_true(c.all);
+}
+
+/* Whatever range Linux invalidates, the decoded range covers it. */
+static void test_cmd_ranges(void **state)
+{
+	struct amdv_cmd c;
+	u64 cmd[2], a, n;
+	unsigned int i;
+	bool s;
+
+	(void)state;
+	srandom(7);
+	for (i = 0; i < 100000; i++) {
+		a = (((u64)random() << 31) ^ (u64)random()) & 0x0000fffffffff000ull;
+		n = (u64)(random() % 4096 + 1) << (12 + random() % 20);
+		cmd[0] = OP(3) | (1ull << 32);
+		cmd[1] = linux_inv_address(a, n, &s) | (s ? 1 : 0);
+		assert_int_equal(amdv_cmd_decode(cmd, &c), 0);
+		if (c.all)
+			continue;
+		if (!(c.start <= a && a + n <= c.end))
+			fail_msg("[%#llx, +%#llx) decoded as [%#llx, %#llx)", (unsigned long long)a,
+				 (unsigned long long)n, (unsigned long long)c.start,
+				 (unsigned long long)c.end);
+	}
+}
+
+/* ------------------------------------------------------ Linux's tables */
+
+static u64 new_table(void)
+{
+	memset(pool_va[pool.used], 0, 4096);
+	return pool_pa[pool.used++];
+}
+
+static u64 *tab(u64 pa)
+{
+	return table_at(pa);
+}
+
+#define NOT_A_TABLE	0x12345000ull	/* the read callback refuses it */
+
+static const u64 *read_table(void *ctx, u64 pa)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < pool.used; i++)
+		if (pool_pa[i] == pa)
+			return pool_va[i];
+	return NULL;
+}
+
+static struct amdv_leaf leaves[64];
+static unsigned int nleaves;
+
+static int collect(void *ctx, const struct amdv_leaf *l)
+{
+	(void)ctx;
+	assert_true(nleaves < 64);
+	leaves[nleaves++] = *l;
+	return 0;
+}
+
+static void expect_leaf(unsigned int i, u64 iova, u64 pa, u64 size, bool r, bool w)
+{
+	assert_true(i < nleaves);
+	assert_int_equal(leaves[i].iova, iova);
+	assert_int_equal(leaves[i].pa, pa);
+	assert_int_equal(leaves[i].size, size);
+	assert_int_equal(leaves[i].r, r);
+	assert_int_equal(leaves[i].w, w);
+}
+
+#define RW	(AMDV_PTE_PR | AMDV_PTE_IR | AMDV_PTE_IW)
+#define NL(n)	((u64)(n) << AMDV_PTE_NEXT_SHIFT)
+
+/* A 3-level table as Linux builds them, with each kind of entry. */
+static u64 linux_table(void)
+{
+	u64 l3 = new_table(), l2 = new_table(), l1 = new_table(), l1b = new_table();
+	unsigned int k;
+
+	tab(l3)[0] = l2 | NL(2) | RW;
+	tab(l2)[0] = l1 | NL(1) | RW;
+	tab(l1)[1] = 0x5000 | RW;				/* 4 KiB */
+	for (k = 16; k < 32; k++)				/* 64 KiB, replicated */
+		tab(l1)[k] = 0x100000 | 0x7000 | NL(7) | RW;
+	tab(l2)[1] = 0x40000000 | AMDV_PTE_PR | AMDV_PTE_IR;	/* 2 MiB, read-only */
+	tab(l3)[1] = l1b | NL(1) | AMDV_PTE_PR | AMDV_PTE_IR;	/* level 2 skipped */
+	tab(l1b)[0] = 0x7000 | RW;
+	tab(l1b)[3] = 0x8000;					/* not present */
+	return l3;
+}
+
+static void test_walk(void **state)
+{
+	u64 root;
+	unsigned int k;
+
+	(void)state;
+	root = linux_table();
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0, 2 * GiB, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 1 + 16 + 1 + 1);
+	expect_leaf(0, 0x1000, 0x5000, 4 * KiB, true, true);
+	for (k = 0; k < 16; k++)
+		expect_leaf(1 + k, 0x10000 + k * 4 * KiB, 0x100000 + k * 4 * KiB, 4 * KiB, true, true);
+	expect_leaf(17, 0x200000, 0x40000000, 2 * MiB, true, false);
+	/* Through the skipped level: the PDE's read-only permission holds. */
+	expect_leaf(18, 1 * GiB, 0x7000, 4 * KiB, true, false);
+
+	/* Only what overlaps the range. */
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0x11000, 0x13000, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 2);
+	expect_leaf(0, 0x11000, 0x101000, 4 * KiB, true, true);
+	expect_leaf(1, 0x12000, 0x102000, 4 * KiB, true, true);
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0x300000, 0x300001, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 1);		/* inside the 2 MiB leaf */
+	expect_leaf(0, 0x200000, 0x40000000, 2 * MiB, true, false);
+	/* Skipped bits not zero: nothing there. */
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 1 * GiB + 2 * MiB, 2 * GiB, read_table, collect, NULL), 0);
+	assert_int_equal(nleaves, 0);
+}
+
+static void test_walk_refused(void **state)
+{
+	u64 root, l2;
+
+	(void)state;
+	root = linux_table();
+	l2 = tab(root)[0] & AMDV_PTE_ADDR_MASK;
+	/* A table page the hypervisor may not read: the walk fails there only. */
+	tab(root)[2] = NOT_A_TABLE | NL(2) | RW;
+	nleaves = 0;
+	assert_int_equal(amdv_walk(root, 3, 0, 2 * GiB, read_table, collect, NULL), 0);
+	assert_int_equal(amdv_walk(root, 3, 0, 3 * GiB, read_table, collect, NULL), -1);
+	tab(root)[2] = 0;
+	/* Next Level not below its own level. */
+	tab(l2)[5] = l2 | NL(2) | RW;
+	assert_int_equal(amdv_walk(root, 3, 5 * 2 * MiB, 6 * 2 * MiB, read_table, collect, NULL), -1);
+	/* A sized leaf no larger than its level's own pages (8 KiB at level 2). */
+	tab(l2)[5] = 0x80000000ull | NL(7) | RW;
+	assert_int_equal(amdv_walk(root, 3, 5 * 2 * MiB, 6 * 2 * MiB, read_table, collect, NULL), -1);
+	/* Bad arguments. */
+	assert_int_equal(amdv_walk(root, 0, 0, 1, read_table, collect, NULL), -1);
+	assert_int_equal(amdv_walk(root, 7, 0, 1, read_table, collect, NULL), -1);
+	assert_int_equal(amdv_walk(root, 3, 1, 1, read_table, collect, NULL), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test_setup(test_identity_testbench, pool_setup),
+		cmocka_unit_test_setup(test_identity_levels, pool_setup),
+		cmocka_unit_test_setup(test_identity_pool, pool_setup),
+		cmocka_unit_test_setup(test_identity_all_protected, pool_setup),
+		cmocka_unit_test_setup(test_dte, pool_setup),
+		cmocka_unit_test_setup(test_dte_random, pool_setup),
+		cmocka_unit_test(test_irte),
+		cmocka_unit_test(test_cmd),
+		cmocka_unit_test(test_cmd_ranges),
+		cmocka_unit_test_setup(test_walk, pool_setup),
+		cmocka_unit_test_setup(test_walk_refused, pool_setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
