@@ -671,6 +671,24 @@ static size_t fetch_insn(struct vcpu *v, u8 buf[15])
 	return n;
 }
 
+/*
+ * The store at RIP, for the MMIO the hypervisor emulates.  The decoder
+ * knows 64-bit mode only (a 0x4X byte is REX there, INC/DEC elsewhere):
+ * in any other mode the store is not emulated, and the caller's #GP
+ * follows.  Linux's own MMIO stores all run in 64-bit mode.
+ */
+static int fetch_store(struct vcpu *v, struct memstore *ms)
+{
+	const struct vmcb_save_area *s = &vmcb_of(v)->save;
+	u8 buf[15];
+	size_t n;
+
+	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & 0x200))
+		return -1;
+	n = fetch_insn(v, buf);
+	return n ? decode_memstore(buf, n, ms) : -1;
+}
+
 static int fetch_decode(struct vcpu *v, struct sysinsn *in)
 {
 	u8 buf[15];
@@ -687,11 +705,9 @@ static int fetch_decode(struct vcpu *v, struct sysinsn *in)
 static void exit_apic_write(struct vcpu *v, u64 gpa)
 {
 	struct memstore ms;
-	u8 buf[15];
-	size_t n = fetch_insn(v, buf);
 	u32 off = gpa & 0xfff, val;
 
-	if (!n || decode_memstore(buf, n, &ms) || ms.size != 4 || (off & 3)) {
+	if (fetch_store(v, &ms) || ms.size != 4 || (off & 3)) {
 		hv_log("xmhf: APIC write at 0x%lx (RIP 0x%lx) not a 32-bit MOV: #GP\n",
 		       gpa, vmcb_of(v)->save.rip);
 		vcpu_inject_gp(v, 0);
@@ -726,11 +742,9 @@ static void exit_apic_write(struct vcpu *v, u64 gpa)
 static void exit_pci_mmio_write(struct vcpu *v, u64 gpa)
 {
 	struct memstore ms;
-	u8 buf[15];
-	size_t n = fetch_insn(v, buf);
 	int r = -1;
 
-	if (n && !decode_memstore(buf, n, &ms))
+	if (!fetch_store(v, &ms))
 		r = pci_mmio_write(v, gpa, ms.size, ms.imm ? ms.imm_val : *gpr_slot(v, ms.gpr));
 	if (r < 0) {
 		hv_log("xmhf: PCI MMIO write at 0x%lx (RIP 0x%lx) not an emulated MOV: #GP\n",
@@ -748,11 +762,9 @@ static void exit_pci_mmio_write(struct vcpu *v, u64 gpa)
 static void exit_intr_mmio_write(struct vcpu *v, u64 gpa)
 {
 	struct memstore ms;
-	u8 buf[15];
-	size_t n = fetch_insn(v, buf);
 	u64 val;
 
-	if (!n || decode_memstore(buf, n, &ms)) {
+	if (fetch_store(v, &ms)) {
 		hv_log("xmhf: write at 0x%lx (RIP 0x%lx) not a MOV: #GP\n",
 		       gpa, vmcb_of(v)->save.rip);
 		vcpu_inject_gp(v, 0);
