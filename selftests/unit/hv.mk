@@ -108,3 +108,11 @@ $(BUILD)/unit/hv/test_apic_filter.o: $(TOP)/selftests/unit/test_apic_filter.c
 $(BUILD)/unit/test_apic_filter: $(addprefix $(BUILD)/unit/hv/,test_apic_filter.o apic_filter.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_apic_filter
+# The I/O port policy (hv/arch/x86/ioports.c) against a played ICH9 and
+# AMD FCH; the test includes ioports.c whole, to reset its state.
+$(HV_UT)/test_ioports.o: $(TOP)/selftests/unit/test_ioports.c $(TOP)/hv/arch/x86/ioports.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_ioports: $(HV_UT)/test_ioports.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_ioports
