@@ -395,7 +395,7 @@ void rt_main(const struct sl_handoff *h)
 		rt_abort("out of memory for the nested page tables");
 	if (pci_init(&guest_npt))
 		rt_abort("cannot put PCI configuration space (ECAM) under the hypervisor");
-	if (ioports_init((u16)rt_params.debug_port))
+	if (ioports_init(&guest_npt, (u16)rt_params.debug_port))
 		rt_abort("no known ACPI PM block: the sleep ports cannot be guarded");
 	lvt_launch_scrub();
 	if (svm_init(&guest_npt) || svm_vcpu_alloc(&bsp_vcpu))

@@ -7,13 +7,17 @@
 # Natively: PCI configuration through 0xCF8/0xCFC reaches the IOMMU's
 # command register, 0xCF9 reads, the SMI command port 0xB2 takes a write
 # (a 2-byte OUT there too), debugcon (the hypervisor's log port) answers,
-# and TCO1_CNT starts the watchdog.
+# TCO1_CNT starts the watchdog, and two chipset registers in no row of the
+# policy answer: 0xB3 (APM_STS, where SMI handlers take their argument)
+# keeps what is written, SMI_STS (PMBASE+0x34) reads.
 # Hoisted: each access exits (the I/O counter moves by at least the
 # number made) whatever its width; the dangerous writes are dropped and
-# logged once; the ports Linux uses often stay native (no exit).
+# logged once; the ports Linux uses often stay native (no exit); the
+# ports in no row are refused (deny by default): 0xB3 reads all ones and
+# keeps its value, SMI_STS reads all ones, each logged once.
 # No reset is attempted here: reset-scrub.t (host) has its own boots.
 . /selftests/lib.sh
-plan 32
+plan 39
 
 P=/selftests/bin/portio
 sig() { cpuid -1 -l 0x40000000 | sed -n 's/.*hypervisor_id (0x40000000) = "\(.*\)"/\1/p'; }
@@ -25,7 +29,7 @@ hex() { printf '0x%x' "$1"; }
 iommu=$(for d in /sys/bus/pci/devices/0000:00:*; do
 	[ "$(cat "$d/class")" = 0x080600 ] && basename "$d"; done | head -n 1)
 if [ -z "$iommu" ]; then
-	for i in $(seq 1 32); do skip "ports $i" "no IOMMU on bus 0"; done
+	for i in $(seq 1 39); do skip "ports $i" "no IOMMU on bus 0"; done
 	exit 0
 fi
 dev=$((0x$(echo "$iommu" | cut -d: -f3 | cut -d. -f1)))
@@ -36,6 +40,7 @@ CMD=$(cfg 4)
 pmbase=$(( $($P o4:0xcf8:0x8000f840 i4:0xcfc) & 0xff80 ))
 TCO1=$(hex $((pmbase + 0x68)))
 TCO_W=$(hex $((pmbase + 0x66)))	# a dword there covers TCO1_CNT in its top half
+SMI_STS=$(hex $((pmbase + 0x34)))	# in the PM block, in no row of its own
 
 # ---- natively: every one of these reaches the hardware ----
 cmd0=$($P o4:0xcf8:"$CMD" i2:0xcfc)
@@ -46,6 +51,13 @@ is "natively: 0xCF8/0xCFC writes the IOMMU's PCI command register (INTx disable 
 	"$cmd1" "$(hex $((cmd0 ^ 0x400)))"
 is "natively: ... and it is put back" "$($P o4:0xcf8:"$CMD" i2:0xcfc)" "$cmd0"
 like "natively: 0xCF9 (reset control) reads" "$($P i1:0xcf9)" "^0x[0-9a-f]+$"
+# Chipset registers in no row of the policy reach the hardware natively.
+is "natively: 0xB3 (APM_STS, in no row of the policy) keeps a write" "$($P o1:0xb3:0x5a i1:0xb3)" 0x5a
+v=$($P i4:"$SMI_STS")
+case $v in
+0xffffffff|'') not_ok "natively: SMI_STS (PMBASE+0x34) reads a value" "read $v" ;;
+*) ok "natively: SMI_STS (PMBASE+0x34) reads a value ($v)" ;;
+esac
 # Natively only command 0x02 (ACPI enable, which Linux itself sends at
 # boot) is safe: SeaBIOS's SMI handler hangs the machine on others.  The
 # write's second byte lands in 0xB3 (APM_STS, a scratch register), which
@@ -102,14 +114,19 @@ a=$(io_exits); $P r1000:i1:0x80 > /dev/null; b=$(io_exits)
 
 # 0x5a would hang the machine natively (above): here it must not arrive.
 $P o1:0xb2:0x5a o2:0xb2:0x5502
-is "writes to the SMI command port are dropped, a 2-byte one whole" "$($P i1:0xb2) $($P i1:0xb3)" "0x2 0x66"
+is "writes to the SMI command port are dropped, a 2-byte one whole" "$($P i1:0xb2)" 0x2
 # QEMU sends a wider access to the device of its first byte only, so natively
 # a dword at 0xB0 misses 0xB2; on a real bus it is one cycle with 0xB2's
 # byte enabled.  What counts here: the hypervisor sees it, and drops it.
 a=$(io_exits); $P r10:o4:0xb0:0x44020000; b=$(io_exits)
 [ $((b - a)) -ge 10 ] && ok "10 4-byte OUTs at 0xB0 (covering 0xB2): each one exits ($a -> $b)" ||
 	not_ok "10 4-byte OUTs at 0xB0 (covering 0xB2): each one exits" "io exits $a -> $b"
-is "... and is dropped" "$($P i1:0xb3)" 0x66
+is "... and is dropped" "$($P i1:0xb2)" 0x2
+# Deny by default: a chipset port in no row is refused, both ways.
+$P o1:0xb3:0x77
+a=$(io_exits); got=$($P i1:0xb3); b=$(io_exits)
+is "0xB3, in no row, is refused: it reads as nothing and the read exits" "$got $((b > a))" "0xff 1"
+is "SMI_STS, in the PM block but in no row, reads as nothing" "$($P i4:"$SMI_STS")" 0xffffffff
 a=$(io_exits); got=$($P i1:0xe9); b=$(io_exits)
 is "debugcon is refused: it reads as nothing and the read exits" "$got $((b > a))" "0xff 1"
 $P o2:"$TCO1":0
@@ -123,10 +140,15 @@ like "... the 4-byte IN over 0xCF9" "$log" \
 	"IN of 4 byte\(s\) at port 0xcf6 .* refused: PCI config address, reset control 0xCF9"
 like "... and the watchdog write" "$log" "the TCO watchdog stays halted"
 is "each refusal is logged once" "$(echo "$log" | grep -c 'at port 0xb2 .* refused')" 1
+like "... 0xB3, by its number, as a port in no row" "$log" "at refused port 0xb3 .*in no row of the port policy"
+like "... and SMI_STS, as the PM block's" "$log" "IN of 4 byte\(s\) at port $SMI_STS .* refused: chipset ACPI PM block"
 
 is "the hypervisor is still there (CPUID signature)" "$(sig)" xmhfllxmhfll
 is "every CPU still runs the guest" "$(xmhfctl status | awk '$3 == "guest"' | wc -l)" \
 	"$(grep -c '^processor' /proc/cpuinfo)"
 check "Linux is healthy: a workload runs" sh -c 'dd if=/dev/urandom bs=64k count=16 2>/dev/null | sha256sum'
 check "rmmod xmhf" rmmod xmhf
+# Natively again: 0xB3 holds what was there before the hoisted writes
+# (0x77 alone, and the 2-byte write at 0xB2) that covered it.
+is "after unload 0xB3 still holds 0x66: no hoisted write reached it" "$($P i1:0xb3)" 0x66
 done_testing

@@ -2,7 +2,7 @@
 # Hoist and return (issue 3, acceptance 1-2): insmod demotes the running
 # Linux into the hypervisor's guest; rmmod hands the machine back.
 . /selftests/lib.sh
-plan 19
+plan 20
 
 sig() { cpuid -1 -l 0x40000000 | sed -n 's/.*hypervisor_id (0x40000000) = "\(.*\)"/\1/p'; }
 workload() {
@@ -33,6 +33,10 @@ fi
 # the allow-list (hv/arch/x86/msr.c), so the hypervisor refused none.
 is "the hypervisor refused none of Linux's MSR accesses (the allow-list)" \
 	"$(xmhfctl log 2>&1 | grep 'MSR 0x[0-9a-f]* refused')" ""
+# ... and every port it used is in a row of the port policy, or in an
+# open PCI I/O BAR (hv/arch/x86/ioports.c): the default deny refused none.
+is "the hypervisor refused none of Linux's port accesses (the port policy)" \
+	"$(xmhfctl log 2>&1 | grep 'at refused port 0x')" ""
 check "rmmod xmhf unloads" rmmod xmhf
 is "after unload the signature is gone" "$(sig)" "$native_sig"
 is "after unload the APs are back" "$(cat /sys/devices/system/cpu/online)" "$cpus_before"

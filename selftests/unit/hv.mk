@@ -128,3 +128,11 @@ $(BUILD)/unit/test_amd_iommu: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd
 		$(BUILD)/unit/hv/amd_iommu.rt.o $(BUILD)/unit/hv/amd_iommu.sl.o
 	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o) -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_amd_iommu
+# The I/O port policy (hv/arch/x86/ioports.c) against a played ICH9 and
+# AMD FCH; the test includes ioports.c whole, to reset its state.
+$(HV_UT)/test_ioports.o: $(TOP)/selftests/unit/test_ioports.c $(TOP)/hv/arch/x86/ioports.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_ioports: $(HV_UT)/test_ioports.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_ioports

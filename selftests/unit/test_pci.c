@@ -86,8 +86,44 @@ void test_cfg_write(u16 bdf, u16 reg, unsigned int size, u32 val)
 		writes[nwrites].val = val;
 	}
 	nwrites++;
+	/* MSIDEV's BAR 4 decodes 32 I/O ports: its low five bits stay put. */
+	if (bdf == MSIDEV && reg == 0x20 && size == 4)
+		val = (val & ~0x1fu) | 1;
 	for (i = 0; d && i < size; i++)
 		d->cfg[reg + i] = (u8)(val >> 8 * i);
+}
+
+/* The port policy's side of the I/O BARs (arch/ioports.h), recorded. */
+static struct { char kind; u16 bdf; unsigned int bar; u32 val, size; bool on; } iobar_calls[16];
+static unsigned int niobar;
+
+static void iobar_call(char kind, u16 bdf, unsigned int bar, u32 val, u32 size, bool on)
+{
+	if (niobar < ARRAY_SIZE(iobar_calls)) {
+		iobar_calls[niobar].kind = kind;
+		iobar_calls[niobar].bdf = bdf;
+		iobar_calls[niobar].bar = bar;
+		iobar_calls[niobar].val = val;
+		iobar_calls[niobar].size = size;
+		iobar_calls[niobar].on = on;
+	}
+	niobar++;
+}
+
+void ioports_pci_bar_launch(u16 bdf, unsigned int bar, u32 val, u32 size, bool io_on)
+{
+	iobar_call('L', bdf, bar, val, size, io_on);
+}
+
+bool ioports_pci_bars_close(u16 bdf)
+{
+	iobar_call('C', bdf, 0, 0, 0, false);
+	return bdf == MSIDEV;
+}
+
+void ioports_pci_bar_update(u16 bdf, unsigned int bar, u32 val, bool io_on)
+{
+	iobar_call('U', bdf, bar, val, 0, io_on);
 }
 
 void test_mmio_store(u64 pa, unsigned int size, u64 val)
@@ -240,9 +276,11 @@ static int setup(void **state)
 	put(&devs[1], 0x60, 4, 0x00810005);		/* MSI, 64-bit, enabled */
 	put(&devs[1], 0x64, 4, 0xfee01004);
 	put(&devs[1], 0x6c, 2, 0x0021);			/* data at +12 */
+	put(&devs[1], 0x10, 4, 0x0000d001);		/* an I/O BAR: never opened */
 	header(&devs[2], MSIDEV, 0x29228086, 0x010601, 0x0007, 0x80);
 	put(&devs[2], 0x80, 4, 0x00000005);		/* MSI, 32-bit, off */
 	put(&devs[2], 0x88, 2, 0x0000);			/* data at +8 */
+	put(&devs[2], 0x20, 4, 0x0000c041);		/* BAR 4: I/O, 32 ports */
 	header(&devs[3], MSIXDEV, 0x10051af4, 0x00ff00, 0x0007, 0x40);
 	put(&devs[3], 0x14, 4, (u32)TABLE);		/* BAR 1, 32-bit memory */
 	put(&devs[3], 0x40, 4, 0x00010011);		/* MSI-X, 2 entries */
@@ -255,11 +293,23 @@ static int setup(void **state)
 	memset(msix, 0, sizeof(msix));
 	ecam_base = ecam_size = 0;
 	guest_cf8 = 0;
-	nwrites = nstores = nro = quiesces = 0;
+	nwrites = nstores = nro = quiesces = niobar = 0;
 	fail_page = ~0ull;
 	msr_ok = -1;
 	logged[0] = 0;
 	assert_int_equal(pci_init(&npt), 0);
+	/* The one I/O BAR the launch hands to the port policy: MSIDEV's. */
+	assert_int_equal(niobar, 1);
+	assert_int_equal(iobar_calls[0].kind, 'L');
+	assert_int_equal(iobar_calls[0].bdf, MSIDEV);
+	assert_int_equal(iobar_calls[0].bar, 4);
+	assert_int_equal(iobar_calls[0].val, 0xc041);
+	assert_int_equal(iobar_calls[0].size, 32);
+	assert_true(iobar_calls[0].on);
+	/* Sized with I/O decode off, then put back as it was. */
+	assert_int_equal(test_cfg_read(MSIDEV, 0x20, 4), 0xc041);
+	assert_int_equal(test_cfg_read(MSIDEV, 0x04, 2), 0x0007);
+	niobar = 0;
 	assert_int_equal(wp_start, ECAM);
 	assert_int_equal(wp_len, 256ull << 20);
 	nwrites = 0;
@@ -608,6 +658,34 @@ static void test_ecam_find(void **state)
 	assert_non_null(strstr(logged, "cannot tell where ECAM is"));
 }
 
+/* A BAR or command write closes a function's I/O BARs, then reopens them. */
+static void test_io_bars_follow(void **state)
+{
+	(void)state;
+	assert_true(cf8_out(MSIDEV, 0x20, 4, 0xe000));
+	assert_int_equal(niobar, 2);
+	assert_int_equal(iobar_calls[0].kind, 'C');
+	assert_int_equal(iobar_calls[0].bdf, MSIDEV);
+	assert_int_equal(iobar_calls[1].kind, 'U');
+	assert_int_equal(iobar_calls[1].bar, 4);
+	assert_int_equal(iobar_calls[1].val, 0xe001);
+	assert_true(iobar_calls[1].on);
+	niobar = 0;
+	/* I/O decode off, through ECAM. */
+	assert_int_equal(ecam_out(MSIDEV, 0x04, 2, 0x0006), 0);
+	assert_int_equal(niobar, 2);
+	assert_int_equal(iobar_calls[1].kind, 'U');
+	assert_false(iobar_calls[1].on);
+	niobar = 0;
+	/* Another register: the port policy is not asked. */
+	assert_true(cf8_out(MSIDEV, 0x3c, 1, 0x0b));
+	assert_int_equal(niobar, 0);
+	/* A function without tracked I/O BARs: closed (none), no update. */
+	assert_true(cf8_out(MSIXDEV, 0x04, 2, 0x0007));
+	assert_int_equal(niobar, 1);
+	assert_int_equal(iobar_calls[0].kind, 'C');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +702,7 @@ int main(void)
 		cmocka_unit_test_setup(test_msix_not_over_others, setup),
 		cmocka_unit_test_setup(test_piix4_pm, setup),
 		cmocka_unit_test_setup(test_ecam_find, setup),
+		cmocka_unit_test_setup(test_io_bars_follow, setup),
 	};
 
 	return cmocka_run_group_tests_name("pci", tests, NULL, NULL);

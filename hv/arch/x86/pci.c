@@ -20,6 +20,7 @@
  */
 #include <arch/apic_filter.h>
 #include <arch/intr_mmio.h>
+#include <arch/ioports.h>
 #include <arch/x86.h>
 #include <core/hub.h>
 #include <core/lapic.h>
@@ -544,6 +545,69 @@ static int msix_track(const struct pci_dev *d)
 	return 0;
 }
 
+/* ---- I/O BARs: the port policy opens the devices' own ports ---- */
+
+#define PCI_COMMAND_IO		BIT(0)
+#define CLASS_IOMMU		0x080600	/* the hypervisor's: never opened */
+
+/* The number of BARs of d's header type (0 for a type the table skips). */
+static unsigned int bar_count(const struct pci_dev *d)
+{
+	u8 type = (hw_read(d->bdf, PCI_HEADER_TYPE, 4) >> 16) & 0x7f;
+
+	if ((d->cls & 0xffff00) == CLASS_IOMMU)
+		return 0;
+	return type == 0 ? 6 : type == 1 ? 2 : 0;
+}
+
+/*
+ * At launch: sizes each I/O BAR of d (I/O decode off meanwhile, then
+ * everything as it was) and hands it to the port policy.
+ */
+static void io_bars_launch(const struct pci_dev *d)
+{
+	unsigned int i, n = bar_count(d);
+	u16 cmd = hw_read(d->bdf, PCI_COMMAND, 2);
+	u32 val, mask;
+
+	for (i = 0; i < n; i++) {
+		u16 reg = 0x10 + 4 * i;
+
+		val = hw_read(d->bdf, reg, 4);
+		if (!(val & 1)) {
+			if (((val >> 1) & 3) == 2)
+				i++;	/* a 64-bit memory BAR takes two */
+			continue;
+		}
+		hw_write(d->bdf, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_IO);
+		hw_write(d->bdf, reg, 4, 0xffffffffu);
+		mask = hw_read(d->bdf, reg, 4) & ~3u;
+		hw_write(d->bdf, reg, 4, val);
+		hw_write(d->bdf, PCI_COMMAND, 2, cmd);
+		if (!(mask & 0xffff0000u))
+			mask |= 0xffff0000u;	/* a 16-bit decoder */
+		if (mask)
+			ioports_pci_bar_launch(d->bdf, i, val, ~mask + 1,
+					       cmd & PCI_COMMAND_IO);
+	}
+}
+
+/* After a guest write to d's command register or a BAR: as they are now. */
+static void io_bars_update(const struct pci_dev *d)
+{
+	unsigned int i, n = bar_count(d);
+	bool io_on = hw_read(d->bdf, PCI_COMMAND, 2) & PCI_COMMAND_IO;
+	u32 val;
+
+	for (i = 0; i < n; i++) {
+		val = hw_read(d->bdf, 0x10 + 4 * i, 4);
+		if (val & 1)
+			ioports_pci_bar_update(d->bdf, i, val, io_on);
+		else if (((val >> 1) & 3) == 2)
+			i++;
+	}
+}
+
 /* At launch: every function's table, bus by bus (no vCPU runs yet). */
 static void msix_scan(void)
 {
@@ -560,6 +624,8 @@ static void msix_scan(void)
 					continue;
 				if (fn == 0 && (hw_read(d.bdf, PCI_HEADER_TYPE, 4) & BIT(23)))
 					nfn = 8;
+				d.cls = hw_read(d.bdf, PCI_CLASS, 4) >> 8;
+				io_bars_launch(&d);
 				if (msix_track(&d))
 					hv_log("xmhf: PCI %02x:%02x.%x: its MSI-X table cannot be protected: its entries pass unfiltered\n",
 					       bus, dev, fn);
@@ -583,7 +649,7 @@ static void pci_write(struct vcpu *v, u16 bdf, u16 reg, unsigned int size, u32 v
 	const struct pci_rule *r;
 	u32 old, out = 0;
 	unsigned int b, sh = reg & 3;
-	bool moves;
+	bool moves, iobars;
 	u8 refused = 0;
 
 	d.id = hw_read(bdf, PCI_ID, 4);
@@ -618,6 +684,8 @@ static void pci_write(struct vcpu *v, u16 bdf, u16 reg, unsigned int size, u32 v
 	if (refused == w.mask)
 		return;
 	moves = (w.dw == PCI_COMMAND || is_bar(&d, w.dw)) && cap_find(&d, CAP_MSIX);
+	/* Its I/O BARs close for the write, and reopen where they are after. */
+	iobars = (w.dw == PCI_COMMAND || is_bar(&d, w.dw)) && ioports_pci_bars_close(bdf);
 	if (moves && v)
 		quiesce_begin(v);
 	hw_write(bdf, reg, size, out);
@@ -630,6 +698,8 @@ static void pci_write(struct vcpu *v, u16 bdf, u16 reg, unsigned int size, u32 v
 		hv_log("xmhf: PCI %02x:%02x.%x: write 0x%x at 0x%x (%s) undone: the MSI-X table could not be protected there\n",
 		       bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, val, reg, how);
 	}
+	if (iobars)
+		io_bars_update(&d);
 	if (moves && v)
 		quiesce_end(v);
 }
