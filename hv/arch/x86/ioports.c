@@ -819,7 +819,7 @@ int ioports_init(struct npt *npt, u16 port)
 		return -1;
 	}
 	/* A20 on, whatever the kernel before the launch left (bit 0: no reset). */
-	outb(0x92, (u8)((inb(0x92) & ~1) | 2));
+	io_out(0x92, 1, (io_in(0x92, 1) & ~1u) | 2);
 	/* A watchdog left running would reset the platform past us: halt it. */
 	if (chip == CHIP_ICH9 && !(io_in(pm + 0x68, 2) & 0x800)) {
 		io_out(pm + 0x68, 2, io_in(pm + 0x68, 2) | 0x800);
