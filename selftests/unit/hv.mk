@@ -108,3 +108,13 @@ $(BUILD)/unit/hv/test_apic_filter.o: $(TOP)/selftests/unit/test_apic_filter.c
 $(BUILD)/unit/test_apic_filter: $(addprefix $(BUILD)/unit/hv/,test_apic_filter.o apic_filter.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_apic_filter
+# Guest RAM the hypervisor reaches for the guest: never guarded MMIO.
+$(BUILD)/unit/hv/guest_ram.o: $(TOP)/hv/core/guest_ram.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_guest_ram.o: $(TOP)/selftests/unit/test_guest_ram.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_guest_ram: $(addprefix $(BUILD)/unit/hv/,test_guest_ram.o guest_ram.o)
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_guest_ram
