@@ -65,7 +65,7 @@ $(foreach a,$(HYPAPPS),$(if $(wildcard hypapps/$(a)/*.c),,$(error HYPAPPS: no hy
 
 RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt.c \
 	hv/core/exceptions.S hv/core/mm.c hv/core/directmap.c hv/core/npt.c hv/core/hypercall.c \
-	hv/core/guest_mem.c hv/arch/x86/cpu.c hv/arch/x86/cr.c hv/arch/x86/ioports.c hv/arch/x86/msr.c hv/arch/x86/pci.c hv/arch/x86/svm/exit_names.c \
+	hv/core/guest_mem.c hv/core/guest_ram.c hv/arch/x86/cpu.c hv/arch/x86/cr.c hv/arch/x86/ioports.c hv/arch/x86/msr.c hv/arch/x86/pci.c hv/arch/x86/svm/exit_names.c \
 	hv/arch/x86/svm/svm.c hv/arch/x86/svm/vmrun.S hv/arch/x86/svm/vmrun_guard.c \
 	hv/core/hub.c hv/core/decode.c hv/core/icr.c hv/core/lapic.c hv/core/smp.c hv/core/percpu.c hv/core/guest_apic.c \
 	hv/arch/x86/apic_filter.c hv/arch/x86/intr_mmio.c \

@@ -10,6 +10,7 @@
 #include <core/cpu_setup.h>
 #include <core/directmap.h>
 #include <core/guest_mem.h>
+#include <core/guest_ram.h>
 #include <core/hv.h>
 #include <core/hub.h>
 #include <core/lapic.h>
@@ -81,24 +82,14 @@ static void __attribute__((noreturn)) rt_abort(const char *why)
 	scrub_and_return();
 }
 
-/* Guest-physical RAM anywhere (through the direct map), never ours. */
+/*
+ * Guest-physical RAM anywhere (through the direct map), never ours, a
+ * hypapp's, or MMIO the hypervisor guards (core/guest_ram.c).
+ */
 static void *map_guest_ram(void *ctx, u64 gpa, size_t len)
 {
-	u32 i;
-
 	(void)ctx;
-	/* Nor a page a hypapp protects: the guest must not get it through us. */
-	if (gpa + len < gpa || !dmap_has(gpa, len) || hv_owns(gpa, len) ||
-	    npt_protected(gpa) || npt_protected(gpa + len - 1) ||
-	    hub_owns_page(gpa) || hub_owns_page(gpa + len - 1))
-		return NULL;
-	for (i = 0; i < rt_params.num_ram; i++) {
-		const struct xmhf_mem_range *r = &rt_params.ram[i];
-
-		if (gpa >= r->start && gpa + len <= r->start + r->size)
-			return dmap_va(gpa);
-	}
-	return NULL;
+	return guest_ram_map(&rt_params, gpa, len);
 }
 
 /* CPU i's counters into cs, and added to the totals in st. */
@@ -387,6 +378,11 @@ void rt_main(const struct sl_handoff *h)
 	       "; an extend's outcome is unknown: unload will need the marker" : "");
 	delay_init(rt_params.tsc_khz);
 	lapic_init();
+	/* Before the direct map: no RAM, no heap block in configuration space. */
+	if (pci_locate())
+		rt_abort("cannot tell where PCI configuration space (ECAM) is");
+	if (guest_ram_launch_check(&rt_params))
+		rt_abort("the RAM map or a heap block overlaps PCI ECAM");
 	if (dmap_init(&rt_params, la57))
 		rt_abort("out of memory for the direct map of RAM and the heap");
 	if (npt_init(&guest_npt, la57, npt_initial_end()) ||
@@ -394,7 +390,7 @@ void rt_main(const struct sl_handoff *h)
 	    intr_mmio_launch(&guest_npt))
 		rt_abort("out of memory for the nested page tables");
 	if (pci_init(&guest_npt))
-		rt_abort("cannot put PCI configuration space (ECAM) under the hypervisor");
+		rt_abort("cannot put PCI configuration space under the hypervisor (ECAM, or SR-IOV VFs enabled)");
 	if (ioports_init(&guest_npt, (u16)rt_params.debug_port))
 		rt_abort("no known ACPI PM block: the sleep ports cannot be guarded");
 	lvt_launch_scrub();

@@ -7,9 +7,14 @@
 # selftests/kmod/adv_pci).  Natively each write takes (read back changed,
 # put back at once); hoisted it is refused (read back unchanged) and
 # logged, while an ordinary write (a fixed-mode MSI data) still takes.
+# An MSI address outside 0xFEExxxxx (a DMA write, not an interrupt) is
+# refused like an INIT.  What is armed before the launch -- an enabled
+# MSI with INIT, an unmasked MSI-X entry with INIT -- is found by the
+# launch and disarmed (natively it stays armed).
 # With the devices the adversarial boots add (--device e1000,
 # virtio-net-pci, virtio-rng-pci): an MSI-X table entry (in the BAR's
-# MMIO) with delivery mode INIT, and the drivers loaded hoisted, working.
+# MMIO) with delivery mode INIT or a DMA address, and the drivers loaded
+# hoisted, working.
 . /selftests/lib.sh
 
 P=/sys/module/adv_pci/parameters/cmd
@@ -25,9 +30,11 @@ smram     $HB    0x9d 1 0x4a
 pam1      $HB    0x91 1 0x33
 iommu_cmd $IOMMU 0x04 2 0x0507
 msi_init  $AHCI  0x8c 2 0x0500
+msi_addr  $AHCI  0x84 4 0xfed40000
+msi_addhi $AHCI  0x88 4 0x1
 "
 n_att=$(echo "$ATTACKS" | grep -c .)
-plan $((8 * n_att + 41))
+plan $((8 * n_att + 55))
 
 kcmd() { echo "$1" > $P && cat $P; }
 val() { echo "$1" | sed -n 's/^ok //p'; }
@@ -49,6 +56,7 @@ ecam_pa() {	# DEV OFF
 }
 ecam_rd() { val "$(kcmd "rd $(ecam_pa "$1" "$2") $3")"; }
 ecam_wr() { val "$(kcmd "wr $(ecam_pa "$1" "$2") $3 $4")"; }
+hx() { printf 0x%x $(($*)); }	# an address for adv_pci, which reads hex
 sig() { cpuid -1 -l 0x40000000 | sed -n 's/.*hypervisor_id (0x40000000) = "\(.*\)"/\1/p'; }
 
 # The virtio RNG's MSI-X table: entry 0's data dword (BIR's BAR + offset + 8).
@@ -119,6 +127,8 @@ msix_attack() {		# MODE: entry 0's data with delivery mode INIT, put back
 	if [ -z "$MSIX" ]; then
 		skip "$1: MSI-X entry data with delivery mode INIT" "no virtio-rng-pci (boot with --device virtio-rng-pci)"
 		skip "$1: MSI-X entry data is back" "no virtio-rng-pci"
+		skip "$1: MSI-X entry address outside 0xFEExxxxx" "no virtio-rng-pci"
+		skip "$1: MSI-X entry address is back" "no virtio-rng-pci"
 		skip "$1: MSI-X entry data after a BAR move" "no virtio-rng-pci"
 		skip "$1: the BAR is back" "no virtio-rng-pci"
 		skip "$1: MSI-X entry data after decode off and on" "no virtio-rng-pci"
@@ -134,6 +144,17 @@ msix_attack() {		# MODE: entry 0's data with delivery mode INIT, put back
 		is "hoisted: MSI-X entry 0 data ($VRNG, $MSIX) refuses INIT, stays $_old" "$_got" "$_old"
 	fi
 	is "$1: MSI-X entry 0 data is back to $_old" "$(val "$(kcmd "rd $MSIX 4")")" "$_old"
+	# The address: 0xFED40000 (the TPM) makes the "interrupt" a DMA write.
+	_a=$(printf 0x%x $((MSIX - 8)))
+	_olda=$(val "$(kcmd "rd $_a 4")")
+	_got=$(val "$(kcmd "wr $_a 4 0xfed40000")")
+	kcmd "wr $_a 4 $_olda" >/dev/null
+	if [ $1 = native ]; then
+		is "native: MSI-X entry 0 address takes 0xfed40000 (a DMA write)" "$_got" 0xfed40000
+	else
+		is "hoisted: MSI-X entry 0 address refuses 0xfed40000, stays $_olda" "$_got" "$_olda"
+	fi
+	is "$1: MSI-X entry 0 address is back to $_olda" "$(val "$(kcmd "rd $_a 4")")" "$_olda"
 	# The same after moving the table's BAR (by 32 KiB, into a hole of
 	# this machine's PCI window): the protection must follow it.
 	_bar=$(cfg_rd $VRNG $MSIX_BAR 4)
@@ -164,8 +185,47 @@ msix_attack() {		# MODE: entry 0's data with delivery mode INIT, put back
 }
 msix_attack native
 
+# ---- armed before the launch (by Linux, or by a module that ran first)
+# The AHCI's MSI (no driver: its device raises nothing) enabled with
+# INIT; the virtio RNG's MSI-X entry 1 unmasked with INIT (MSI-X off).
+ahci_ctl=$(cfg_rd $AHCI 0x82 2); ahci_lo=$(cfg_rd $AHCI 0x84 4); ahci_data=$(cfg_rd $AHCI 0x8c 2)
+cfg_wr $AHCI 0x84 4 0xfee00000
+cfg_wr $AHCI 0x8c 2 0x0500
+cfg_wr $AHCI 0x82 2 $((ahci_ctl | 1))
+is "native: the AHCI's MSI stays armed (enabled, data INIT)" \
+	"$(cfg_rd $AHCI 0x82 2) $(cfg_rd $AHCI 0x8c 2)" "$(printf 0x%x $((ahci_ctl | 1))) 0x500"
+E1=
+if [ -n "$MSIX" ]; then
+	E1=$(printf 0x%x $((MSIX + 8)))	# entry 1's address low; data +8, control +12
+	e1_lo=$(val "$(kcmd "rd $E1 4")"); e1_data=$(val "$(kcmd "rd $(hx $E1 + 8) 4")")
+	e1_ctl=$(val "$(kcmd "rd $(hx $E1 + 12) 4")")
+	kcmd "wr $E1 4 0xfee00000" >/dev/null
+	kcmd "wr $(hx $E1 + 8) 4 0x500" >/dev/null
+	is "native: MSI-X entry 1 stays armed (unmasked, data INIT)" \
+		"$(val "$(kcmd "wr $(hx $E1 + 12) 4 0")") $(val "$(kcmd "rd $(hx $E1 + 8) 4")")" "0x0 0x500"
+else
+	skip "native: MSI-X entry 1 stays armed" "no virtio-rng-pci"
+fi
+
 # ---- hoisted
 check "launch" modprobe xmhf launch=emulated
+log=$(xmhfctl log)
+is "hoisted: the launch disabled the armed MSI" "$(( $(cfg_rd $AHCI 0x82 2) & 1 ))" 0
+like "hoisted: ... and logged it" "$log" "PCI ${AHCI#0000:}: MSI \(address 0x0:fee00000, data 0x500\) refused at launch: MSI disabled"
+cfg_wr $AHCI 0x82 2 $((ahci_ctl | 1))
+is "hoisted: MSI Enable with that message refused" "$(( $(cfg_rd $AHCI 0x82 2) & 1 ))" 0
+cfg_wr $AHCI 0x8c 2 $ahci_data
+if [ -n "$E1" ]; then
+	is "hoisted: the launch masked the armed MSI-X entry" "$(val "$(kcmd "rd $(hx $E1 + 12) 4")")" 0x1
+	like "hoisted: ... and logged it" "$log" \
+		"PCI ${VRNG#0000:}: MSI-X entry 1 \(address 0x0:fee00000, data 0x500\) refused: masked"
+	is "hoisted: unmasking it refused" "$(val "$(kcmd "wr $(hx $E1 + 12) 4 0")")" 0x1
+	kcmd "wr $(hx $E1 + 8) 4 $e1_data" >/dev/null
+else
+	for t in "MSI-X entry masked" "MSI-X entry logged" "unmask refused"; do
+		skip "hoisted: $t" "no virtio-rng-pci"
+	done
+fi
 attack hoisted cf8
 attack hoisted ecam
 is "hoisted, cf8: RCBA stays, the TPM still answers" "$(rcba_attack hoisted cf8)" "$didvid"
@@ -177,7 +237,7 @@ like "hoisted: the hypervisor found and protected ECAM" "$log" "PCI: ECAM at $EC
 for w in CF8/CFC ECAM; do
 	is "hoisted, $w: each refusal logged with its rule" \
 		"$(echo "$log" | grep "$w) refused" | sed 's/.*refused: //' | sort -u | tr '\n' '|')" \
-		'ICH9 LPC: root complex base (RCBA)|IOMMU: command|MSI data: delivery mode|host bridge: memory map and SMM|'
+		'ICH9 LPC: root complex base (RCBA)|IOMMU: command|MSI: address and delivery mode|host bridge: memory map and SMM|'
 done
 # What stays allowed: a fixed-mode MSI data (vector 0x41), both ways.
 msi_old=$(cfg_rd $AHCI 0x8c 2)
@@ -189,12 +249,13 @@ is "hoisted: the MSI data is back" "$(cfg_rd $AHCI 0x8c 2)" "$msi_old"
 if [ -n "$MSIX" ]; then
 	like "hoisted: the virtio RNG's MSI-X table was protected at launch" "$log" \
 		"PCI ${VRNG#0000:}: MSI-X table at .* write-protected"
-	like "hoisted: the refused MSI-X entry logged" "$log" "MSI-X entry 0 data with delivery mode 5 refused"
+	like "hoisted: the refused MSI-X entry logged" "$log" "MSI-X entry 0 data refused \(address 0x0:[0-9a-f]*, data 0x500"
+	like "hoisted: the refused MSI-X address logged" "$log" "MSI-X entry 0 address low refused \(address 0x0:fed40000"
 	_old=$(val "$(kcmd "rd $MSIX 4")")
 	is "hoisted: a fixed-mode MSI-X entry data still takes" "$(val "$(kcmd "wr $MSIX 4 0x41")")" 0x41
 	kcmd "wr $MSIX 4 $_old" >/dev/null
 else
-	for t in "MSI-X table protected" "MSI-X refusal logged" "fixed-mode MSI-X data takes"; do
+	for t in "MSI-X table protected" "MSI-X refusal logged" "MSI-X address refusal logged" "fixed-mode MSI-X data takes"; do
 		skip "hoisted: $t" "no virtio-rng-pci (boot with --device virtio-rng-pci)"
 	done
 fi
@@ -221,6 +282,11 @@ is "the hypervisor is still there" "$(sig)" "xmhfllxmhfll"
 check "Linux still reads every device's config space" \
 	sh -c 'for d in /sys/bus/pci/devices/*; do od -An -tx4 -N 4 $d/config | grep -qv ffffffff || exit 1; done'
 check "unload" rmmod xmhf
+# Natively again: what the pre-launch arming changed, put back.
+cfg_wr $AHCI 0x82 2 $ahci_ctl; cfg_wr $AHCI 0x8c 2 $ahci_data; cfg_wr $AHCI 0x84 4 $ahci_lo
+[ -z "$E1" ] || { kcmd "wr $E1 4 $e1_lo"; kcmd "wr $(hx $E1 + 8) 4 $e1_data"; kcmd "wr $(hx $E1 + 12) 4 $e1_ctl"; } >/dev/null
+is "natively: the armed MSI and MSI-X entry are put back" \
+	"$(cfg_rd $AHCI 0x82 2) $(cfg_rd $AHCI 0x84 4) $(cfg_rd $AHCI 0x8c 2)" "$ahci_ctl $ahci_lo $ahci_data"
 check "the test module unloads" rmmod adv_pci
 rm -f /tmp/pci-attacks /tmp/pci-msix
 done_testing

@@ -136,3 +136,13 @@ $(HV_UT)/test_ioports.o: $(TOP)/selftests/unit/test_ioports.c $(TOP)/hv/arch/x86
 $(BUILD)/unit/test_ioports: $(HV_UT)/test_ioports.o
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_ioports
+# Guest RAM the hypervisor reaches for the guest: never guarded MMIO.
+$(BUILD)/unit/hv/guest_ram.o: $(TOP)/hv/core/guest_ram.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_guest_ram.o: $(TOP)/selftests/unit/test_guest_ram.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_guest_ram: $(addprefix $(BUILD)/unit/hv/,test_guest_ram.o guest_ram.o)
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_guest_ram

@@ -2,9 +2,10 @@
 /*
  * The PCI configuration-space policy (hv/arch/x86/pci.c) against a
  * platform played here: a q35 host bridge, an AMD IOMMU function, a
- * device with a 32-bit MSI, a device with MSI-X (table in BAR 1) and the
- * ICH9 LPC bridge, each a 4 KiB configuration space that takes every
- * write.  The test sees each write that reaches "hardware", each store
+ * device with a 32-bit MSI, a device with MSI-X (table in BAR 1), the
+ * ICH9 LPC bridge, a PCIe root port (type 1 header) and an SR-IOV PF,
+ * each a 4 KiB configuration space that takes every write, and the MMIO
+ * under the MSI-X table, which holds what is stored there.  The test sees each write that reaches "hardware", each store
  * into an MSI-X table, and each change of the nested page tables.
  * XMHF_HOST_TEST routes pci.c's hardware accesses here.
  */
@@ -25,14 +26,18 @@
 #define MSIXDEV	0x0020		/* 00:04.0 */
 #define LPC	0x00f8		/* 00:1f.0 */
 #define PIIX4PM	0x000b		/* 00:01.3 */
+#define BRIDGE	0x00e0		/* 00:1c.0 */
+#define SRIOVPF	0x0030		/* 00:06.0 */
 #define ECAM	0xb0000000ull
 #define TABLE	0xfebe1000ull	/* MSI-X BAR 1 at launch; the table at 0 */
+#define MMIO	0xfebe0000ull	/* the played MMIO: 64 KiB around the table */
 
 /* ---- the platform */
 static struct dev {
 	u16 bdf;
 	u8 cfg[4096];
-} devs[6];
+} devs[8];
+static u8 mmio[0x10000];
 
 static struct { u16 bdf, reg; unsigned int size; u32 val; } writes[16];
 static unsigned int nwrites;
@@ -128,12 +133,36 @@ void ioports_pci_bar_update(u16 bdf, unsigned int bar, u32 val, bool io_on)
 
 void test_mmio_store(u64 pa, unsigned int size, u64 val)
 {
+	unsigned int i;
+
 	if (nstores < ARRAY_SIZE(stores)) {
 		stores[nstores].pa = pa;
 		stores[nstores].size = size;
 		stores[nstores].val = val;
 	}
 	nstores++;
+	for (i = 0; i < size && pa >= MMIO && pa + size <= MMIO + sizeof(mmio); i++)
+		mmio[pa - MMIO + i] = (u8)(val >> 8 * i);
+}
+
+u32 test_mmio_load32(u64 pa)
+{
+	assert_true(pa >= MMIO && pa + 4 <= MMIO + sizeof(mmio));
+	return mmio[pa - MMIO] | (u32)mmio[pa - MMIO + 1] << 8 |
+	       (u32)mmio[pa - MMIO + 2] << 16 | (u32)mmio[pa - MMIO + 3] << 24;
+}
+
+static u32 mm(u64 pa)
+{
+	return test_mmio_load32(pa);
+}
+
+static void mm_put(u64 pa, u32 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		mmio[pa - MMIO + i] = (u8)(v >> 8 * i);
 }
 
 static bool page_ro(u64 pa)
@@ -262,9 +291,23 @@ static void header(struct dev *d, u16 bdf, u32 id, u32 cls, u16 cmd, u8 cap)
 static struct vcpu cpu;
 static struct npt npt;
 
+/* The launch again, over the platform as the test left it. */
+static int relaunch(void)
+{
+	int err;
+
+	memset(msix, 0, sizeof(msix));
+	logged[0] = 0;
+	nwrites = nstores = 0;
+	err = pci_locate() || pci_init(&npt);
+	return err ? -1 : 0;
+}
+
 /* A fresh platform, launched: pci_init() found ECAM and the MSI-X table. */
 static int setup(void **state)
 {
+	unsigned int k;
+
 	(void)state;
 	header(&devs[0], HB, 0x29c08086, 0x060000, 0x0000, 0);
 	put(&devs[0], 0x60, 4, (u32)ECAM | 1);		/* PCIEXBAR: 256 MiB, on */
@@ -290,6 +333,17 @@ static int setup(void **state)
 	put(&devs[4], 0xf0, 4, 0xfed1c001);		/* RCBA */
 	header(&devs[5], PIIX4PM, 0x71138086, 0x068000, 0x0001, 0);
 	put(&devs[5], 0x40, 4, 0x0000b001);		/* PMBASE 0xb000 */
+	header(&devs[6], BRIDGE, 0x29408086, 0x060400, 0x0007, 0x40);
+	put(&devs[6], 0x0c, 4, 0x00010000);		/* header type 1 */
+	put(&devs[6], 0x18, 4, 0x00010100);		/* buses 0, 1, 1 */
+	put(&devs[6], 0x40, 4, 0x00420010);		/* PCIe, root port */
+	header(&devs[7], SRIOVPF, 0x10ca8086, 0x020000, 0x0006, 0);
+	put(&devs[7], 0x100, 4, 0x00010010);		/* SR-IOV, last */
+	put(&devs[7], 0x10e, 2, 8);			/* TotalVFs */
+	/* The table: entries masked, address and data 0, as after reset. */
+	memset(mmio, 0, sizeof(mmio));
+	for (k = 0; k < 2; k++)
+		mm_put(TABLE + 16 * k + 12, 1);
 	memset(msix, 0, sizeof(msix));
 	ecam_base = ecam_size = 0;
 	guest_cf8 = 0;
@@ -297,6 +351,7 @@ static int setup(void **state)
 	fail_page = ~0ull;
 	msr_ok = -1;
 	logged[0] = 0;
+	assert_int_equal(pci_locate(), 0);
 	assert_int_equal(pci_init(&npt), 0);
 	/* The one I/O BAR the launch hands to the port policy: MSIDEV's. */
 	assert_int_equal(niobar, 1);
@@ -312,6 +367,7 @@ static int setup(void **state)
 	niobar = 0;
 	assert_int_equal(wp_start, ECAM);
 	assert_int_equal(wp_len, 256ull << 20);
+	assert_int_equal(nstores, 0);		/* nothing to mask */
 	nwrites = 0;
 	logged[0] = 0;
 	return 0;
@@ -414,7 +470,7 @@ static void test_msi_64(void **state)
 		assert_int_equal(cfg(IOMMU, 0x6c, 2), dm <= 1 ? dm << 8 | 0x21 : 0x0121);
 		put(&devs[1], 0x6c, 2, 0x0121);
 	}
-	assert_non_null(strstr(logged, "0x521 (2 bytes at 0x6c, CF8/CFC) refused: MSI data: delivery mode"));
+	assert_non_null(strstr(logged, "0x521 (2 bytes at 0x6c, CF8/CFC) refused: MSI: address and delivery mode"));
 	/* The high byte alone (ECAM), and the dword with the extended data. */
 	nwrites = 0;
 	assert_int_equal(ecam_out(IOMMU, 0x6d, 1, 0x04), 0);
@@ -536,7 +592,7 @@ static void test_msix_entries(void **state)
 	/* Entry 0's data: INIT refused, fixed taken. */
 	assert_int_equal(pci_mmio_write(&cpu, TABLE + 8, 4, 0x500), 0);
 	assert_int_equal(nstores, 0);
-	assert_non_null(strstr(logged, "MSI-X entry 0 data with delivery mode 5 refused"));
+	assert_non_null(strstr(logged, "MSI-X entry 0 data refused (address 0x0:00000000, data 0x500, control 0x1)"));
 	assert_int_equal(pci_mmio_write(&cpu, TABLE + 8, 4, 0x41), 0);
 	assert_int_equal(nstores, 1);
 	assert_int_equal(stores[0].pa, TABLE + 8);
@@ -561,6 +617,9 @@ static void test_msix_entries(void **state)
 static void test_msix_follows_bar(void **state)
 {
 	(void)state;
+	/* The table's entries as the device shows them there: masked. */
+	mm_put(0xfebe9000 + 12, 1);
+	mm_put(0xfebe9000 + 0x1c, 1);
 	/* The BAR moves: the other CPUs stop, the protection follows. */
 	assert_true(cf8_out(MSIXDEV, 0x14, 4, 0xfebe9000));
 	assert_int_equal(quiesces, 1);
@@ -622,6 +681,235 @@ static void test_msix_not_over_others(void **state)
 	}
 }
 
+/* ---- bus numbers, ARI, SR-IOV (issue 12: state keyed by bus/device/function) */
+
+static void test_bridge_bus_numbers(void **state)
+{
+	(void)state;
+	/* Linux's dword: primary 0, secondary 2, subordinate 2, latency 0x20. */
+	assert_true(cf8_out(BRIDGE, 0x18, 4, 0x20020200));
+	assert_int_equal(nwrites, 1);
+	assert_int_equal(cfg(BRIDGE, 0x18, 4), 0x20010100);	/* only the latency */
+	assert_non_null(strstr(logged, "refused: bridge: bus numbers"));
+	/* One byte, by ECAM: dropped whole. */
+	assert_int_equal(ecam_out(BRIDGE, 0x1a, 1, 0x05), 0);
+	assert_int_equal(nwrites, 1);
+	assert_int_equal(cfg(BRIDGE, 0x1a, 1), 0x01);
+	/* The same value again: no change, written, not logged. */
+	logged[0] = 0;
+	assert_true(cf8_out(BRIDGE, 0x19, 1, 0x01));
+	assert_int_equal(nwrites, 2);
+	assert_null(strstr(logged, "refused"));
+	/* On a type-0 header 0x18 is BAR 2: written. */
+	assert_true(cf8_out(MSIDEV, 0x18, 4, 0xfebf0000));
+	assert_int_equal(cfg(MSIDEV, 0x18, 4), 0xfebf0000);
+	/* A CardBus bridge (type 2) keeps its bus numbers too. */
+	put(&devs[6], 0x0e, 1, 0x02);
+	assert_true(cf8_out(BRIDGE, 0x18, 2, 0x0300));
+	assert_int_equal(cfg(BRIDGE, 0x19, 1), 0x01);
+}
+
+static void test_ari_forwarding(void **state)
+{
+	(void)state;
+	/* Device Control 2 of the root port: ARI forwarding (bit 5) stays. */
+	assert_int_equal(ecam_out(BRIDGE, 0x68, 1, 0x20), 0);
+	assert_int_equal(nwrites, 0);
+	assert_int_equal(ecam_out(BRIDGE, 0x68, 2, 0x0420), 0);
+	assert_int_equal(cfg(BRIDGE, 0x68, 2), 0x0400);
+	assert_non_null(strstr(logged, "refused: PCIe: ARI forwarding"));
+	assert_int_equal(ecam_out(BRIDGE, 0x68, 2, 0x0410), 0);	/* other bits */
+	assert_int_equal(cfg(BRIDGE, 0x68, 2), 0x0410);
+}
+
+static void test_sriov(void **state)
+{
+	(void)state;
+	/* VF Enable: refused; VF MSE and ARI capable hierarchy alone: written. */
+	assert_int_equal(ecam_out(SRIOVPF, 0x108, 2, 0x0001), 0);
+	assert_int_equal(ecam_out(SRIOVPF, 0x108, 4, 0x00000019), 0);
+	assert_int_equal(cfg(SRIOVPF, 0x108, 2), 0x0018);
+	assert_non_null(strstr(logged, "refused: SR-IOV: VF Enable"));
+	assert_int_equal(ecam_out(SRIOVPF, 0x108, 2, 0x0008), 0);
+	assert_int_equal(cfg(SRIOVPF, 0x108, 2), 0x0008);
+	/* VFs enabled before the launch: the launch does not go on. */
+	put(&devs[7], 0x108, 2, 0x0009);
+	assert_int_equal(relaunch(), -1);
+	assert_non_null(strstr(logged, "00:06.0: SR-IOV VFs enabled"));
+	put(&devs[7], 0x108, 2, 0x0008);
+	assert_int_equal(relaunch(), 0);
+}
+
+/* ---- MSI and MSI-X addresses (an MSI is a memory write) */
+
+static void test_msi_address(void **state)
+{
+	(void)state;
+	/* 32-bit MSI: the address must lie in 0xFEExxxxx. */
+	assert_true(cf8_out(MSIDEV, 0x84, 4, 0xfed40000));
+	assert_int_equal(ecam_out(MSIDEV, 0x84, 4, 0x00001000), 0);
+	assert_int_equal(ecam_out(MSIDEV, 0x86, 2, 0xfef0), 0);	/* word: 0xfef00000 */
+	assert_int_equal(nwrites, 0);
+	assert_non_null(strstr(logged, "0xfed40000 (4 bytes at 0x84, CF8/CFC) refused: MSI: address"));
+	assert_true(cf8_out(MSIDEV, 0x84, 4, 0xfee01000));
+	assert_int_equal(ecam_out(MSIDEV, 0x84, 1, 0x0c), 0);	/* RH/DM bits: fine */
+	assert_int_equal(cfg(MSIDEV, 0x84, 4), 0xfee0100c);
+	/* 64-bit MSI (the IOMMU's): low in the window, high dword 0. */
+	nwrites = 0;
+	assert_true(cf8_out(IOMMU, 0x64, 4, 0xfeb00000));
+	assert_true(cf8_out(IOMMU, 0x68, 4, 0x00000001));
+	assert_int_equal(ecam_out(IOMMU, 0x6b, 1, 0x80), 0);
+	assert_int_equal(nwrites, 0);
+	assert_int_equal(cfg(IOMMU, 0x64, 4), 0xfee01004);
+	assert_true(cf8_out(IOMMU, 0x68, 4, 0));
+	assert_int_equal(nwrites, 1);
+}
+
+static void test_msix_address(void **state)
+{
+	(void)state;
+	/* Low dword outside the window, high dword not 0: refused. */
+	assert_int_equal(pci_mmio_write(&cpu, TABLE, 4, 0xfed40000), 0);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 4, 4, 1), 0);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 7, 1, 0x80), 0);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE, 8, 0x00000001fee00000ull), 0);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 0x12, 2, 0xfec0), 0);	/* entry 1 */
+	assert_int_equal(nstores, 0);
+	assert_non_null(strstr(logged, "MSI-X entry 0 address low refused (address 0x0:fed40000"));
+	assert_non_null(strstr(logged, "MSI-X entry 0 address high refused (address 0x1:00000000"));
+	assert_non_null(strstr(logged, "MSI-X entry 1 address low refused (address 0x0:fec00000"));
+	/* 0xFEExxxxx with high 0, both forms: written. */
+	assert_int_equal(pci_mmio_write(&cpu, TABLE, 8, 0x00000000fee01000ull), 0);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 0x10, 4, 0xfee02000), 0);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 0x14, 4, 0), 0);
+	assert_int_equal(nstores, 3);
+	assert_int_equal(mm(TABLE), 0xfee01000);
+	assert_int_equal(mm(TABLE + 0x10), 0xfee02000);
+}
+
+/* ---- what was programmed before the launch, and what a reset leaves */
+
+static void test_msi_prelaunch(void **state)
+{
+	(void)state;
+	/* An enabled MSI with INIT, one with a DMA address, one good. */
+	put(&devs[2], 0x82, 2, 0x0001);
+	put(&devs[2], 0x84, 4, 0xfee00000);
+	put(&devs[2], 0x88, 2, 0x0500);
+	put(&devs[1], 0x64, 4, 0x00000000);		/* the IOMMU's: address 0 */
+	assert_int_equal(relaunch(), 0);
+	assert_int_equal(cfg(MSIDEV, 0x82, 2), 0x0000);
+	assert_int_equal(cfg(IOMMU, 0x62, 2), 0x0080);
+	assert_non_null(strstr(logged, "00:02.0: MSI (address 0x0:fee00000, data 0x500) refused at launch: MSI disabled"));
+	assert_non_null(strstr(logged, "00:01.0: MSI (address 0x0:00000000, data 0x21) refused at launch"));
+	/* Enabling it again with that message: refused; with a good one: taken. */
+	nwrites = 0;
+	assert_true(cf8_out(MSIDEV, 0x82, 2, 0x0001));
+	assert_int_equal(ecam_out(MSIDEV, 0x80, 4, 0x00018005), 0);
+	assert_int_equal(cfg(MSIDEV, 0x82, 2), 0x0000);
+	assert_non_null(strstr(logged, "refused: MSI: address and delivery mode"));
+	assert_true(cf8_out(MSIDEV, 0x88, 2, 0x0041));
+	assert_true(cf8_out(MSIDEV, 0x82, 2, 0x0001));
+	assert_int_equal(cfg(MSIDEV, 0x82, 2), 0x0001);
+	/* The IOMMU's, address 0 as after a function reset: enable refused. */
+	assert_true(cf8_out(IOMMU, 0x62, 2, 0x0081));
+	assert_int_equal(cfg(IOMMU, 0x62, 2), 0x0080);
+	assert_true(cf8_out(IOMMU, 0x64, 4, 0xfee01004));
+	assert_true(cf8_out(IOMMU, 0x62, 2, 0x0081));
+	assert_int_equal(cfg(IOMMU, 0x62, 2), 0x0081);
+	/* A good MSI enabled at launch stays enabled. */
+	assert_int_equal(relaunch(), 0);
+	assert_int_equal(cfg(MSIDEV, 0x82, 2), 0x0001);
+	assert_int_equal(cfg(IOMMU, 0x62, 2), 0x0081);
+	assert_null(strstr(logged, "refused at launch"));
+}
+
+static void test_msix_prelaunch(void **state)
+{
+	(void)state;
+	/* Entry 0 unmasked and good; entry 1 unmasked with INIT. */
+	mm_put(TABLE, 0xfee00000);
+	mm_put(TABLE + 8, 0x41);
+	mm_put(TABLE + 12, 0);
+	mm_put(TABLE + 0x10, 0xfee00000);
+	mm_put(TABLE + 0x18, 0x541);
+	mm_put(TABLE + 0x1c, 0);
+	assert_int_equal(relaunch(), 0);
+	assert_int_equal(mm(TABLE + 12), 0);
+	assert_int_equal(mm(TABLE + 0x1c), 1);
+	assert_int_equal(nstores, 1);
+	assert_non_null(strstr(logged, "MSI-X entry 1 (address 0x0:fee00000, data 0x541) refused: masked"));
+	/* Unmasking it: refused, until its message is good. */
+	logged[0] = 0;
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 0x1c, 4, 0), 0);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 0x18, 8, 0x0000000000000041ull | 0ull << 32), 0);
+	assert_int_equal(nstores, 2);	/* the second: data fixed, and unmasked */
+	assert_non_null(strstr(logged, "MSI-X entry 1 vector control refused"));
+	assert_int_equal(mm(TABLE + 0x1c), 0);
+	/* An unmasked entry keeps a good message: INIT into it refused. */
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 0x19, 1, 0x05), 0);
+	assert_int_equal(nstores, 2);
+	/* A table with address 0 (a function reset): unmask refused. */
+	mm_put(TABLE + 0x10, 0);
+	mm_put(TABLE + 0x1c, 1);
+	assert_int_equal(pci_mmio_write(&cpu, TABLE + 0x1c, 4, 0), 0);
+	assert_int_equal(nstores, 2);
+	/* The scan runs wherever the table is protected anew: BAR moved. */
+	mm_put(0xfebe9000 + 8, 0x200);		/* SMI, unmasked, at the new place */
+	assert_true(cf8_out(MSIXDEV, 0x14, 4, 0xfebe9000));
+	assert_int_equal(mm(0xfebe9000 + 12), 1);
+	assert_non_null(strstr(logged, "MSI-X entry 0 (address 0x0:00000000, data 0x200) refused: masked"));
+}
+
+/* ---- MSI-X where the table is not guarded */
+
+static void test_msix_unguarded(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	/* Guarded: MSI-X Enable is Linux's. */
+	assert_true(cf8_out(MSIXDEV, 0x42, 2, 0x8001));
+	assert_int_equal(cfg(MSIXDEV, 0x42, 2), 0x8001);
+	assert_true(cf8_out(MSIXDEV, 0x42, 2, 0x0001));
+	/* Decode off: the table is not guarded, Enable refused. */
+	assert_true(cf8_out(MSIXDEV, 0x04, 2, 0x0005));
+	assert_true(cf8_out(MSIXDEV, 0x42, 2, 0x8001));
+	assert_int_equal(cfg(MSIXDEV, 0x42, 2), 0x0001);
+	assert_non_null(strstr(logged, "refused: MSI-X: enable without a guarded table"));
+	/* No slot left (MSIX_MAX): decode on is undone, Enable stays refused. */
+	for (i = 0; i < MSIX_MAX; i++) {
+		msix[i].used = true;
+		msix[i].bdf = 0x1000 + i;
+		msix[i].pa = 0x80000000ull + i * PAGE_4K;
+		msix[i].len = 16;
+	}
+	assert_true(cf8_out(MSIXDEV, 0x04, 2, 0x0007));
+	assert_int_equal(cfg(MSIXDEV, 0x04, 2), 0x0005);
+	assert_true(cf8_out(MSIXDEV, 0x42, 2, 0x8001));
+	assert_int_equal(cfg(MSIXDEV, 0x42, 2), 0x0001);
+	/* At launch: MSI-X enabled, no slot for it: disabled. */
+	put(&devs[3], 0x04, 2, 0x0007);
+	put(&devs[3], 0x42, 2, 0x8001);
+	memset(msix, 0, sizeof(msix));
+	fail_page = TABLE;		/* its page cannot be protected */
+	logged[0] = 0;
+	assert_int_equal(pci_locate() || pci_init(&npt), 0);
+	assert_int_equal(cfg(MSIXDEV, 0x42, 2), 0x0001);
+	assert_non_null(strstr(logged, "00:04.0: MSI-X table not guarded: MSI-X disabled"));
+	assert_true(cf8_out(MSIXDEV, 0x42, 2, 0x8001));
+	assert_int_equal(cfg(MSIXDEV, 0x42, 2), 0x0001);
+	/* A table above 4 GiB (64-bit BAR): not guarded either. */
+	fail_page = ~0ull;
+	put(&devs[3], 0x14, 4, (u32)TABLE | 4);
+	put(&devs[3], 0x18, 4, 0x1);
+	put(&devs[3], 0x42, 2, 0x8001);
+	assert_int_equal(relaunch(), 0);
+	assert_int_equal(cfg(MSIXDEV, 0x42, 2), 0x0001);
+	assert_false(pci_mmio_owns(TABLE));
+	assert_non_null(strstr(logged, "MSI-X table not guarded"));
+}
+
 /* Where ECAM is: the host bridge first, then the MSR, else no launch. */
 static void test_ecam_find(void **state)
 {
@@ -629,32 +917,33 @@ static void test_ecam_find(void **state)
 	/* QEMU reads the unknown MSR as 0: the host bridge must win. */
 	msr_ok = 0;
 	msr_val = 0;
-	memset(msix, 0, sizeof(msix));
-	ecam_base = ecam_size = 0;
 	wp_start = wp_len = 0;
-	assert_int_equal(pci_init(&npt), 0);
+	assert_int_equal(relaunch(), 0);
 	assert_int_equal(wp_start, ECAM);
 	assert_int_equal(wp_len, 256ull << 20);
+	assert_true(pci_ecam_overlaps(ECAM + (256ull << 20) - 1, 1));
+	assert_false(pci_ecam_overlaps(ECAM + (256ull << 20), 0x1000));
+	assert_false(pci_ecam_overlaps(0, ECAM));
+	assert_true(pci_ecam_overlaps(0, ECAM + 1));
 	/* An unknown host bridge: the MSR (base 0xe0000000, 64 buses). */
 	put(&devs[0], 0x00, 4, 0x14501022);
 	msr_val = 0xe0000000ull | 6 << 2 | 1;
-	ecam_base = ecam_size = 0;
 	wp_start = wp_len = 0;
-	assert_int_equal(pci_init(&npt), 0);
+	assert_int_equal(relaunch(), 0);
 	assert_int_equal(wp_start, 0xe0000000ull);
 	assert_int_equal(wp_len, 64ull << 20);
 	assert_true(pci_mmio_owns(0xe0000000ull + (63ull << 20)));
 	assert_false(pci_mmio_owns(0xe0000000ull + (64ull << 20)));
 	/* MSR readable and off: no ECAM, nothing protected, launch goes on. */
 	msr_val = 0;
-	ecam_base = ecam_size = 0;
 	wp_start = wp_len = 0;
-	assert_int_equal(pci_init(&npt), 0);
+	assert_int_equal(relaunch(), 0);
 	assert_int_equal(wp_len, 0);
 	assert_false(pci_mmio_owns(ECAM));
+	assert_false(pci_ecam_overlaps(0, ~0ull));
 	/* Neither: the launch must not go on. */
 	msr_ok = -1;
-	assert_int_equal(pci_init(&npt), -1);
+	assert_int_equal(pci_locate(), -1);
 	assert_non_null(strstr(logged, "cannot tell where ECAM is"));
 }
 
@@ -703,6 +992,14 @@ int main(void)
 		cmocka_unit_test_setup(test_piix4_pm, setup),
 		cmocka_unit_test_setup(test_ecam_find, setup),
 		cmocka_unit_test_setup(test_io_bars_follow, setup),
+		cmocka_unit_test_setup(test_bridge_bus_numbers, setup),
+		cmocka_unit_test_setup(test_ari_forwarding, setup),
+		cmocka_unit_test_setup(test_sriov, setup),
+		cmocka_unit_test_setup(test_msi_address, setup),
+		cmocka_unit_test_setup(test_msix_address, setup),
+		cmocka_unit_test_setup(test_msi_prelaunch, setup),
+		cmocka_unit_test_setup(test_msix_prelaunch, setup),
+		cmocka_unit_test_setup(test_msix_unguarded, setup),
 	};
 
 	return cmocka_run_group_tests_name("pci", tests, NULL, NULL);

@@ -116,12 +116,29 @@ bool ioapic_rte_allowed(u32 lo)
 	return intr_mode_allowed(INTR_IOAPIC, intr_dm(lo));
 }
 
+/*
+ * Bits 19:0 (destination, the extended destination ID or remapping
+ * handle, RH and DM) are left to the guest: every combination is an
+ * interrupt message, claimed by the interrupt logic, never a memory write.
+ */
 bool msi_addr_allowed(u32 addr)
 {
 	return (addr & MSI_ADDR_WINDOW_MASK) == MSI_ADDR_WINDOW;
 }
 
+/* A 64-bit MSI address above 4 GiB is a DMA write, not an interrupt. */
+bool msi_addr_hi_allowed(u32 addr_hi)
+{
+	return addr_hi == 0;
+}
+
 bool msi_data_allowed(u32 data)
 {
 	return intr_mode_allowed(INTR_MSI, intr_dm(data));
+}
+
+bool msi_msg_allowed(u32 addr_lo, u32 addr_hi, u32 data)
+{
+	return msi_addr_allowed(addr_lo) && msi_addr_hi_allowed(addr_hi) &&
+	       msi_data_allowed(data);
 }

@@ -17,6 +17,11 @@
  * read-only range keep their value; a filter may refuse bytes too; the
  * rest is written as the guest asked, with its width.  A write whose
  * every byte was refused is dropped.
+ *
+ * MSI and MSI-X keep one invariant: no message the device may send
+ * (MSI enabled; MSI-X entry unmasked in a table the hypervisor guards)
+ * is other than a write into 0xFEExxxxx with fixed or lowest-priority
+ * delivery.  The launch scan makes it true, the filters keep it.
  */
 #include <arch/apic_filter.h>
 #include <arch/intr_mmio.h>
@@ -44,17 +49,29 @@
 #define PCI_HEADER_TYPE		0x0c
 #define PCI_CAP_PTR		0x34
 #define PCI_CAP_PTR_CARDBUS	0x14
+#define PCI_BUS_NUMBERS		0x18	/* type 1 and 2: primary, secondary, subordinate */
+#define PCI_EXT_CAP		0x100
 
 #define CAP_MSI			0x05
+#define CAP_PCIE		0x10
 #define CAP_MSIX		0x11
+/* Extended capabilities (ECAM only), apart from the classic IDs. */
+#define ECAP(id)		(0x8000 | (id))
+#define ECAP_SRIOV		ECAP(0x10)
 
+#define MSI_CTL_ENABLE		BIT(0)
 #define MSI_CTL_64BIT		BIT(7)
 #define MSI_CTL_MASKBIT		BIT(8)
+#define MSIX_CTL_ENABLE		BIT(15)
+#define PCIE_DEVCTL2		0x28
+#define PCIE_DEVCTL2_ARI	BIT(5)	/* downstream ports: ARI forwarding */
+#define SRIOV_CTL		0x08
+#define SRIOV_CTL_VFE		BIT(0)	/* VF Enable */
 
-/* MSI data bits 10:8: fixed 000 and lowest priority 001 may be sent. */
-#define MSI_DM(data)		(((data) >> 8) & 7)
-/* The MSI row of the one delivery-mode table (arch/x86/apic_filter.c). */
-#define MSI_DM_OK(dm)		intr_mode_allowed(INTR_MSI, (dm))
+/*
+ * What an MSI may carry is the MSI row of the one delivery-mode table
+ * and its address check (arch/x86/apic_filter.c).
+ */
 
 /* The whole platform's: CPUs take it around every config access. */
 static spinlock_t pci_lock;
@@ -83,9 +100,11 @@ static void pci_lock_take(struct vcpu *v)
 u32 test_cfg_read(u16 bdf, u16 reg, unsigned int size);
 void test_cfg_write(u16 bdf, u16 reg, unsigned int size, u32 v);
 void test_mmio_store(u64 pa, unsigned int size, u64 v);
+u32 test_mmio_load32(u64 pa);
 #define hw_read(bdf, reg, size)		test_cfg_read(bdf, reg, size)
 #define hw_write(bdf, reg, size, v)	test_cfg_write(bdf, reg, size, v)
 #define mmio_store(pa, size, v)		test_mmio_store(pa, size, v)
+#define mmio_load32(pa)			test_mmio_load32(pa)
 int test_rdmsr_safe(u32 msr, u64 *val);
 #define rdmsr_safe(msr, val)		test_rdmsr_safe(msr, val)
 #else
@@ -166,6 +185,11 @@ static void mmio_store(u64 pa, unsigned int size, u64 val)
 	else
 		*(volatile u64 *)(uintptr_t)pa = val;
 }
+
+static u32 mmio_load32(u64 pa)
+{
+	return *(volatile u32 *)(uintptr_t)pa;
+}
 #endif /* XMHF_HOST_TEST */
 
 /* ---- the policy ---- */
@@ -193,7 +217,7 @@ struct pci_rule {
 	const char *what;
 	u32 id, id_mask;	/* the device matches when (id & id_mask) == .id */
 	u32 cls, cls_mask;	/* the same for its class code */
-	u8 cap;			/* 0: offsets from 0; else from this capability */
+	u16 cap;		/* 0: offsets from 0; else from this capability (or ECAP()) */
 	u16 start, end;		/* [start, end); end 0: the capability's length */
 	enum pci_act act;
 	u32 allow;		/* PCI_MASK */
@@ -202,6 +226,8 @@ struct pci_rule {
 };
 
 static u8 msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w);
+static u8 msix_ctl_filter(const struct pci_dev *d, u16 base, struct pci_write *w);
+static u8 bus_number_filter(const struct pci_dev *d, u16 base, struct pci_write *w);
 
 #define ANY_DEVICE		0, 0, 0, 0
 #define CLASS(c, m)		0, 0, (c), (m)
@@ -210,11 +236,17 @@ static u8 msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w);
 /*
  * THE policy.  For each byte written, the first rule that matches the
  * device and covers the byte decides; a byte no rule covers is written.
- * Ordinary devices meet only the MSI rule: their drivers keep working.
+ * Ordinary devices meet only the MSI, MSI-X, SR-IOV, ARI and bus-number
+ * rules, which refuse nothing Linux writes once it runs: their drivers
+ * keep working.
  */
 static const struct pci_rule pci_rules[] = {
-	/* Any device: an MSI may carry fixed or lowest-priority delivery only. */
-	{ "MSI data: delivery mode", ANY_DEVICE, CAP_MSI, 0, 0, PCI_FILTER,
+	/*
+	 * Any device: an MSI is a write to 0xFEExxxxx (upper dword 0) with
+	 * fixed or lowest-priority delivery; MSI Enable only with such a
+	 * message in place.
+	 */
+	{ "MSI: address and delivery mode", ANY_DEVICE, CAP_MSI, 0, 0, PCI_FILTER,
 	  0, msi_filter },
 	/*
 	 * Host bridges (class 06 00, vendor-neutral): past the common
@@ -265,15 +297,66 @@ static const struct pci_rule pci_rules[] = {
 	  0x80, 0x81, PCI_RO, 0, NULL },
 	{ "PIIX4 PM: SMBus base", PCI_DEV_ID(0x8086, 0x7113), 0,
 	  0x90, 0x94, PCI_RO, 0, NULL },
+	/* MSI-X Enable only where the hypervisor guards the table. */
+	{ "MSI-X: enable without a guarded table", ANY_DEVICE, CAP_MSIX, 0, 4, PCI_FILTER,
+	  0, msix_ctl_filter },
+	/*
+	 * SR-IOV: VF Enable stays as the launch found it (off: the launch
+	 * refuses to run over VFs).  A VF's configuration space reads as
+	 * no device (vendor 0xffff), so no filter here would see its MSI.
+	 */
+	{ "SR-IOV: VF Enable", ANY_DEVICE, ECAP_SRIOV, SRIOV_CTL, SRIOV_CTL + 4, PCI_MASK,
+	  ~(u32)SRIOV_CTL_VFE, NULL },
+	/*
+	 * PCIe downstream ports: ARI forwarding changes which device and
+	 * function numbers the functions below answer to (as a bus number
+	 * does): it stays as the launch found it.
+	 */
+	{ "PCIe: ARI forwarding", ANY_DEVICE, CAP_PCIE, PCIE_DEVCTL2, PCIE_DEVCTL2 + 4, PCI_MASK,
+	  ~(u32)PCIE_DEVCTL2_ARI, NULL },
+	/*
+	 * Bridges (header type 1 or 2, whatever the class): the primary,
+	 * secondary and subordinate bus numbers stay as the launch found
+	 * them.  A renumbered bus moves its devices to bus/device/function
+	 * numbers the MSI-X state is not kept under.  Last: on a type-0
+	 * header these bytes are BAR 2, which earlier rules may own.
+	 */
+	{ "bridge: bus numbers", ANY_DEVICE, 0, PCI_BUS_NUMBERS, PCI_BUS_NUMBERS + 4, PCI_FILTER,
+	  0, bus_number_filter },
 };
 
-/* The offset of capability id in d's list, or 0; bounded against loops. */
-static u16 cap_find(const struct pci_dev *d, u8 id)
+static u8 header_type(const struct pci_dev *d)
 {
-	u8 type = (hw_read(d->bdf, PCI_HEADER_TYPE, 4) >> 16) & 0x7f;
+	return (hw_read(d->bdf, PCI_HEADER_TYPE, 4) >> 16) & 0x7f;
+}
+
+/* The offset of extended capability id (ECAM, from 0x100), or 0. */
+static u16 ecap_find(const struct pci_dev *d, u16 id)
+{
+	u16 p = PCI_EXT_CAP;
+	unsigned int n;
+	u32 hdr;
+
+	for (n = 0; n < (0x1000 - PCI_EXT_CAP) / 4 && p >= PCI_EXT_CAP; n++) {
+		hdr = hw_read(d->bdf, p, 4);
+		if (hdr == 0 || hdr == 0xffffffffu)
+			return 0;
+		if ((hdr & 0xffff) == id)
+			return p;
+		p = (hdr >> 20) & 0xffc;
+	}
+	return 0;
+}
+
+/* The offset of capability id in d's list, or 0; bounded against loops. */
+static u16 cap_find(const struct pci_dev *d, u16 id)
+{
+	u8 type = header_type(d);
 	u16 p;
 	unsigned int n;
 
+	if (id & ECAP(0))
+		return ecap_find(d, id & ~ECAP(0));
 	if (!(hw_read(d->bdf, PCI_COMMAND, 4) & PCI_STATUS_CAP_LIST))
 		return 0;
 	p = hw_read(d->bdf, type == 2 ? PCI_CAP_PTR_CARDBUS : PCI_CAP_PTR, 1) & 0xfc;
@@ -288,7 +371,7 @@ static u16 cap_find(const struct pci_dev *d, u8 id)
 }
 
 /* Bytes of a capability whose size its own registers tell. */
-static u16 cap_len(const struct pci_dev *d, u8 id, u16 at)
+static u16 cap_len(const struct pci_dev *d, u16 id, u16 at)
 {
 	u16 ctl = hw_read(d->bdf, at + 2, 2);
 
@@ -299,27 +382,113 @@ static u16 cap_len(const struct pci_dev *d, u8 id, u16 at)
 	return 4;
 }
 
+/* A dword of w as it will be: the guest's bytes over the old ones. */
+static u32 w_new(const struct pci_write *w)
+{
+	return w->val[0] | (u32)w->val[1] << 8 | (u32)w->val[2] << 16 | (u32)w->val[3] << 24;
+}
+
+/* Bytes in mask that the write changes. */
+static u8 w_changes(const struct pci_write *w, u8 mask)
+{
+	u8 changed = 0;
+	unsigned int b;
+
+	for (b = 0; b < 4; b++)
+		if ((mask & w->mask & (1u << b)) && w->val[b] != w->old[b])
+			changed |= 1u << b;
+	return changed;
+}
+
+/* A register refused: its bytes in the write keep their old value. */
+static u8 w_refuse(struct pci_write *w, u8 mask)
+{
+	unsigned int b;
+
+	for (b = 0; b < 4; b++)
+		if (mask & w->mask & (1u << b))
+			w->val[b] = w->old[b];
+	return mask & w->mask;
+}
+
 /*
- * MSI: the data register (16 bits at +8, or +12 with 64-bit addresses)
- * must keep delivery mode fixed or lowest priority in bits 10:8, the
- * native format and the AMD IOMMU's remapped one alike.  Refused: the
- * whole register keeps its old value.
+ * MSI: each register of the message is checked on its own, so that the
+ * order Linux writes them in does not matter: the address low dword (+4)
+ * must lie in 0xFEExxxxx, the high one (+8 with 64-bit addresses) must be
+ * 0, the data (+8, or +12) must keep delivery mode fixed or lowest
+ * priority in bits 10:8 (native and AMD-remapped formats alike).  A bad
+ * register keeps its old value whole.  MSI Enable (control bit 0) may go
+ * from 0 to 1 only when the message in place is good: a device that was
+ * reset (FLR) has address 0.
  */
 static u8 msi_filter(const struct pci_dev *d, u16 base, struct pci_write *w)
 {
 	u16 ctl = hw_read(d->bdf, base + 2, 2);
-	u16 data = base + (ctl & MSI_CTL_64BIT ? 12 : 8);
-	u8 hi;
+	bool is64 = ctl & MSI_CTL_64BIT;
+	u16 data = base + (is64 ? 12 : 8);
+	u32 lo, hi, dv;
 
+	if (w->dw == base + 4) {
+		if (!msi_addr_allowed(w_new(w)))
+			return w_refuse(w, 0xf);
+		return 0;
+	}
+	if (is64 && w->dw == base + 8) {
+		if (!msi_addr_hi_allowed(w_new(w)))
+			return w_refuse(w, 0xf);
+		return 0;
+	}
 	/* Capabilities are dword aligned: data is bytes 0-1 of its dword. */
-	if (w->dw != data || !(w->mask & 3))
+	if (w->dw == data && (w->mask & 3)) {
+		if (!msi_data_allowed(w_new(w) & 0xffff))
+			return w_refuse(w, 3);
 		return 0;
-	hi = w->mask & 2 ? w->val[1] : w->old[1];
-	if (MSI_DM_OK(MSI_DM((u16)hi << 8)))
+	}
+	/* Control is bytes 2-3 of the header dword; Enable is bit 0 of byte 2. */
+	if (w->dw == base && (w->mask & 4) && (w->val[2] & MSI_CTL_ENABLE) &&
+	    !(w->old[2] & MSI_CTL_ENABLE)) {
+		lo = hw_read(d->bdf, base + 4, 4);
+		hi = is64 ? hw_read(d->bdf, base + 8, 4) : 0;
+		dv = hw_read(d->bdf, data, 2);
+		if (!msi_msg_allowed(lo, hi, dv)) {
+			w->val[2] &= ~MSI_CTL_ENABLE;
+			return 4;
+		}
+	}
+	return 0;
+}
+
+static bool msix_guarded(u16 bdf);
+
+/*
+ * MSI-X control (bytes 2-3 of the capability's header dword): Enable
+ * (bit 15) may go from 0 to 1 only when the hypervisor guards the
+ * function's table now -- write-protected and scanned (msix_track) --
+ * not when it could not be (no slot left, a page that is not ours,
+ * above 4 GiB) or while memory decode is off.
+ */
+static u8 msix_ctl_filter(const struct pci_dev *d, u16 base, struct pci_write *w)
+{
+	(void)base;
+	if (!(w->mask & 8) || !(w->val[3] & (MSIX_CTL_ENABLE >> 8)) ||
+	    (w->old[3] & (MSIX_CTL_ENABLE >> 8)) || msix_guarded(d->bdf))
 		return 0;
-	w->val[0] = w->old[0];
-	w->val[1] = w->old[1];
-	return w->mask & 3;
+	w->val[3] &= ~(MSIX_CTL_ENABLE >> 8);
+	return 8;
+}
+
+/* Header types 1 (PCI bridge) and 2 (CardBus): bus numbers at 0x18-0x1a. */
+static u8 bus_number_filter(const struct pci_dev *d, u16 base, struct pci_write *w)
+{
+	u8 type;
+
+	(void)base;
+	if (!(w->mask & 7))
+		return 0;
+	type = header_type(d);
+	if ((type != 1 && type != 2) || !w_changes(w, 7))
+		return 0;
+	return w_refuse(w, 7);
 }
 
 static bool rule_matches(const struct pci_rule *r, const struct pci_dev *d)
@@ -348,6 +517,9 @@ static const struct pci_rule *pci_policy(const struct pci_dev *d, struct pci_wri
 		u8 hit = 0, no = 0;
 
 		if (!rule_matches(r, d))
+			continue;
+		/* Extended capabilities lie at 0x100 and up, the others below. */
+		if (r->cap && ((r->cap & ECAP(0)) != 0) != (w->dw >= PCI_EXT_CAP))
 			continue;
 		if (r->cap) {
 			base = cap_find(d, r->cap);
@@ -390,9 +562,10 @@ static const struct pci_rule *pci_policy(const struct pci_dev *d, struct pci_wri
 /* ---- MSI-X tables: write-protected wherever their BAR puts them ---- */
 
 #define MSIX_MAX	32	/* functions with an MSI-X table */
-#define MSIX_ENTRY	16
-#define MSIX_DM_BYTE	9	/* data bits 15:8, in each 16-byte entry */
+#define MSIX_ENTRY	16	/* address low, high, data, vector control */
+#define MSIX_CTRL_MASKED	BIT(0)	/* vector control: the entry is masked */
 #define PAGE_4K		0x1000ull
+#define LOW_4G		(1ull << 32)
 
 static struct msix_tbl {
 	bool used;
@@ -401,9 +574,20 @@ static struct msix_tbl {
 	u32 len;
 } msix[MSIX_MAX];
 
+/* The function's table is write-protected and was scanned where it is. */
+static bool msix_guarded(u16 bdf)
+{
+	unsigned int i;
+
+	for (i = 0; i < MSIX_MAX; i++)
+		if (msix[i].used && msix[i].pa && msix[i].bdf == bdf)
+			return true;
+	return false;
+}
+
 static bool is_bar(const struct pci_dev *d, u16 dw)
 {
-	u8 type = (hw_read(d->bdf, PCI_HEADER_TYPE, 4) >> 16) & 0x7f;
+	u8 type = header_type(d);
 
 	return dw >= 0x10 && dw < (type == 0 ? 0x28 : type == 1 ? 0x18 : 0x10);
 }
@@ -493,6 +677,34 @@ static int msix_pages(const struct msix_tbl *t, u64 pa, u32 len, bool protect)
 	return 0;
 }
 
+static bool msix_entry_ok(u32 e[4])
+{
+	return (e[3] & MSIX_CTRL_MASKED) || msi_msg_allowed(e[0], e[1], e[2]);
+}
+
+/*
+ * A table just protected where it lies (at launch, or after a BAR move
+ * or decode on): an unmasked entry whose message is refused -- put there
+ * before the launch, or while the table was not guarded -- is masked.
+ * Masked entries may hold anything: unmasking one is checked.
+ */
+static void msix_scan_table(const struct msix_tbl *t)
+{
+	u32 k, i, e[4];
+	u64 a;
+
+	for (k = 0; k < t->len / MSIX_ENTRY; k++) {
+		a = t->pa + (u64)k * MSIX_ENTRY;
+		for (i = 0; i < 4; i++)
+			e[i] = mmio_load32(a + 4 * i);
+		if (msix_entry_ok(e))
+			continue;
+		mmio_store(a + 12, 4, e[3] | MSIX_CTRL_MASKED);
+		hv_log("xmhf: PCI %02x:%02x.%x: MSI-X entry %u (address 0x%x:%08x, data 0x%x) refused: masked\n",
+		       t->bdf >> 8, (t->bdf >> 3) & 0x1f, t->bdf & 7, k, e[1], e[0], e[2]);
+	}
+}
+
 /*
  * Re-reads where d's MSI-X table lies and moves its protection along,
  * the other CPUs stopped (or not yet running).  -1 if the new place
@@ -524,7 +736,11 @@ static int msix_track(const struct pci_dev *d)
 	}
 	if (t->pa == pa && t->len == len)
 		return 0;
-	if (pa && msix_pages(t, pa, len, true)) {
+	/*
+	 * Above 4 GiB the hypervisor can neither scan the table nor carry
+	 * out the guest's stores (its 1:1 map ends there): not guarded.
+	 */
+	if (pa && (pa + len > LOW_4G || msix_pages(t, pa, len, true))) {
 		msix_pages(t, pa, len, false);	/* what got protected of it */
 		if (!t->pa)
 			t->used = false;
@@ -539,9 +755,11 @@ static int msix_track(const struct pci_dev *d)
 	t->pa = pa;
 	t->len = len;
 	t->used = pa != 0;
-	if (pa)
+	if (pa) {
 		hv_log("xmhf: PCI %02x:%02x.%x: MSI-X table at 0x%lx (%u entries) write-protected\n",
 		       d->bdf >> 8, (d->bdf >> 3) & 0x1f, d->bdf & 7, pa, len / MSIX_ENTRY);
+		msix_scan_table(t);
+	}
 	return 0;
 }
 
@@ -608,11 +826,61 @@ static void io_bars_update(const struct pci_dev *d)
 	}
 }
 
-/* At launch: every function's table, bus by bus (no vCPU runs yet). */
-static void msix_scan(void)
+#define BDF_FMT		"%02x:%02x.%x"
+#define BDF_ARGS(bdf)	(bdf) >> 8, ((bdf) >> 3) & 0x1f, (bdf) & 7
+
+/*
+ * At launch, one function: what Linux, or anything that ran before the
+ * hypervisor, left programmed is made to fit the invariant.  An enabled
+ * MSI with a refused message is disabled; the MSI-X table is protected
+ * and scanned (msix_track), and MSI-X is disabled if the table cannot be
+ * guarded.  VFs enabled under an SR-IOV capability: -1, the launch stops
+ * (their configuration space reads as no device: nothing could filter
+ * them).  No vCPU runs yet.
+ */
+static int launch_check(const struct pci_dev *d)
 {
-	struct pci_dev d;
+	u16 c, ctl;
+	u32 lo, hi, data;
+
+	c = cap_find(d, ECAP_SRIOV);
+	if (c && (hw_read(d->bdf, c + SRIOV_CTL, 2) & SRIOV_CTL_VFE)) {
+		hv_log("xmhf: PCI " BDF_FMT ": SR-IOV VFs enabled: their MSI and MSI-X cannot be filtered\n",
+		       BDF_ARGS(d->bdf));
+		return -1;
+	}
+	c = cap_find(d, CAP_MSI);
+	if (c && ((ctl = hw_read(d->bdf, c + 2, 2)) & MSI_CTL_ENABLE)) {
+		lo = hw_read(d->bdf, c + 4, 4);
+		hi = ctl & MSI_CTL_64BIT ? hw_read(d->bdf, c + 8, 4) : 0;
+		data = hw_read(d->bdf, c + (ctl & MSI_CTL_64BIT ? 12 : 8), 2);
+		if (!msi_msg_allowed(lo, hi, data)) {
+			hw_write(d->bdf, c + 2, 2, ctl & ~MSI_CTL_ENABLE);
+			hv_log("xmhf: PCI " BDF_FMT ": MSI (address 0x%x:%08x, data 0x%x) refused at launch: MSI disabled\n",
+			       BDF_ARGS(d->bdf), hi, lo, data);
+		}
+	}
+	c = cap_find(d, CAP_MSIX);
+	if (!c)
+		return 0;
+	if (msix_track(d))
+		hv_log("xmhf: PCI " BDF_FMT ": its MSI-X table cannot be protected\n",
+		       BDF_ARGS(d->bdf));
+	ctl = hw_read(d->bdf, c + 2, 2);
+	if ((ctl & MSIX_CTL_ENABLE) && !msix_guarded(d->bdf)) {
+		hw_write(d->bdf, c + 2, 2, ctl & ~MSIX_CTL_ENABLE);
+		hv_log("xmhf: PCI " BDF_FMT ": MSI-X table not guarded: MSI-X disabled\n",
+		       BDF_ARGS(d->bdf));
+	}
+	return 0;
+}
+
+/* At launch: every function, bus by bus (no vCPU runs yet). */
+static int launch_scan(void)
+{
+	struct pci_dev d = { 0 };
 	unsigned int bus, dev, fn, nfn;
+	int err = 0;
 
 	for (bus = 0; bus < 256; bus++) {
 		for (dev = 0; dev < 32; dev++) {
@@ -626,12 +894,12 @@ static void msix_scan(void)
 					nfn = 8;
 				d.cls = hw_read(d.bdf, PCI_CLASS, 4) >> 8;
 				io_bars_launch(&d);
-				if (msix_track(&d))
-					hv_log("xmhf: PCI %02x:%02x.%x: its MSI-X table cannot be protected: its entries pass unfiltered\n",
-					       bus, dev, fn);
+				if (launch_check(&d))
+					err = -1;
 			}
 		}
 	}
+	return err;
 }
 
 /*
@@ -761,37 +1029,60 @@ bool pci_mmio_owns(u64 gpa)
 }
 
 /*
- * A store into a protected MSI-X table page: refused if it sets an
- * entry's delivery mode (data bits 10:8) to anything but fixed or lowest
- * priority, else done on the device.  pci_lock held.
+ * A store into a protected MSI-X table page, pci_lock held.  Into an
+ * entry it is refused when a register it writes gets a value the MSI
+ * filter refuses (address low outside 0xFEExxxxx, address high not 0,
+ * data with a delivery mode other than fixed or lowest priority), or
+ * when the entry would be left unmasked with a refused message (an
+ * unmask of an entry the scan masked, or one a reset cleared).  Anything
+ * else, the pending-bit array and other registers on the page included,
+ * is done on the device.  A store lies in one entry: entries and the
+ * table are 8-byte aligned, and so are stores of up to 8 bytes.
  */
 static int msix_write(u64 gpa, unsigned int size, u64 val)
 {
-	unsigned int i, k;
+	static const char *const field[] = { "address low", "address high", "data", "vector control" };
+	unsigned int i, k, b, off;
 	const struct msix_tbl *t;
+	u32 e[4], was[4];
+	u64 ent;
+	int bad;
 
 	if (!msix_page_owner(gpa & ~(PAGE_4K - 1), NULL))
 		return 1;	/* moved meanwhile: the guest runs it again */
 	if ((gpa & (size - 1)) || npt_protected(gpa) || hv_owns(gpa, size) ||
-	    gpa + size > (1ull << 32)) {
+	    gpa + size > LOW_4G) {
 		hv_log("xmhf: MSI-X page write of %u bytes at 0x%lx not emulated (misaligned, or above 4 GiB): dropped\n",
 		       size, gpa);
 		return 0;
 	}
 	for (i = 0; i < MSIX_MAX; i++) {
 		t = &msix[i];
-		for (k = 0; k < size; k++) {
-			u64 a = gpa + k;
-			u8 byte = (u8)(val >> 8 * k);
-
-			if (!t->used || !t->pa || a < t->pa || a >= t->pa + t->len ||
-			    (a - t->pa) % MSIX_ENTRY != MSIX_DM_BYTE || MSI_DM_OK(byte & 7))
-				continue;
-			hv_log("xmhf: PCI %02x:%02x.%x: MSI-X entry %lu data with delivery mode %u refused\n",
-			       t->bdf >> 8, (t->bdf >> 3) & 0x1f, t->bdf & 7,
-			       (a - t->pa) / MSIX_ENTRY, byte & 7);
-			return 0;
+		if (!t->used || !t->pa || gpa < t->pa || gpa >= t->pa + t->len)
+			continue;
+		ent = t->pa + (gpa - t->pa) / MSIX_ENTRY * MSIX_ENTRY;
+		off = gpa - ent;
+		for (k = 0; k < 4; k++)
+			e[k] = was[k] = mmio_load32(ent + 4 * k);
+		for (b = 0; b < size; b++) {
+			k = (off + b) / 4;
+			e[k] &= ~(0xffu << 8 * ((off + b) % 4));
+			e[k] |= (u32)(u8)(val >> 8 * b) << 8 * ((off + b) % 4);
 		}
+		bad = -1;
+		if (e[0] != was[0] && !msi_addr_allowed(e[0]))
+			bad = 0;
+		else if (e[1] != was[1] && !msi_addr_hi_allowed(e[1]))
+			bad = 1;
+		else if ((e[2] ^ was[2]) & 0xffff && !msi_data_allowed(e[2]))
+			bad = 2;
+		else if (!msix_entry_ok(e))
+			bad = 3;
+		if (bad < 0)
+			break;
+		hv_log("xmhf: PCI " BDF_FMT ": MSI-X entry %lu %s refused (address 0x%x:%08x, data 0x%x, control 0x%x)\n",
+		       BDF_ARGS(t->bdf), (ent - t->pa) / MSIX_ENTRY, field[bad], e[1], e[0], e[2], e[3]);
+		return 0;
 	}
 	mmio_store(gpa, size, val);
 	return 0;
@@ -879,20 +1170,35 @@ static int ecam_find(void)
 	return -1;
 }
 
-int pci_init(struct npt *npt)
+int pci_locate(void)
 {
 	int err;
 
+	pci_lock_take(NULL);
+	ecam_base = ecam_size = 0;
+	err = ecam_find();
+	spin_unlock(&pci_lock);
+	return err;
+}
+
+bool pci_ecam_overlaps(u64 start, u64 len)
+{
+	return ecam_size && start < ecam_base + ecam_size && start + len > ecam_base;
+}
+
+int pci_init(struct npt *npt)
+{
+	int err = 0;
+
 	pci_npt = npt;
 	pci_lock_take(NULL);
-	err = ecam_find();
-	if (!err && ecam_size) {
+	if (ecam_size) {
 		hv_log("xmhf: PCI: ECAM at 0x%lx, %lu MiB: read-only to the guest, writes filtered\n",
 		       ecam_base, ecam_size >> 20);
 		err = npt_write_protect(npt, ecam_base, ecam_size);
 	}
 	if (!err)
-		msix_scan();
+		err = launch_scan();
 	spin_unlock(&pci_lock);
 	return err;
 }

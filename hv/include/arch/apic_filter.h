@@ -76,10 +76,16 @@ static inline u32 intr_defuse(u32 val)
 /* IOAPIC redirection entry, low dword. */
 bool ioapic_rte_allowed(u32 lo);
 
-/* An MSI message: address in the 0xFEExxxxx window, fixed or lowest priority. */
+/*
+ * An MSI message: address in the 0xFEExxxxx window (upper dword 0 in the
+ * 64-bit form), fixed or lowest priority.  Each register alone, and the
+ * whole message.
+ */
 #define MSI_ADDR_WINDOW		0xfee00000u
 #define MSI_ADDR_WINDOW_MASK	0xfff00000u
 bool msi_addr_allowed(u32 addr);
+bool msi_addr_hi_allowed(u32 addr_hi);
 bool msi_data_allowed(u32 data);
+bool msi_msg_allowed(u32 addr_lo, u32 addr_hi, u32 data);
 
 #endif /* XMHF_ARCH_APIC_FILTER_H */

@@ -22,10 +22,23 @@ struct vcpu;
 #define PCI_CFG_PORT_END	0xd00	/* exclusive */
 
 /*
- * At launch, on the boot CPU, before any vCPU runs: finds the ECAM
- * window (the CPU's MMIO_CFG_BASE MSR, else the host bridge's register)
- * and makes it read-only in the nested page tables.  -1 if the window
- * cannot be found or protected: the launch must not go on.
+ * At launch, on the boot CPU, before the direct map and the heap's extra
+ * blocks are set up: finds the ECAM window (a host bridge the table
+ * knows, else the CPU's MMIO_CFG_BASE MSR).  -1 if it cannot tell: the
+ * launch must not go on.
+ */
+int pci_locate(void);
+
+/* [start, start + len) overlaps the ECAM window pci_locate() found. */
+bool pci_ecam_overlaps(u64 start, u64 len);
+
+/*
+ * At launch, after pci_locate(), before any vCPU runs: makes the ECAM
+ * window read-only in the nested page tables, then scans every function:
+ * its MSI-X table write-protected and its entries checked, an MSI or
+ * MSI-X that carries a refused message or cannot be guarded disabled.
+ * -1 if ECAM cannot be protected or a function has SR-IOV VFs enabled:
+ * the launch must not go on.
  */
 int pci_init(struct npt *npt);
 
