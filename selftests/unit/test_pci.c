@@ -681,6 +681,25 @@ static void test_msix_not_over_others(void **state)
 	}
 }
 
+/*
+ * A BAR moved by less than a page keeps its table on the same page: the
+ * move must not lift that page's protection (found in review: the old
+ * place was unprotected after the new one was protected).
+ */
+static void test_msix_move_within_page(void **state)
+{
+	(void)state;
+	assert_true(page_ro(TABLE));
+	assert_true(cf8_out(MSIXDEV, 0x14, 4, (u32)TABLE + 0x100));
+	assert_int_equal(cfg(MSIXDEV, 0x14, 4), (u32)TABLE + 0x100);
+	assert_true(page_ro(TABLE));
+	assert_true(pci_mmio_owns(TABLE + 0x108));
+	/* And on to the next page: the old one is free, the new one guarded. */
+	assert_true(cf8_out(MSIXDEV, 0x14, 4, (u32)TABLE + 0x1000));
+	assert_false(page_ro(TABLE));
+	assert_true(page_ro(TABLE + 0x1000));
+}
+
 /* ---- bus numbers, ARI, SR-IOV (issue 12: state keyed by bus/device/function) */
 
 static void test_bridge_bus_numbers(void **state)
@@ -989,6 +1008,7 @@ int main(void)
 		cmocka_unit_test_setup(test_msix_entries, setup),
 		cmocka_unit_test_setup(test_msix_follows_bar, setup),
 		cmocka_unit_test_setup(test_msix_not_over_others, setup),
+		cmocka_unit_test_setup(test_msix_move_within_page, setup),
 		cmocka_unit_test_setup(test_piix4_pm, setup),
 		cmocka_unit_test_setup(test_ecam_find, setup),
 		cmocka_unit_test_setup(test_io_bars_follow, setup),

@@ -654,7 +654,7 @@ static bool page_not_ours(u64 pg)
 	       npt_protected(pg) || hv_owns(pg, PAGE_4K);
 }
 
-static int msix_pages(const struct msix_tbl *t, u64 pa, u32 len, bool protect)
+static int msix_pages(u64 pa, u32 len, bool protect)
 {
 	u32 a, b, c, d;
 	u64 pg;
@@ -666,7 +666,8 @@ static int msix_pages(const struct msix_tbl *t, u64 pa, u32 len, bool protect)
 				return -1;
 			continue;
 		}
-		if (!protect && msix_page_owner(pg, t))
+		/* A page any table covers where it is now stays protected. */
+		if (!protect && msix_page_owner(pg, NULL))
 			continue;
 		if (protect && ((pg >> (a & 0xff)) || hub_owns_page(pg) ||
 				hv_heap_free_pages() < 64))
@@ -714,8 +715,8 @@ static void msix_scan_table(const struct msix_tbl *t)
 static int msix_track(const struct pci_dev *d)
 {
 	struct msix_tbl *t = NULL, *spare = NULL;
-	u32 len = 0;
-	u64 pa = msix_locate(d, &len);
+	u32 len = 0, old_len;
+	u64 pa = msix_locate(d, &len), old_pa;
 	unsigned int i;
 
 	for (i = 0; i < MSIX_MAX; i++) {
@@ -740,21 +741,21 @@ static int msix_track(const struct pci_dev *d)
 	 * Above 4 GiB the hypervisor can neither scan the table nor carry
 	 * out the guest's stores (its 1:1 map ends there): not guarded.
 	 */
-	if (pa && (pa + len > LOW_4G || msix_pages(t, pa, len, true))) {
-		msix_pages(t, pa, len, false);	/* what got protected of it */
+	if (pa && (pa + len > LOW_4G || msix_pages(pa, len, true))) {
+		/* What got protected of it, but what t still covers where it is. */
+		msix_pages(pa, len, false);
 		if (!t->pa)
 			t->used = false;
 		return -1;
 	}
-	if (t->pa) {
-		u64 old = t->pa;
-
-		t->pa = 0;		/* its pages no longer its own */
-		msix_pages(t, old, t->len, false);
-	}
+	old_pa = t->pa;
+	old_len = t->len;
+	/* t at its new place first: pages it keeps stay protected. */
 	t->pa = pa;
 	t->len = len;
 	t->used = pa != 0;
+	if (old_pa)
+		msix_pages(old_pa, old_len, false);
 	if (pa) {
 		hv_log("xmhf: PCI %02x:%02x.%x: MSI-X table at 0x%lx (%u entries) write-protected\n",
 		       d->bdf >> 8, (d->bdf >> 3) & 0x1f, d->bdf & 7, pa, len / MSIX_ENTRY);
