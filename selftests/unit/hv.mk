@@ -108,3 +108,11 @@ $(BUILD)/unit/hv/test_apic_filter.o: $(TOP)/selftests/unit/test_apic_filter.c
 $(BUILD)/unit/test_apic_filter: $(addprefix $(BUILD)/unit/hv/,test_apic_filter.o apic_filter.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_apic_filter
+# The MSR policy (arch/x86/msr.c, included whole) through msr_exit(): EFER
+# writes (with cr.c's efer_write()) and the PERF_CTL guest-only rule.
+$(HV_UT)/test_msr.o: $(TOP)/selftests/unit/test_msr.c $(TOP)/hv/arch/x86/msr.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_msr: $(HV_UT)/test_msr.o $(BUILD)/unit/hv/cr.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_msr

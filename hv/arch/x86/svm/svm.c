@@ -92,6 +92,11 @@ void vcpu_set_efer(struct vcpu *v, u64 val)
 	vmcb_of(v)->save.efer = val;
 }
 
+u64 vcpu_cr0(struct vcpu *v)
+{
+	return vmcb_of(v)->save.cr0;
+}
+
 /*
  * The guest goes on at rip, its instruction done: an STI or MOV SS
  * shadow that covered it is over (the CPU would have dropped it too).
@@ -812,7 +817,7 @@ static bool write_cr(struct vcpu *v, unsigned int cr, u64 val)
 	struct vmcb_save_area *s = &vmcb_of(v)->save;
 	struct cr_state st = {
 		s->cr0, s->cr3, s->cr4, s->efer,
-		(s->efer & EFER_LMA) && (s->cs.attrib & 0x200), 0, cr4_valid,
+		(s->efer & EFER_LMA) && (s->cs.attrib & 0x200), 0, cr4_valid, 0,
 	};
 	u32 a, b, c, d;
 
