@@ -538,7 +538,8 @@ static long leave_hv(struct xmhf_launch_ctx *lc)
 /*
  * Unload (docs/architecture.md, "Unload"): the hypervisor devirtualizes
  * this CPU and returns here natively; then the APs come back.  Returns
- * -EIO, with Linux still hoisted, if the hypervisor refused.
+ * -EIO (-EBUSY when a CPU did not answer it), with Linux still hoisted,
+ * if the hypervisor refused.
  */
 int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 {
@@ -558,6 +559,11 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		msleep(100);
 	}
 	release_aps(lc);
+	if (ret == XMHF_HC_E_BUSY) {
+		/* A CPU held NMIs back past the hypervisor's limit. */
+		pr_err("the hypervisor refused to unload: a CPU did not answer it in time; Linux stays hoisted, try again later\n");
+		return -EBUSY;
+	}
 	if (ret != RESUME_NATIVE) {
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);
 		return -EIO;

@@ -1171,9 +1171,12 @@ void svm_run(struct vcpu *v)
 {
 	while (!v->unload && !v->park && !v->init_req) {
 		if (hub_take_dirty()) {
-			quiesce_begin(v);
-			svm_rebuild_intercepts();
-			quiesce_end(v);
+			if (quiesce_begin(v) < 0) {
+				hub_set_dirty();	/* a CPU did not answer */
+			} else {
+				svm_rebuild_intercepts();
+				quiesce_end(v);
+			}
 		}
 		apply_intercepts(v);
 		inject_pending_nmi(v);
