@@ -521,6 +521,8 @@ err_mask:
 
 /* The unload marker needs the TPM: a slow one gets a few more tries. */
 #define UNLOAD_TPM_TRIES	10
+/* E_BUSY: a CPU did not answer within the hypervisor's 2 s. */
+#define UNLOAD_BUSY_TRIES	3
 
 /* One UNLOAD hypercall; RESUME_NATIVE once this CPU runs natively. */
 static long leave_hv(struct xmhf_launch_ctx *lc)
@@ -553,9 +555,14 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		return err;
 	for (tries = 1;; tries++) {
 		ret = leave_hv(lc);
-		if (ret != XMHF_HC_E_TPM || tries == UNLOAD_TPM_TRIES)
+		if (ret == XMHF_HC_E_TPM && tries < UNLOAD_TPM_TRIES) {
+			pr_warn("the TPM did not take the unload marker; trying again\n");
+		} else if (ret == XMHF_HC_E_BUSY && tries < UNLOAD_BUSY_TRIES) {
+			/* A CPU starved for 2 s (a busy host) answers the next time. */
+			pr_warn("a CPU did not answer the hypervisor in time; trying again\n");
+		} else {
 			break;
-		pr_warn("the TPM did not take the unload marker; trying again\n");
+		}
 		msleep(100);
 	}
 	release_aps(lc);
