@@ -521,6 +521,8 @@ err_mask:
 
 /* The unload marker needs the TPM: a slow one gets a few more tries. */
 #define UNLOAD_TPM_TRIES	10
+/* E_BUSY: a CPU did not answer within the hypervisor's 2 s. */
+#define UNLOAD_BUSY_TRIES	3
 
 /* One UNLOAD hypercall; RESUME_NATIVE once this CPU runs natively. */
 static long leave_hv(struct xmhf_launch_ctx *lc)
@@ -538,7 +540,8 @@ static long leave_hv(struct xmhf_launch_ctx *lc)
 /*
  * Unload (docs/architecture.md, "Unload"): the hypervisor devirtualizes
  * this CPU and returns here natively; then the APs come back.  Returns
- * -EIO, with Linux still hoisted, if the hypervisor refused.
+ * -EIO (-EBUSY when a CPU did not answer it), with Linux still hoisted,
+ * if the hypervisor refused.
  */
 int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 {
@@ -552,12 +555,22 @@ int xmhf_devirtualize(struct xmhf_launch_ctx *lc)
 		return err;
 	for (tries = 1;; tries++) {
 		ret = leave_hv(lc);
-		if (ret != XMHF_HC_E_TPM || tries == UNLOAD_TPM_TRIES)
+		if (ret == XMHF_HC_E_TPM && tries < UNLOAD_TPM_TRIES) {
+			pr_warn("the TPM did not take the unload marker; trying again\n");
+		} else if (ret == XMHF_HC_E_BUSY && tries < UNLOAD_BUSY_TRIES) {
+			/* A CPU starved for 2 s (a busy host) answers the next time. */
+			pr_warn("a CPU did not answer the hypervisor in time; trying again\n");
+		} else {
 			break;
-		pr_warn("the TPM did not take the unload marker; trying again\n");
+		}
 		msleep(100);
 	}
 	release_aps(lc);
+	if (ret == XMHF_HC_E_BUSY) {
+		/* A CPU held NMIs back past the hypervisor's limit. */
+		pr_err("the hypervisor refused to unload: a CPU did not answer it in time; Linux stays hoisted, try again later\n");
+		return -EBUSY;
+	}
 	if (ret != RESUME_NATIVE) {
 		pr_err("the hypervisor refused to unload (%ld)\n", ret);
 		return -EIO;

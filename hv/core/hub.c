@@ -234,6 +234,11 @@ bool hub_take_dirty(void)
 	return __atomic_exchange_n(&dirty, false, __ATOMIC_ACQ_REL);
 }
 
+void hub_set_dirty(void)
+{
+	__atomic_store_n(&dirty, true, __ATOMIC_RELEASE);
+}
+
 /* ---- services ---- */
 
 struct ha_subscription *ha_subscription(void)
@@ -272,8 +277,9 @@ int ha_npt_protect(u64 gpa, unsigned int perms)
 	struct vcpu *me = this_vcpu();
 	int ret;
 
-	if (me)
-		quiesce_begin(me);
+	/* A CPU that does not answer (NMIs blocked): nothing changes. */
+	if (me && quiesce_begin(me) < 0)
+		return -1;
 	ret = npt_protect_stopped(gpa, perms);
 	if (me)
 		quiesce_end(me);

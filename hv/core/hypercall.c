@@ -6,21 +6,38 @@
 #include <core/hub.h>
 #include <core/hv.h>
 #include <core/log.h>
+#include <core/quiesce.h>
+#include <core/smp.h>
 #include <core/vcpu.h>
 
 /*
  * Fail closed: leaving without the marker in PCR 17 would let quotes say
  * the hypervisor is still here, so then it stays.
+ *
+ * Every other CPU must answer first, before anything that cannot be
+ * undone (a parked CPU does not come back; the marker says "gone"): a
+ * guest that stays in its NMI handler holds the hypervisor's NMI back,
+ * and then the unload is refused (E_BUSY) instead of waiting for ever.
+ * The APs are told to park while they are held, so none goes back into
+ * the guest, where its NMIs could be blocked again, before it parks.
  */
 static long hc_unload(struct vcpu *v)
 {
+	long ret = 0;
+
 	/* The boot CPU leaves last, after it parked the others. */
 	if (v->index != 0)
 		return XMHF_HC_E_INVAL;
-	if (hv_extend_unload_marker())
-		return XMHF_HC_E_TPM;
-	v->unload = true;
-	return 0;
+	if (quiesce_begin(v) < 0)
+		return XMHF_HC_E_BUSY;
+	if (hv_extend_unload_marker()) {
+		ret = XMHF_HC_E_TPM;
+	} else {
+		v->unload = true;
+		smp_mark_park_aps();
+	}
+	quiesce_end(v);
+	return ret;
 }
 
 /*
@@ -75,6 +92,10 @@ void hypercall(struct vcpu *v)
 		break;
 	case XMHF_HC_LAYOUT:
 		ret = cpl0 ? hv_layout_to_guest(v, v->regs.rdi, v->regs.rsi) :
+			     XMHF_HC_E_PERM;
+		break;
+	case XMHF_HC_NMI_HOLD_TEST:
+		ret = cpl0 ? hv_nmi_hold_test(v->regs.rdi, v->regs.rsi) :
 			     XMHF_HC_E_PERM;
 		break;
 #endif

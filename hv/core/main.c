@@ -308,8 +308,7 @@ int hv_extend_unload_marker(void)
 
 long hv_quiesce_test(struct vcpu *v, u64 gpa, u64 read_only)
 {
-	unsigned int stopped;
-	int err;
+	int stopped, err;
 
 	/* Each new 2 MiB split costs a heap page: keep what hypapps need. */
 	if ((gpa & 0xfff) || read_only > 1 || !map_guest_ram(NULL, gpa, 0x1000) ||
@@ -317,9 +316,31 @@ long hv_quiesce_test(struct vcpu *v, u64 gpa, u64 read_only)
 	    hv_heap_free_pages() < QUIESCE_TEST_HEAP_MIN)
 		return XMHF_HC_E_INVAL;
 	stopped = quiesce_begin(v);
+	if (stopped < 0)
+		return XMHF_HC_E_BUSY;	/* a CPU did not answer */
 	err = npt_set_4k(&guest_npt, gpa, true, !read_only);
 	quiesce_end(v);
 	return err ? XMHF_HC_E_INVAL : (long)stopped;
+}
+
+/*
+ * XMHF_HC_NMI_HOLD_TEST: stay here, GIF clear (host code runs so), for
+ * ms milliseconds, reaching no quiesce safe point: the hypervisor's NMI
+ * to this CPU waits until the next VMRUN sets GIF.  That is what a CPU
+ * does on hardware while its guest sits in an NMI handler (the CPU holds
+ * NMIs until the guest's IRET); QEMU TCG does not model that for an
+ * injected NMI (docs/architecture.md, "SMP"), so the test plays it here.
+ */
+long hv_nmi_hold_test(u64 ms, u64 magic)
+{
+	u64 end;
+
+	if (magic != XMHF_NMI_HOLD_MAGIC || !ms || ms > 15000)
+		return XMHF_HC_E_INVAL;
+	end = tsc_us() + ms * 1000;
+	while (tsc_us() < end)
+		cpu_relax();
+	return 0;
 }
 #endif
 

@@ -41,9 +41,24 @@ static void q_lock_take(struct vcpu *me)
 	}
 }
 
-unsigned int quiesce_begin(struct vcpu *me)
+/*
+ * How long a live CPU may take to answer.  A CPU in guest mode answers
+ * through the NMI; while the guest sits in its own NMI handler the CPU
+ * holds NMIs back until the guest's IRET (there is no IRET tracking
+ * here), so a guest that never returns from an NMI never answers.  An
+ * honest CPU answers in microseconds; the limit is generous for TCG on
+ * a busy host.
+ */
+#ifndef QUIESCE_TIMEOUT_US
+#define QUIESCE_TIMEOUT_US	2000000ull
+#endif
+
+static u64 q_timeouts;
+
+int quiesce_begin(struct vcpu *me)
 {
 	unsigned int i, stopped = 0;
+	u64 deadline;
 	u32 gen;
 
 	q_lock_take(me);
@@ -61,28 +76,38 @@ unsigned int quiesce_begin(struct vcpu *me)
 	 * A CPU that parks or dies meanwhile answered by leaving.  The NMI is
 	 * not sent again: the guest cannot lose it (the APIC stays enabled
 	 * at its ID, and a software-disabled APIC still takes NMIs), and a
-	 * second one could reach the guest as an NMI it never sent.
+	 * second one could reach the guest as an NMI it never sent.  One
+	 * deadline for all: the CPUs answer in parallel.
 	 */
+	deadline = tsc_us() + QUIESCE_TIMEOUT_US;
 	for (i = 0; i < smp_count(); i++) {
 		struct vcpu *t = smp_vcpu(i);
-		u64 warn = tsc_us() + 5000000;
 
 		if (t == me)
 			continue;
 		while (vcpu_live(t) &&
 		       __atomic_load_n(&t->quiesce_ack, __ATOMIC_ACQUIRE) != gen) {
-			/* Once: a CPU this slow is worth a line in the log. */
-			if (warn && tsc_us() > warn) {
-				hv_log("xmhf: CPU %u (APIC ID %u, %lu exits) has not answered a quiesce for 5 s\n",
-				       t->index, t->apic_id, t->exits_total);
-				warn = 0;
+			if (tsc_us() > deadline) {
+				/*
+				 * Give up: release the others.  The NMI stays
+				 * pending in t (kick set); when it comes, it
+				 * finds no stop active (or a later one) and
+				 * is not passed to the guest.
+				 */
+				q_timeouts++;
+				hv_log("xmhf: CPU %u (APIC ID %u, %lu exits) did not answer a quiesce in %llu ms (NMIs blocked in the guest?): operation refused\n",
+				       t->index, t->apic_id, t->exits_total,
+				       QUIESCE_TIMEOUT_US / 1000);
+				quiesce_end(me);
+				q_count--;	/* not a quiesce that happened */
+				return -1;
 			}
 			cpu_relax();
 		}
 		if (vcpu_live(t))
 			stopped++;
 	}
-	return stopped;
+	return (int)stopped;
 }
 
 void quiesce_end(struct vcpu *me)
@@ -97,4 +122,9 @@ void quiesce_end(struct vcpu *me)
 u64 quiesce_count(void)
 {
 	return q_count;
+}
+
+u64 quiesce_timeouts(void)
+{
+	return q_timeouts;
 }

@@ -354,6 +354,15 @@ void smp_park_aps(void)
 	hv_log("xmhf: APs parked\n");
 }
 
+void smp_mark_park_aps(void)
+{
+	unsigned int i;
+
+	for (i = 1; i < ncpus; i++)
+		if (vcpu_live(cpus[i]))
+			__atomic_store_n(&cpus[i]->park, true, __ATOMIC_RELEASE);
+}
+
 void smp_kick(struct vcpu *t)
 {
 	if (!__atomic_exchange_n(&t->kick, 1, __ATOMIC_SEQ_CST))

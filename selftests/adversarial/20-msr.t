@@ -4,11 +4,14 @@
 # hypervisor's addresses and reads the LBR MSRs, moves SMRAM (SMM_BASE),
 # unlocks SMM (SMM_CTL), loads microcode (PATCH_LOADER), moves ECAM
 # (MMIO_CFG_BASE), samples with IBS, sets MCG_STATUS.MCIP (a machine
-# check then shuts down, and the platform resets), and touches an MSR no
-# row names.
-# Natively each access goes through (QEMU keeps no value for most: a
-# write that does not fault is the success); hoisted each gets #GP(0)
-# and the hypervisor logs it once per MSR.  CPL 0 via xmhf_svmprobe.
+# check then shuts down, and the platform resets), touches an MSR no row
+# names, writes EFER values that would cost the CPU at VMRUN (LMA cleared
+# in long mode, a bit the CPU lacks), and programs a performance counter
+# to count in host mode only (PERF_CTL HostOnly), i.e. the hypervisor.
+# Natively each access goes through (QEMU keeps no value for most, and
+# ignores EFER's LMA and unknown bits: a write that does not fault is the
+# success); hoisted each gets #GP(0) and the hypervisor logs it once per
+# MSR.  CPL 0 via xmhf_svmprobe.
 # Then the probe hypapp tries to subscribe MSRs the table keeps from
 # hypapps (APIC_BASE, the x2APIC ICR, SMM_BASE): refused.
 . /selftests/lib.sh
@@ -27,6 +30,10 @@ ATTACKS='
 0x17a      flip 0x4    MCG_STATUS.MCIP: the next machine check a shutdown
 0xc0000104 flip 0x0    TSC_RATIO: no row (allow-list default)
 0x4b564d00 rdmsr       a paravirt MSR: no row, outside the permission map
+0xc0000080 flip 0x901  EFER.LMA cleared in long mode: the CPU would leave long mode under VMRUN
+0xc0000080 flip 0x8d01 EFER.TCE, which this CPU lacks: VMRUN would refuse the state
+0xc0010000 flip 0x20000530076 PERF_CTL0 HostOnly: count cycles in host mode (the hypervisor)
+0xc0010200 flip 0x20000530076 PERF_CTL0 (extended) HostOnly: the same
 '
 if [ -z "$PINNED" ]; then PINNED=1 exec taskset -c 0 sh "$0"; fi
 n=$(echo "$ATTACKS" | grep -c '^0x')

@@ -379,8 +379,11 @@ static int allowed(int cpl0, uint64_t fn, enum ptr_class c, uint64_t size, long 
 {
 	if (ret == XMHF_HC_E_TPM || ret <= -1000)
 		return 0;		/* only UNLOAD may say TPM; never an ioctl error */
-	if (!test_hc && (fn == XMHF_HC_QUIESCE_TEST || fn == XMHF_HC_LAYOUT))
+	if (!test_hc && (fn == XMHF_HC_QUIESCE_TEST || fn == XMHF_HC_LAYOUT ||
+			 fn == XMHF_HC_NMI_HOLD_TEST))
 		return ret == XMHF_HC_E_NOSYS;
+	if (test_hc && fn == XMHF_HC_NMI_HOLD_TEST)	/* random RSI: never the magic */
+		return ret == (cpl0 ? XMHF_HC_E_INVAL : XMHF_HC_E_PERM);
 	if (!cpl0) {
 		if (fn == XMHF_HC_NULL)
 			return ret == 0;

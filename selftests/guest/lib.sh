@@ -65,6 +65,27 @@ mem_free_kb() {
 	_pcp=$(awk '$1 == "count:" { s += $2 } END { print s * 4 }' /proc/zoneinfo)
 	echo $((_mf + _pcp))
 }
+# Free memory for a leak check over many cycles (soak.sh), in kB, read
+# once the kernel has settled: caches dropped, every slab cache shrunk
+# (empty slab pages go back), memory compacted.  MemFree, plus the per-CPU
+# free lists, plus the free space left inside slab pages: objects freed on
+# pages that live objects still share (fragmentation from whatever ran,
+# reused by the next allocation of that size).  A leaked page, vmalloc
+# area or slab object still counts as used.  mem_settled_why prints the
+# parts of the last reading (a file: the reading runs in $(...)).
+mem_settled_kb() {
+	sync; echo 3 > /proc/sys/vm/drop_caches
+	for _f in /sys/kernel/slab/*/shrink; do echo 1 > "$_f"; done 2>/dev/null
+	echo 1 > /proc/sys/vm/compact_memory 2>/dev/null
+	_mf=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
+	_pcp=$(awk '$1 == "count:" { s += $2 } END { print s * 4 }' /proc/zoneinfo)
+	_sfree=$(awk 'NR > 2 { s += ($3 - $2) * $4 } END { print int(s / 1024) }' /proc/slabinfo)
+	echo "MemFree $_mf + per-CPU lists $_pcp + free in slabs $_sfree kB;" \
+		$(grep -E '^(SUnreclaim|VmallocUsed|PageTables|KernelStack):' /proc/meminfo) \
+		> /tmp/mem-settled.why
+	echo $((_mf + _pcp + _sfree))
+}
+mem_settled_why() { cat /tmp/mem-settled.why; }
 # dmesg lines the module printed since the marker was set.
 dmesg_mark() { dmesg | wc -l > /tmp/dmesg.mark; }
 dmesg_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep 'xmhf:'; }

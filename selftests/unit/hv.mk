@@ -146,3 +146,19 @@ $(BUILD)/unit/hv/test_guest_ram.o: $(TOP)/selftests/unit/test_guest_ram.c
 $(BUILD)/unit/test_guest_ram: $(addprefix $(BUILD)/unit/hv/,test_guest_ram.o guest_ram.o)
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_guest_ram
+# The MSR policy (arch/x86/msr.c, included whole) through msr_exit(): EFER
+# writes (with cr.c's efer_write()) and the PERF_CTL guest-only rule.
+$(HV_UT)/test_msr.o: $(TOP)/selftests/unit/test_msr.c $(TOP)/hv/arch/x86/msr.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_msr: $(HV_UT)/test_msr.o $(BUILD)/unit/hv/cr.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_msr
+# The quiesce service (core/quiesce.c, included whole) against played CPUs:
+# one that never answers (NMIs blocked in the guest) makes it give up.
+$(HV_UT)/test_quiesce.o: $(TOP)/selftests/unit/test_quiesce.c $(TOP)/hv/core/quiesce.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_quiesce: $(HV_UT)/test_quiesce.o
+	$(CC) -o $@ $^ -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_quiesce

@@ -241,9 +241,13 @@ bool hub_owns_page(u64 gpa)
 	return false;
 }
 
-unsigned int quiesce_begin(struct vcpu *me)
+static bool quiesce_fails;	/* a CPU that does not answer (NMIs blocked) */
+
+int quiesce_begin(struct vcpu *me)
 {
 	(void)me;
+	if (quiesce_fails)
+		return -1;
 	quiesces++;
 	return 0;
 }
@@ -348,6 +352,7 @@ static int setup(void **state)
 	ecam_base = ecam_size = 0;
 	guest_cf8 = 0;
 	nwrites = nstores = nro = quiesces = niobar = 0;
+	quiesce_fails = false;
 	fail_page = ~0ull;
 	msr_ok = -1;
 	logged[0] = 0;
@@ -654,6 +659,29 @@ static void test_msix_follows_bar(void **state)
 	/* A write to another register of the device stops nobody. */
 	assert_true(cf8_out(MSIXDEV, 0x3c, 1, 0x0b));
 	assert_int_equal(quiesces, 7);
+}
+
+/*
+ * The other CPUs cannot be stopped (one stays in its NMI handler): a
+ * write that would move an MSI-X table is not made at all, so the table
+ * never sits unprotected; a later try, once they answer, goes through.
+ */
+static void test_msix_move_needs_quiesce(void **state)
+{
+	(void)state;
+	quiesce_fails = true;
+	assert_true(cf8_out(MSIXDEV, 0x14, 4, 0xfebe9000));
+	assert_int_equal(cfg(MSIXDEV, 0x14, 4), (u32)TABLE);
+	assert_int_equal(nwrites, 0);
+	assert_true(page_ro(TABLE));
+	assert_true(pci_mmio_owns(TABLE + 8));
+	assert_true(cf8_out(MSIXDEV, 0x04, 2, 0x0000));	/* decode off: refused too */
+	assert_true(page_ro(TABLE));
+	quiesce_fails = false;
+	assert_true(cf8_out(MSIXDEV, 0x14, 4, 0xfebe9000));
+	assert_int_equal(cfg(MSIXDEV, 0x14, 4), 0xfebe9000);
+	assert_true(page_ro(0xfebe9000));
+	assert_false(page_ro(TABLE));
 }
 
 /*
@@ -1009,6 +1037,7 @@ int main(void)
 		cmocka_unit_test_setup(test_msix_follows_bar, setup),
 		cmocka_unit_test_setup(test_msix_not_over_others, setup),
 		cmocka_unit_test_setup(test_msix_move_within_page, setup),
+		cmocka_unit_test_setup(test_msix_move_needs_quiesce, setup),
 		cmocka_unit_test_setup(test_piix4_pm, setup),
 		cmocka_unit_test_setup(test_ecam_find, setup),
 		cmocka_unit_test_setup(test_io_bars_follow, setup),

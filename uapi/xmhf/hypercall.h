@@ -35,7 +35,15 @@ enum xmhf_hypercall {
 	XMHF_HC_QUIESCE_TEST = 6,
 	/* CPL 0: RDI = struct xmhf_hv_layout *, RSI = size; read-only */
 	XMHF_HC_LAYOUT = 7,
+	/*
+	 * CPL 0, a test of the quiesce timeout: this CPU stays in the
+	 * hypervisor for RDI milliseconds (1 to 15000) with NMIs held back,
+	 * answering no quiesce, as a CPU whose guest never returns from an
+	 * NMI handler would on hardware.  RSI must be XMHF_NMI_HOLD_MAGIC.
+	 */
+	XMHF_HC_NMI_HOLD_TEST = 8,
 };
+#define XMHF_NMI_HOLD_MAGIC	0x444c4f48494d4eull	/* "NMIHOLD" */
 
 /* Hypapp i owns XMHF_HC_HYPAPP_BASE + 0x100 * i .. + 0xff, in link order. */
 #define XMHF_HC_HYPAPP_BASE	0x1000
@@ -46,6 +54,10 @@ enum xmhf_hypercall {
 #define XMHF_HC_E_INVAL		(-4)	/* a bad size or argument */
 #define XMHF_HC_E_TPM		(-5)	/* UNLOAD: the unload marker could not be
 					 * extended, so the hypervisor stays */
+#define XMHF_HC_E_BUSY		(-6)	/* UNLOAD, QUIESCE_TEST: a CPU did not
+					 * answer the hypervisor's NMI in time
+					 * (a guest NMI handler that does not
+					 * return); nothing changed, try again */
 
 /* Exit reasons counted by the core, indexes into exits[]. */
 enum xmhf_exit_class {

@@ -100,7 +100,42 @@ u64 cr0_after_lmsw(u64 cr0, u16 src)
 	return (cr0 & ~(u64)CR0_LMSW_BITS) | (src & CR0_LMSW_BITS) | (cr0 & X86_CR0_PE);
 }
 
+int efer_write(struct cr_state *st, u64 val)
+{
+	u64 changed = val ^ (st->efer & ~EFER_SVME);
+
+	if (val & ~st->efer_valid)
+		return -1;			/* reserved here, or SVME */
+	if ((changed & EFER_LME) && (st->cr0 & X86_CR0_PG))
+		return -1;			/* as the CPU: LME fixed while paging */
+	if (changed & EFER_LMA)
+		return -1;			/* long mode would disagree with CR0.PG/LME */
+	st->efer = val | (st->efer & EFER_SVME);
+	return 0;
+}
+
 #ifndef XMHF_HOST_TEST
+u64 efer_valid_bits(void)
+{
+	u32 a, b, c, d, max;
+	u64 bits = EFER_SCE | EFER_LME | EFER_LMA;
+
+	cpuid(0x80000000, &max, &b, &c, &d);
+	cpuid(0x80000001, &a, &b, &c, &d);
+	if (d & BIT(20))
+		bits |= EFER_NXE;
+	if (d & BIT(25))
+		bits |= EFER_FFXSR;
+	if (c & BIT(17))
+		bits |= EFER_TCE;
+	if (max >= 0x80000021) {
+		cpuid(0x80000021, &a, &b, &c, &d);
+		if (a & BIT(8))
+			bits |= EFER_AUTOIBRS;
+	}
+	return bits;
+}
+
 /* The architectural CR4 bits that AMD defines, each only if CPUID says so. */
 u64 cr4_valid_bits(void)
 {

@@ -9,6 +9,7 @@
  * them.
  */
 #include <arch/x86.h>
+#include <arch/cr.h>
 #include <arch/msr.h>
 #include <core/guest_apic.h>
 #include <core/hub.h>
@@ -37,8 +38,6 @@ struct msr_rule {
 	bool (*wrfn)(struct vcpu *v, u32 msr, u64 val);
 };
 
-#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | \
-			 BIT(13) | BIT(14) | BIT(15) | BIT(21))
 #define VM_CR_SVMDIS		BIT(4)
 #define VM_CR_LOCK		BIT(3)
 #define MSR_MTRR_DEF_TYPE	0x2ff
@@ -48,12 +47,29 @@ struct msr_rule {
 #define MSR_DE_CFG		0xc0011029
 #define DE_CFG_LFENCE_SERIALIZE	BIT(1)
 #define DEBUGCTL_BTF		BIT(1)
+#define PERF_CTL_GUESTONLY	BIT(40)
+#define PERF_CTL_HOSTONLY	BIT(41)
+
+#ifdef XMHF_HOST_TEST
+/* selftests/unit/test_msr.c plays the CPU's MSRs. */
+int test_rdmsr_safe(u32 msr, u64 *val);
+int test_wrmsr_safe(u32 msr, u64 val);
+#define rdmsr_safe(msr, val)	test_rdmsr_safe(msr, val)
+#define wrmsr_safe(msr, val)	test_wrmsr_safe(msr, val)
+#define efer_valid_bits()	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#endif
 
 static u64 mtrr_def_at_launch;
+static u64 efer_valid;		/* efer_valid_bits(), once */
 
 /* ---- the handlers the rows name ---- */
 
-/* EFER: SVME is the hypervisor's; the guest neither sees nor sets it. */
+/*
+ * EFER: SVME is the hypervisor's; the guest neither sees nor sets it.
+ * A write VMRUN would refuse (an unimplemented bit), or one that would
+ * leave long mode inconsistent (LME changed under paging, LMA changed),
+ * gets #GP instead of costing the CPU (arch/x86/cr.c, efer_write()).
+ */
 static bool efer_rd(struct vcpu *v, u32 msr, u64 *val)
 {
 	(void)msr;
@@ -63,10 +79,15 @@ static bool efer_rd(struct vcpu *v, u32 msr, u64 *val)
 
 static bool efer_wr(struct vcpu *v, u32 msr, u64 val)
 {
+	struct cr_state st = {
+		.cr0 = vcpu_cr0(v), .efer = vcpu_efer(v) | EFER_SVME,
+		.efer_valid = efer_valid,
+	};
+
 	(void)msr;
-	if (val & ~EFER_GUEST_BITS)
-		return false;	/* includes any attempt to set SVME */
-	vcpu_set_efer(v, val | EFER_SVME);
+	if (efer_write(&st, val))
+		return false;
+	vcpu_set_efer(v, st.efer);
 	return true;
 }
 
@@ -170,6 +191,25 @@ static bool mcg_status_wr(struct vcpu *v, u32 msr, u64 val)
 	return !rdmsr_safe(msr, &now) && !(val & ~now);
 }
 
+/*
+ * PERF_CTLn: a counter the guest programs counts in guest mode only
+ * (GuestOnly set, HostOnly clear), so it never counts the hypervisor's
+ * events.  Asking for host-only counting (HostOnly without GuestOnly) is
+ * asking to watch the hypervisor: #GP.  Linux without KVM never sets
+ * either bit (it strips HostOnly while SVM is off).  In the 0xc0010200
+ * range the control registers are the even MSRs; the counters between
+ * them go to the CPU as written.
+ */
+static bool perf_wr(struct vcpu *v, u32 msr, u64 val)
+{
+	(void)v;
+	if (msr >= 0xc0010200 && (msr & 1))
+		return !wrmsr_safe(msr, val);
+	if ((val & (PERF_CTL_HOSTONLY | PERF_CTL_GUESTONLY)) == PERF_CTL_HOSTONLY)
+		return false;
+	return !wrmsr_safe(msr, (val & ~PERF_CTL_HOSTONLY) | PERF_CTL_GUESTONLY);
+}
+
 /* ---- the table ---- */
 
 #define PASS(a, b, ha)		{ a, b, RD_PASS, WR_PASS, ha, NULL, NULL }
@@ -213,7 +253,9 @@ static const struct msr_rule rules[] = {
 	PASS(0xc0000081, 0xc0000084, false),	/* STAR, LSTAR, CSTAR, SFMASK: in the VMCB */
 	PASS(0xc0000100, 0xc0000102, false),	/* FS/GS/KERNEL_GS_BASE: in the VMCB */
 	PASS(0xc0000103, 0xc0000103, false),	/* TSC_AUX (the CPU number for RDTSCP) */
-	PASS(0xc0010000, 0xc0010007, false),	/* legacy PERF_CTL0-3 / PERF_CTR0-3 */
+	/* legacy PERF_CTL0-3: guest-only; PERF_CTR0-3 */
+	{ 0xc0010000, 0xc0010003, RD_PASS, WR_EMULATE, false, NULL, perf_wr },
+	PASS(0xc0010004, 0xc0010007, false),
 	FILTER(0xc0010010, 0xc0010010, memmap_wr),	/* SYSCFG */
 	FILTER(0xc0010015, 0xc0010019, memmap_wr),	/* HWCR, IORRBase/Mask0-1 */
 	FILTER(0xc001001a, 0xc001001a, memmap_wr),	/* TOP_MEM */
@@ -226,7 +268,8 @@ static const struct msr_rule rules[] = {
 	DENY(0xc0010116, 0xc0010116),		/* SMM_CTL */
 	{ 0xc0010117, 0xc0010117, RD_EMULATE, WR_GP, false, zero_rd, NULL },
 	RDONLY(0xc0010140, 0xc0010141),		/* OSVW_ID_LENGTH, OSVW_STATUS */
-	PASS(0xc0010200, 0xc001020b, false),	/* PERF_CTL0-5 / PERF_CTR0-5 */
+	/* PERF_CTL0-5 (even: guest-only) / PERF_CTR0-5 (odd) */
+	{ 0xc0010200, 0xc001020b, RD_PASS, WR_EMULATE, false, NULL, perf_wr },
 	FILTER(0xc0011029, 0xc0011029, de_cfg_wr),	/* DE_CFG */
 	DENY(0xc0011030, 0xc001103c),		/* IBS: samples the hypervisor's RIPs and data */
 };
@@ -244,6 +287,7 @@ static const struct msr_rule *rule_of(u32 msr)
 void msr_policy_init(void)
 {
 	rdmsr_safe(MSR_MTRR_DEF_TYPE, &mtrr_def_at_launch);
+	efer_valid = efer_valid_bits();
 }
 
 void msr_for_each_pass(void (*pass)(u32 first, u32 last, bool read, bool write,

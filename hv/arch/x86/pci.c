@@ -953,10 +953,11 @@ static void pci_write(struct vcpu *v, u16 bdf, u16 reg, unsigned int size, u32 v
 	if (refused == w.mask)
 		return;
 	moves = (w.dw == PCI_COMMAND || is_bar(&d, w.dw)) && cap_find(&d, CAP_MSIX);
+	/* A CPU that does not answer (NMIs blocked): the write is not made. */
+	if (moves && v && quiesce_begin(v) < 0)
+		return;
 	/* Its I/O BARs close for the write, and reopen where they are after. */
 	iobars = (w.dw == PCI_COMMAND || is_bar(&d, w.dw)) && ioports_pci_bars_close(bdf);
-	if (moves && v)
-		quiesce_begin(v);
 	hw_write(bdf, reg, size, out);
 	if (moves && msix_track(&d)) {
 		/* The command register alone: the status bits clear on a write. */

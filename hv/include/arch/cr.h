@@ -17,6 +17,7 @@ struct cr_state {
 	bool code64;		/* 64-bit code segment: 64-bit operands */
 	u8 phys_bits;		/* CPUID 0x80000008 EAX[7:0] */
 	u64 cr4_valid;		/* the CR4 bits this CPU implements (cr4_valid_bits) */
+	u64 efer_valid;		/* the EFER bits a guest may set (efer_valid_bits) */
 };
 
 /*
@@ -32,5 +33,20 @@ u64 cr0_after_lmsw(u64 cr0, u16 src);
 
 /* The CR4 bits the CPU's CPUID says it implements. */
 u64 cr4_valid_bits(void);
+
+/*
+ * WRMSR to EFER of val (as the guest sees it: without SVME): 0 and
+ * st->efer updated, SVME kept, or -1 for #GP(0) with *st unchanged.  A
+ * bit outside st->efer_valid (SVME included), LME changed with paging
+ * on, or LMA changed (the CPU's to set, never the guest's): VMRUN would
+ * fail or long mode would no longer match the CPU's state.
+ */
+int efer_write(struct cr_state *st, u64 val);
+
+/*
+ * The EFER bits the guest may set: SCE, LME, LMA, NXE, and FFXSR, TCE
+ * and AutoIBRS where CPUID says the CPU has them.  Never SVME or LMSLE.
+ */
+u64 efer_valid_bits(void);
 
 #endif /* XMHF_ARCH_CR_H */

@@ -64,6 +64,7 @@
 #define EFER_LMSLE	BIT(13)
 #define EFER_FFXSR	BIT(14)
 #define EFER_TCE	BIT(15)
+#define EFER_AUTOIBRS	BIT(21)	/* automatic IBRS (Zen 4) */
 
 /* RFLAGS */
 #define X86_RFLAGS_CF		BIT(0)

@@ -24,5 +24,7 @@ bool hub_wants(const struct ha_event_info *e);
 bool hub_owns_page(u64 gpa);
 void hub_shutdown(void);
 bool hub_take_dirty(void);
+/* The rebuild could not stop the other CPUs: try again at the next exit. */
+void hub_set_dirty(void);
 
 #endif /* XMHF_CORE_HUB_H */

@@ -13,5 +13,6 @@ int hv_extend_unload_marker(void);
 long hv_eventlog_to_guest(struct vcpu *v, u64 gva, u64 size);
 long hv_quiesce_test(struct vcpu *v, u64 gpa, u64 read_only);
 long hv_layout_to_guest(struct vcpu *v, u64 gva, u64 size);
+long hv_nmi_hold_test(u64 ms, u64 magic);
 
 #endif /* XMHF_CORE_HV_H */

@@ -15,11 +15,19 @@
 
 #include <core/vcpu.h>
 
-/* Returns with every other live CPU stopped; how many were stopped. */
-unsigned int quiesce_begin(struct vcpu *me);
+/*
+ * Returns with every other live CPU stopped: how many were stopped.  Or
+ * -1 when a live CPU did not answer in time (a guest that stays in its
+ * NMI handler holds the NMI back): then nothing is stopped, quiesce_end()
+ * is not called, and the caller refuses its operation (a later try may
+ * succeed).
+ */
+int quiesce_begin(struct vcpu *me);
 void quiesce_end(struct vcpu *me);
 /* A safe point: stop here while another CPU holds the others stopped. */
 void quiesce_poll(struct vcpu *v);
 u64 quiesce_count(void);
+/* How many quiesces gave up on a CPU that did not answer. */
+u64 quiesce_timeouts(void);
 
 #endif /* XMHF_CORE_QUIESCE_H */

@@ -19,6 +19,8 @@ int smp_init(const struct xmhf_sl_params *p, struct vcpu *bsp);
 int smp_start_aps(const struct xmhf_sl_params *p);
 /* Unload or abort: every started AP out of guest mode and parked. */
 void smp_park_aps(void);
+/* Unload, with the APs held by a quiesce: each live AP parks when let go. */
+void smp_mark_park_aps(void);
 /* This CPU parks (a platform reset on another CPU asked it to). */
 void smp_park_self(struct vcpu *v) __attribute__((noreturn));
 

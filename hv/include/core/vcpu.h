@@ -58,6 +58,8 @@ void vcpu_skip_exit_insn(struct vcpu *v);
 /* The guest's EFER as VMRUN loads it (SVME included). */
 u64 vcpu_efer(struct vcpu *v);
 void vcpu_set_efer(struct vcpu *v, u64 val);
+/* The guest's CR0 (the EFER write checks: LME is fixed while paging is on). */
+u64 vcpu_cr0(struct vcpu *v);
 void vcpu_inject_ud(struct vcpu *v);
 void vcpu_inject_gp(struct vcpu *v, u32 error);
 

@@ -92,6 +92,11 @@ void vcpu_set_efer(struct vcpu *v, u64 val)
 	vmcb_of(v)->save.efer = val;
 }
 
+u64 vcpu_cr0(struct vcpu *v)
+{
+	return vmcb_of(v)->save.cr0;
+}
+
 /*
  * The guest goes on at rip, its instruction done: an STI or MOV SS
  * shadow that covered it is over (the CPU would have dropped it too).
@@ -830,7 +835,7 @@ static bool write_cr(struct vcpu *v, unsigned int cr, u64 val)
 	struct vmcb_save_area *s = &vmcb_of(v)->save;
 	struct cr_state st = {
 		s->cr0, s->cr3, s->cr4, s->efer,
-		(s->efer & EFER_LMA) && (s->cs.attrib & 0x200), 0, cr4_valid,
+		(s->efer & EFER_LMA) && (s->cs.attrib & 0x200), 0, cr4_valid, 0,
 	};
 	u32 a, b, c, d;
 
@@ -1203,9 +1208,12 @@ void svm_run(struct vcpu *v)
 {
 	while (!v->unload && !v->park && !v->init_req) {
 		if (hub_take_dirty()) {
-			quiesce_begin(v);
-			svm_rebuild_intercepts();
-			quiesce_end(v);
+			if (quiesce_begin(v) < 0) {
+				hub_set_dirty();	/* a CPU did not answer */
+			} else {
+				svm_rebuild_intercepts();
+				quiesce_end(v);
+			}
 		}
 		apply_intercepts(v);
 		inject_pending_nmi(v);
