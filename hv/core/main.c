@@ -241,6 +241,48 @@ int ha_read_guest(struct vcpu *v, void *dst, u64 gva, size_t len)
 	return gm_copy_from_guest(&gp, dst, gva, len);
 }
 
+/*
+ * Without NRIPS (QEMU TCG) every CPUID or VMMCALL exit reads its
+ * instruction to learn its length, and a full guest page walk per exit
+ * made those exits 40% dearer.  So the last code page each vCPU
+ * translated is kept, keyed by CR0, CR3, CR4, EFER and the linear page.
+ * The physical page is checked as guest RAM again on every use, so the
+ * hypervisor never reads what it would refuse.  A stale entry (code
+ * remapped without a CR3 write) misreads only the guest's own code, and
+ * the caller falls back to the exit's unprefixed length when the bytes
+ * are not the instruction the exit names.
+ */
+size_t vcpu_code_bytes(struct vcpu *v, u64 lin, u8 buf[15])
+{
+	struct guest_paging gp;
+	const u8 *p;
+	u64 gpa;
+
+	if ((lin & 0xfff) > 0x1000 - 15)
+		return 0;
+	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
+	if (!v->code_valid || v->code_lin != (lin & ~0xfffull) || v->code_cr3 != gp.cr3 ||
+	    v->code_cr0 != gp.cr0 || v->code_cr4 != gp.cr4 || v->code_efer != gp.efer) {
+		v->code_valid = false;
+		if (gm_translate(&gp, lin, GM_READ, &gpa))
+			return 0;
+		v->code_lin = lin & ~0xfffull;
+		v->code_gpa = gpa & ~0xfffull;
+		v->code_cr0 = gp.cr0;
+		v->code_cr3 = gp.cr3;
+		v->code_cr4 = gp.cr4;
+		v->code_efer = gp.efer;
+		v->code_valid = true;
+	}
+	p = map_guest_ram(NULL, v->code_gpa + (lin & 0xfff), 15);
+	if (!p) {
+		v->code_valid = false;
+		return 0;
+	}
+	memcpy(buf, p, 15);
+	return 15;
+}
+
 int ha_write_guest(struct vcpu *v, u64 gva, const void *src, size_t len)
 {
 	struct guest_paging gp;

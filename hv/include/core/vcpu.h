@@ -44,6 +44,9 @@ struct vcpu {
 	u64 starts, nmis_reinjected;
 	void *host;			/* struct host_cpu */
 	u8 *stack_top;
+	/* The last code page vcpu_code_bytes() translated, and its key. */
+	bool code_valid;
+	u64 code_cr0, code_cr3, code_cr4, code_efer, code_lin, code_gpa;
 };
 
 #define VCPU_SIPI_VALID	0x100u
@@ -66,6 +69,13 @@ void vcpu_inject_gp(struct vcpu *v, u32 error);
 /* The guest's paging state, for translating its pointers (core/guest_mem.h). */
 void vcpu_guest_paging(struct vcpu *v, struct guest_paging *gp,
 		       gpa_map_fn map, void *ctx);
+
+/*
+ * 15 bytes of the guest's code at linear address lin, within one page,
+ * for an exit's instruction length only: the page's translation may be a
+ * cached one (core/main.c).  Returns 15, or 0 when they cannot be read.
+ */
+size_t vcpu_code_bytes(struct vcpu *v, u64 lin, u8 buf[15]);
 
 /* The core's hypercall dispatcher (core/hypercall.c). */
 void hypercall(struct vcpu *v);

@@ -1051,7 +1051,10 @@ void vcpu_skip_exit_insn(struct vcpu *v)
 	want = exits[i].plain;
 	if (want == PLAIN_RDMSR && (vm->control.exit_info_1 & 1))
 		want = PLAIN_WRMSR;
-	n = fetch_insn(v, buf);
+	/* In 64-bit mode through the cached code page; else the full walk. */
+	n = rex_ok ? vcpu_code_bytes(v, s->rip, buf) : 0;
+	if (!n)
+		n = fetch_insn(v, buf);
 	if (n && !decode_plain(buf, n, rex_ok, &got, &l) && got == want)
 		vcpu_skip_insn(v, l);
 	else
