@@ -341,16 +341,10 @@ static int gm_copy(const struct guest_paging *gp, u64 gva, u8 *buf,
 	if (gva + (len - 1) < gva)
 		return GM_E_RANGE;
 
-	/*
-	 * A read goes in one pass: the caller's buffer is its own, so a copy
-	 * that fails half way only leaves it undefined.  A write first checks
-	 * that every page translates and maps, so that it is all or nothing.
-	 */
-	if (acc == GM_WRITE) {
-		rc = gm_range(&w, gva, len, acc, NULL);
-		if (rc)
-			return rc;
-	}
+	/* First pass: every page must translate and map; nothing copied. */
+	rc = gm_range(&w, gva, len, acc, NULL);
+	if (rc)
+		return rc;
 	return gm_range(&w, gva, len, acc, buf);
 }
 

@@ -245,38 +245,53 @@ int ha_read_guest(struct vcpu *v, void *dst, u64 gva, size_t len)
  * Without NRIPS (QEMU TCG) every CPUID or VMMCALL exit reads its
  * instruction to learn its length, and a full guest page walk per exit
  * made those exits 40% dearer.  So the last code page each vCPU
- * translated is kept, keyed by CR0, CR3, CR4, EFER and the linear page.
+ * translated is kept, keyed by CR3, the paging mode bits, the CPL and
+ * the linear page.
  * The physical page is checked as guest RAM again on every use, so the
  * hypervisor never reads what it would refuse.  A stale entry (code
  * remapped without a CR3 write) misreads only the guest's own code, and
  * the caller falls back to the exit's unprefixed length when the bytes
  * are not the instruction the exit names.
  */
+/* The last code page each vCPU translated, and its key. */
+static struct {
+	u64 cr3, lin, gpa;	/* lin bit 0: valid */
+	u32 mode;		/* code_mode() */
+} code_cache[XMHF_MAX_CPUS];
+
+/* What decides a translation besides CR3: paging mode and rights. */
+static u32 code_mode(const struct guest_paging *gp)
+{
+	/* Bits 31, 16; 4, 5, 12, 20-22; 10, 11; the CPL in 24-25: no overlap. */
+	return (u32)(gp->cr0 & (X86_CR0_PG | X86_CR0_WP)) |
+	       (u32)(gp->cr4 & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_LA57 | X86_CR4_SMEP |
+				X86_CR4_SMAP | X86_CR4_PKE)) |
+	       (u32)(gp->efer & (EFER_LMA | EFER_NXE)) | (u32)(gp->cpl & 3) << 24;
+}
+
 size_t vcpu_code_bytes(struct vcpu *v, u64 lin, u8 buf[15])
 {
 	struct guest_paging gp;
 	const u8 *p;
-	u64 gpa;
+	u64 gpa, page = (lin & ~0xfffull) | 1;
+	typeof(&code_cache[0]) c;
 
-	if ((lin & 0xfff) > 0x1000 - 15)
+	if ((lin & 0xfff) > 0x1000 - 15 || v->index >= XMHF_MAX_CPUS)
 		return 0;
+	c = &code_cache[v->index];
 	vcpu_guest_paging(v, &gp, map_guest_ram, NULL);
-	if (!v->code_valid || v->code_lin != (lin & ~0xfffull) || v->code_cr3 != gp.cr3 ||
-	    v->code_cr0 != gp.cr0 || v->code_cr4 != gp.cr4 || v->code_efer != gp.efer) {
-		v->code_valid = false;
+	if (c->lin != page || c->cr3 != gp.cr3 || c->mode != code_mode(&gp)) {
+		c->lin = 0;
 		if (gm_translate(&gp, lin, GM_READ, &gpa))
 			return 0;
-		v->code_lin = lin & ~0xfffull;
-		v->code_gpa = gpa & ~0xfffull;
-		v->code_cr0 = gp.cr0;
-		v->code_cr3 = gp.cr3;
-		v->code_cr4 = gp.cr4;
-		v->code_efer = gp.efer;
-		v->code_valid = true;
+		c->gpa = gpa & ~0xfffull;
+		c->cr3 = gp.cr3;
+		c->mode = code_mode(&gp);
+		c->lin = page;
 	}
-	p = map_guest_ram(NULL, v->code_gpa + (lin & 0xfff), 15);
+	p = map_guest_ram(NULL, c->gpa + (lin & 0xfff), 15);
 	if (!p) {
-		v->code_valid = false;
+		c->lin = 0;
 		return 0;
 	}
 	memcpy(buf, p, 15);

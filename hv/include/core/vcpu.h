@@ -44,9 +44,6 @@ struct vcpu {
 	u64 starts, nmis_reinjected;
 	void *host;			/* struct host_cpu */
 	u8 *stack_top;
-	/* The last code page vcpu_code_bytes() translated, and its key. */
-	bool code_valid;
-	u64 code_cr0, code_cr3, code_cr4, code_efer, code_lin, code_gpa;
 };
 
 #define VCPU_SIPI_VALID	0x100u
