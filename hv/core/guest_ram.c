@@ -10,6 +10,7 @@
 #include <core/guest_ram.h>
 #include <core/hub.h>
 #include <core/lapic.h>
+#include <arch/ioports.h>
 #include <core/mm.h>
 #include <core/npt.h>
 #include <core/pci.h>
@@ -35,6 +36,7 @@ bool guest_ram_guarded_mmio(const struct xmhf_sl_params *p, u64 gpa)
 	u64 pg = gpa & ~(PAGE_4K - 1);
 
 	return pg == lapic_mmio_base() || intr_mmio_page(pg) || pci_mmio_owns(pg) ||
+	       ioports_mmio_page(pg) ||
 	       (p->iommu_base && pg >= p->iommu_base &&
 		pg - p->iommu_base < XMHF_IOMMU_MMIO_SIZE);
 }

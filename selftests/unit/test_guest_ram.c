@@ -61,6 +61,11 @@ bool pci_ecam_overlaps(u64 start, u64 len)
 	return start < ECAM + (256ull << 20) && start + len > ECAM;
 }
 
+bool ioports_mmio_page(u64 gpa)
+{
+	return (gpa & ~0xfffull) == 0xfed80000ull;
+}
+
 bool pci_mmio_owns(u64 gpa)
 {
 	return pci_ecam_overlaps(gpa, 1) || (gpa & ~0xfffull) == TABLE;

@@ -30,7 +30,8 @@ static struct { u16 port; unsigned int size; u32 val; } outs[32];
 static unsigned int nouts, nins;
 static struct { u16 port; unsigned int size; u32 val; const char *why; } resets[4];
 static unsigned int nresets, ncfg;
-static u64 ro_page;
+static u64 ro_page, ro_pages[2];	/* the last one, and the first two */
+static unsigned int nro;
 static char logged[8192];
 
 u32 test_io_in(u16 port, unsigned int size)
@@ -106,6 +107,9 @@ int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write)
 	assert_true(read);
 	assert_false(write);
 	ro_page = gpa;
+	if (nro < 2)
+		ro_pages[nro] = gpa;
+	nro++;
 	return 0;
 }
 
@@ -140,6 +144,7 @@ static void reset_state(void)
 	pmbase_reg = 0;
 	nouts = nins = nresets = ncfg = 0;
 	ro_page = 0;
+	nro = 0;
 	logged[0] = 0;
 }
 
@@ -306,9 +311,19 @@ static void test_bars(void **state)
 	/* Past the BAR's end, or straddling it: refused. */
 	assert_int_equal(in(0xc060, 1), 0xff);
 	assert_int_equal(in(0xc05e, 4), 0xffffffffu);
-	/* The launch's place below 0x1000 is open. */
+	/*
+	 * Below 0x1000 nothing opens, not even where the launch found it: the
+	 * kernel before the launch may have put it over Super I/O ports.
+	 */
 	port_mem[0x700] = 7;
-	assert_int_equal(in(0x700, 1), 7);
+	assert_int_equal(in(0x700, 1), 0xff);
+	/* Nor a BAR that claims more than 256 ports, nor one wrapping past 4 GiB. */
+	ioports_pci_bar_launch(0x20, 0, 0xd001, 512, true);
+	port_mem[0xd000] = 0xd;
+	assert_int_equal(in(0xd000, 1), 0xff);
+	ioports_pci_bar_launch(0x28, 0, 0xffffffe1u, 32, true);
+	port_mem[0xffe0] = 0xe;
+	assert_int_equal(in(0xffe0, 1), 0xff);
 
 	/* The guest moves BAR 4: closed during the write, open at its new place. */
 	assert_true(ioports_pci_bars_close(0x10));
@@ -357,9 +372,9 @@ static void test_bar_over_platform(void **state)
 	out(0xb2, 1, 0x5a);
 	assert_int_equal(nouts, 0);
 	assert_non_null(strstr(logged, "refused: SMI command"));
-	/* The BAR's other ports are the device's. */
+	/* And the BAR's other ports stay refused: nothing below 0x1000 opens. */
 	port_mem[0xb3] = 0x33;
-	assert_int_equal(in(0xb3, 1), 0x33);
+	assert_int_equal(in(0xb3, 1), 0xff);
 }
 
 /* ---- the AMD FCH (a model only: no FCH boots here) */
@@ -368,8 +383,14 @@ static void test_fch_rows(void **state)
 {
 	(void)state;
 	assert_int_equal(chip, CHIP_FCH);
-	/* AcpiMmio's first page (PM, ACPI, SMI, watchdog aliases): read-only. */
-	assert_int_equal(ro_page, 0xfed80000ull);
+	/* AcpiMmio's first page (PM, ACPI, SMI, watchdog aliases) and the
+	 * watchdog's own page: read-only, and no other part may take them. */
+	assert_int_equal(nro, 2);
+	assert_int_equal(ro_pages[0], 0xfed80000ull);
+	assert_int_equal(ro_pages[1], 0xfeb00000ull);
+	assert_true(ioports_mmio_page(0xfed80300ull));
+	assert_true(ioports_mmio_page(0xfeb00004ull));
+	assert_false(ioports_mmio_page(0xfeb01000ull));
 	assert_false(intercepted(0x408));	/* PM timer */
 	assert_false(intercepted(0x400));	/* PM1 status */
 	assert_false(intercepted(0x420));	/* GPE0 */
@@ -415,7 +436,15 @@ static void test_fch_pmio(void **state)
 	out(0xcd6, 2, 0x0c03);
 	out(0xcd6, 2, 0x0048);
 	assert_int_equal(nouts, 0);
-	assert_non_null(strstr(logged, "places the ACPI blocks, AcpiMmio or the watchdog"));
+	assert_non_null(strstr(logged, "an FCH PM register other than the SMBus port select"));
+	/* Deny by default: CF9Shadow (0xC5), the watchdog's decode (0x00 bit 7). */
+	out(0xcd6, 2, 0x06c5);
+	out(0xcd6, 2, 0x8000);
+	assert_int_equal(fch_pm[0xc5], 0);
+	assert_int_equal(fch_pm[0x00], 0);
+	/* The port select's own bits only: bit 0 of 0x2E is not one of them. */
+	out(0xcd6, 2, 0x072e);
+	assert_int_equal(fch_pm[0x2e], 0);
 	/* i2c-piix4's SMBus port select (0x2E, 0x02 on Zen): made. */
 	out(0xcd6, 1, 0x2e);
 	out(0xcd7, 1, 0x06);

@@ -484,15 +484,16 @@ static void log_port_io(struct io_access *a, unsigned int row)
  */
 static u8 fch_index;
 
-/* Written through 0xCD7 by the guest: no. */
-static bool fch_pm_locked(u8 idx)
+/*
+ * The bits of FCH PM register idx the guest may change through 0xCD7:
+ * only i2c-piix4's SMBus port select (PM 0x2C/0x2E bits 1-2 on SB800,
+ * PM 0x02 bits 3-4 on Hudson-2/KERNCZ).  Everything else is refused: the
+ * PM space places the ACPI blocks and AcpiMmio, starts the watchdogs
+ * (PM 0x00 bit 7, 0x03, 0x48) and resets the platform (0xC4, 0xC5).
+ */
+static u8 fch_pm_writable(u8 idx)
 {
-	return idx == 0x03 ||			/* EFCH DecodeEn3: watchdog enable */
-	       idx == 0x04 ||			/* EFCH IsaControl: AcpiMmio enable */
-	       (idx >= 0x24 && idx <= 0x27) ||	/* AcpiMmioEn / its address */
-	       (idx >= 0x48 && idx <= 0x4f) ||	/* SB800 watchdog control and base */
-	       (idx >= 0x60 && idx <= 0x6f) ||	/* the ACPI blocks and SMI_CMD */
-	       (idx >= 0x74 && idx <= 0x77);	/* AcpiConfig: their decode */
+	return idx == 0x02 ? 0x18 : (idx == 0x2c || idx == 0x2e) ? 0x06 : 0;
 }
 
 static void fch_pmio_io(struct io_access *a, unsigned int row)
@@ -513,12 +514,13 @@ static void fch_pmio_io(struct io_access *a, unsigned int row)
 				fch_index = byte_of(a, p);
 			continue;
 		}
-		if (!a->in && fch_pm_locked(fch_index)) {
+		io_out(0xcd6, 1, fch_index);
+		if (!a->in && (!fch_pm_writable(fch_index) ||
+			       ((io_in(0xcd7, 1) ^ byte_of(a, p)) & ~fch_pm_writable(fch_index)))) {
 			spin_unlock(&io_lock);
-			refuse(a, row, "an FCH PM register that places the ACPI blocks, AcpiMmio or the watchdog");
+			refuse(a, row, "an FCH PM register other than the SMBus port select");
 			return;
 		}
-		io_out(0xcd6, 1, fch_index);
 		if (a->in)
 			set_byte(a, p, (u8)io_in(0xcd7, 1));
 		else
@@ -555,10 +557,14 @@ static void pci_bar_io(struct io_access *a, unsigned int row)
  * there could take over or shadow.  Platform rows come first in the
  * table anyway: a BAR over them never opens them.
  */
+/*
+ * Never below 0x1000, even where the launch found it: the kernel before
+ * the launch may have put a BAR over Super I/O or chipset ports that no
+ * row names.  In u64: a 32-bit I/O BAR near 4 GiB must not wrap.
+ */
 static bool bar_may_open(const struct io_bar *b, u32 base, bool io_on)
 {
-	return io_on && b->size && base + b->size <= 0x10000u &&
-	       (base >= 0x1000 || (base == b->launch_base && b->launch_open));
+	return io_on && b->size && base >= 0x1000 && (u64)base + b->size <= 0x10000u;
 }
 
 static struct io_bar *bar_of(u16 bdf, unsigned int bar)
@@ -580,7 +586,8 @@ void ioports_pci_bar_launch(u16 bdf, unsigned int bar, u32 val, u32 size, bool i
 	for (i = 0; i < IO_BARS && !b; i++)
 		if (!bars[i].used)
 			b = &bars[i];
-	if (!b || size < 4 || (size & (size - 1))) {
+	/* A PCI I/O BAR decodes at most 256 ports. */
+	if (!b || size < 4 || size > 256 || (size & (size - 1))) {
 		hv_log("xmhf: PCI %02x:%02x.%x: I/O BAR %u (0x%x, %u bytes) not tracked: its ports stay refused\n",
 		       bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, bar, base, size);
 		return;
@@ -591,7 +598,7 @@ void ioports_pci_bar_launch(u16 bdf, unsigned int bar, u32 val, u32 size, bool i
 	b->bar = (u8)bar;
 	b->size = size;
 	b->launch_base = (u16)base;
-	b->launch_open = base + size <= 0x10000u;
+	b->launch_open = (u64)base + size <= 0x10000u;
 	b->base = (u16)base;
 	b->open = bar_may_open(b, base, io_on);
 	spin_unlock(&io_lock);
@@ -632,10 +639,10 @@ void ioports_pci_bar_update(u16 bdf, unsigned int bar, u32 val, bool io_on)
 	b->base = (u16)base;
 	b->open = bar_may_open(b, base, io_on);
 	spin_unlock(&io_lock);
-	if (!was && (val & 1) && base + b->size <= 0x10000u)
+	if (!was && (val & 1) && (u64)base + b->size <= 0x10000u)
 		hv_log("xmhf: PCI %02x:%02x.%x: I/O BAR %u moved to 0x%x: %s\n",
 		       bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, bar, base,
-		       b->open ? "open" : io_on ? "refused (below 0x1000, not the launch's place)" : "closed");
+		       b->open ? "open" : io_on ? "refused (below 0x1000)" : "closed");
 }
 
 /* The first row that covers port, or NROWS. */
@@ -771,6 +778,7 @@ static bool fch_present(void)
 }
 
 #define FCH_ACPI_MMIO	0xfed80000ull	/* its first page: SMI, PM, ACPI, WDT */
+#define FCH_WDT_MMIO	0xfeb00000ull	/* the watchdog's own decode (PM 0x00 bit 7) */
 
 static const char *const chip_name[] = {
 	[CHIP_ICH9] = "ICH9", [CHIP_PIIX4] = "PIIX4", [CHIP_FCH] = "AMD FCH",
@@ -830,12 +838,26 @@ int ioports_init(struct npt *npt, u16 port)
 	 * ACPI blocks (+0x800), the SMI controls (+0x200) and the watchdog
 	 * (+0xB00): read-only to the guest, a store there gets #GP.
 	 */
-	if (chip == CHIP_FCH && npt_set_4k(npt, FCH_ACPI_MMIO, true, false)) {
-		hv_log("xmhf: AMD FCH: cannot write-protect AcpiMmio at 0x%lx\n",
-		       (unsigned long)FCH_ACPI_MMIO);
+	if (chip == CHIP_FCH && (npt_set_4k(npt, FCH_ACPI_MMIO, true, false) ||
+				 npt_set_4k(npt, FCH_WDT_MMIO, true, false))) {
+		hv_log("xmhf: AMD FCH: cannot write-protect AcpiMmio at 0x%lx or the watchdog at 0x%lx\n",
+		       (unsigned long)FCH_ACPI_MMIO, (unsigned long)FCH_WDT_MMIO);
 		return -1;
 	}
 	hv_log("xmhf: I/O ports: %s, PM1a control at 0x%x, SMI command at 0x%x, %u policy rows; every port in no row refused\n",
 	       chip_name[chip], blk[IO_PM1CNT].base, blk[IO_SMICMD].base, (unsigned int)NROWS);
 	return 0;
+}
+
+/*
+ * Chipset pages the port policy keeps read-only: no other part may take
+ * one over (an MSI-X table moved there, a hypercall buffer).  AcpiMmio's
+ * page always (on other platforms the AMD IOMMU's registers lie there);
+ * the FCH watchdog's once the launch has found an FCH.
+ */
+bool ioports_mmio_page(u64 gpa)
+{
+	u64 pg = gpa & ~0xfffull;
+
+	return pg == FCH_ACPI_MMIO || (chip == CHIP_FCH && pg == FCH_WDT_MMIO);
 }

@@ -651,7 +651,7 @@ static bool ecam_owns(u64 gpa);
 static bool page_not_ours(u64 pg)
 {
 	return pg == lapic_mmio_base() || intr_mmio_page(pg) || ecam_owns(pg) ||
-	       npt_protected(pg) || hv_owns(pg, PAGE_4K);
+	       ioports_mmio_page(pg) || npt_protected(pg) || hv_owns(pg, PAGE_4K);
 }
 
 static int msix_pages(u64 pa, u32 len, bool protect)

@@ -23,6 +23,9 @@ struct vcpu;
  */
 int ioports_init(struct npt *npt, u16 log_port);
 
+/* Is gpa in a chipset page the port policy keeps read-only (FCH AcpiMmio, its watchdog)? */
+bool ioports_mmio_page(u64 gpa);
+
 /*
  * The PCI devices' I/O BARs (the last row of the policy), kept by
  * arch/x86/pci.c, under its lock:
