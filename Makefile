@@ -193,7 +193,7 @@ TEST_KOS := $(foreach d,$(TEST_KMODS),$(TOP)/$(d)/$(notdir $(d)).ko)
 # Rebuilt when their sources change, like xmhf.ko: kbuild's own no-op run
 # costs seconds per module.
 define kmod-rule
-$(TOP)/$(1)/$(notdir $(1)).ko: $(wildcard $(1)/*.c $(1)/*.h $(1)/*.S $(1)/Kbuild uapi/xmhf/*.h)
+$(TOP)/$(1)/$(notdir $(1)).ko: $(wildcard $(1)/*.c $(1)/*.h $(1)/*.S $(1)/Kbuild uapi/xmhf/*.h selftests/kmod/include/*.h)
 	@test -n "$(KVER)" || { $(TOP)/scripts/kver >/dev/null; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP)/$(1) modules
 endef

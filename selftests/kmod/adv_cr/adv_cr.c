@@ -29,6 +29,7 @@
 #include <linux/string.h>
 #include <asm/ptrace.h>
 #include <asm/special_insns.h>
+#include "adv_cmd.h"
 
 #define TRAP_UD	6
 #define TRAP_GP	13
@@ -167,17 +168,7 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static int cmd_get(char *buf, const struct kernel_param *kp)
-{
-	return scnprintf(buf, PAGE_SIZE, "%s\n", result);
-}
-
-static const struct kernel_param_ops cmd_ops = {
-	.set = cmd_set,
-	.get = cmd_get,
-};
-module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "cr3nf | cr0nw | cr4 BIT | clts | lmsw | subscribe FN MASK");
+ADV_CMD_PARAM(cmd_set, "cr3nf | cr0nw | cr4 BIT | clts | lmsw | subscribe FN MASK");
 
 static int __init adv_cr_init(void)
 {

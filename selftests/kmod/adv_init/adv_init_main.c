@@ -49,6 +49,7 @@
 #include <asm/apicdef.h>
 #include <asm/asm.h>
 #include <asm/msr.h>
+#include "adv_cmd.h"
 
 #define IOAPIC_PA	0xfec00000UL
 #define RM_PA		0x8000UL
@@ -525,14 +526,7 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static int cmd_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n", result);
-}
-
-static const struct kernel_param_ops cmd_ops = { .set = cmd_set, .get = cmd_get };
-module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "smi_ipi | lvt_smi | hpet_smi | msi_apic0 | msi_window | ioapic PIN APICID rte|sipi|warm | selfcheck");
+ADV_CMD_PARAM(cmd_set, "smi_ipi | lvt_smi | hpet_smi | msi_apic0 | msi_window | ioapic PIN APICID rte|sipi|warm | selfcheck");
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Test-only: INIT and SMI from the guest's interrupt sources");

@@ -44,6 +44,7 @@
 #include <asm/apic.h>
 #include <asm/nmi.h>
 #include <xmhf/hypercall.h>
+#include "adv_cmd.h"
 
 static int target = -1;		/* the CPU whose next NMI spins */
 static unsigned int spin_ms;
@@ -187,17 +188,7 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static int cmd_get(char *buf, const struct kernel_param *kp)
-{
-	return scnprintf(buf, PAGE_SIZE, "%s\n", result);
-}
-
-static const struct kernel_param_ops cmd_ops = {
-	.set = cmd_set,
-	.get = cmd_get,
-};
-module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "block CPU MS | state | hold CPU MS | held | quiesce | unload");
+ADV_CMD_PARAM(cmd_set, "block CPU MS | state | hold CPU MS | held | quiesce | unload");
 
 static int __init adv_nmi_init(void)
 {

@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include "adv_cmd.h"
 
 #define XMHF_HC_SELFCHECK	4
 
@@ -92,17 +93,7 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 	return -EINVAL;
 }
 
-static int cmd_get(char *buf, const struct kernel_param *kp)
-{
-	return scnprintf(buf, PAGE_SIZE, "%s\n", result);
-}
-
-static const struct kernel_param_ops cmd_ops = {
-	.set = cmd_set,
-	.get = cmd_get,
-};
-module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "rd PA SIZE | wr PA SIZE VAL | selfcheck");
+ADV_CMD_PARAM(cmd_set, "rd PA SIZE | wr PA SIZE VAL | selfcheck");
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("xmhf-ll test: ECAM and MMIO accesses at CPL 0");

@@ -36,6 +36,7 @@
 #include <linux/string.h>
 #include <asm/msr-index.h>
 #include <asm/ptrace.h>
+#include "adv_cmd.h"
 
 #define X86_TRAP_UD_NR	6
 #define X86_TRAP_GP_NR	13
@@ -277,17 +278,7 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static int cmd_get(char *buf, const struct kernel_param *kp)
-{
-	return scnprintf(buf, PAGE_SIZE, "%s\n", result);
-}
-
-static const struct kernel_param_ops cmd_ops = {
-	.set = cmd_set,
-	.get = cmd_get,
-};
-module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "an instruction or MSR access to run; read: its result");
+ADV_CMD_PARAM(cmd_set, "an instruction or MSR access to run; read: its result");
 
 static int __init svmprobe_init(void)
 {
