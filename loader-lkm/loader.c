@@ -230,7 +230,8 @@ u32 xmhf_blocks_for(const struct xmhf_sl_params *p, u64 rt_mem_size)
 
 	if (p->num_ram)
 		end = p->ram[p->num_ram - 1].start + p->ram[p->num_ram - 1].size;
-	n = xmhf_blocks_needed(xmhf_heap_pages_needed(p->num_cpus, end),
+	n = xmhf_blocks_needed(xmhf_heap_pages_needed(p->num_cpus, end) +
+			       (p->iommu_base ? XMHF_HEAP_PAGES_IOMMU : 0),
 			       (XMHF_RT_MAX_SIZE - rt_mem_size) / 0x1000);
 	/* Anything past the limit is refused the same way. */
 	return n > XMHF_MAX_BLOCKS ? XMHF_MAX_BLOCKS + 1 : (u32)n;

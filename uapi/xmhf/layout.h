@@ -51,6 +51,12 @@
 #define XMHF_HEAP_PAGES_PER_GIB		2
 #define XMHF_HEAP_PAGES_PER_512GIB	4
 #define XMHF_HEAP_PAGES_RESERVE		192
+/*
+ * With an AMD IOMMU: its device table (2 MiB, one contiguous piece), command
+ * ring, event log, completion word and the identity table's pages, used
+ * when Linux left it off and the hypervisor takes it (docs/dma.md).
+ */
+#define XMHF_HEAP_PAGES_IOMMU		(512 + 3 + 32 + 1)
 
 #ifndef __ASSEMBLY__
 /* Heap pages a machine needs: CPUs present, guest-physical end in bytes. */
