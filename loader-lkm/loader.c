@@ -222,15 +222,15 @@ static int fill_params(struct xmhf_loader *ld, const struct xmhf_load_opts *opts
 /*
  * Extra heap blocks the machine needs (uapi/xmhf/layout.h): from the CPUs
  * and the end of RAM in the filled-in parameters, and the heap the first
- * block leaves after a runtime of rt_mem_size bytes.
+ * block leaves after a runtime of rt_mem_size bytes, and more_pages on top.
  */
-u32 xmhf_blocks_for(const struct xmhf_sl_params *p, u64 rt_mem_size)
+u32 xmhf_blocks_for(const struct xmhf_sl_params *p, u64 rt_mem_size, u64 more_pages)
 {
 	u64 end = 0, n;
 
 	if (p->num_ram)
 		end = p->ram[p->num_ram - 1].start + p->ram[p->num_ram - 1].size;
-	n = xmhf_blocks_needed(xmhf_heap_pages_needed(p->num_cpus, end),
+	n = xmhf_blocks_needed(xmhf_heap_pages_needed(p->num_cpus, end) + more_pages,
 			       (XMHF_RT_MAX_SIZE - rt_mem_size) / 0x1000);
 	/* Anything past the limit is refused the same way. */
 	return n > XMHF_MAX_BLOCKS ? XMHF_MAX_BLOCKS + 1 : (u32)n;
@@ -326,7 +326,11 @@ static int add_block(struct xmhf_loader *ld)
 static int alloc_blocks(struct xmhf_loader *ld, const struct xmhf_load_opts *opts)
 {
 	struct xmhf_sl_params *p = xmhf_loader_params(ld);
-	u32 need = xmhf_blocks_for(p, ld->blob.rt_mem_size), i;
+	/* A free IOMMU is taken at launch: its device table is 2 MiB. */
+	bool iommu = p->iommu_base && ld->plat->iommu_free &&
+		     ld->plat->iommu_free(p->iommu_base);
+	u32 need = xmhf_blocks_for(p, ld->blob.rt_mem_size,
+				   iommu ? XMHF_HEAP_PAGES_IOMMU : 0), i;
 
 	if ((u64)need + opts->extra_blocks > XMHF_MAX_BLOCKS) {
 		ld->plat->log(XMHF_LOG_ERR, "%u CPUs and RAM up to %#llx need %u more 4 MiB blocks (+%u asked for), at most %u are supported",

@@ -43,7 +43,7 @@ const char *xmhf_launch_name(enum xmhf_launch_kind kind);
 int xmhf_launch_parse(const char *s, enum xmhf_launch_kind *kind);
 const char *xmhf_skinit_check(const struct xmhf_cpu_caps *caps, u64 sl_base,
 			      const struct xmhf_slb_header *slb, bool tpm);
-u32 xmhf_blocks_for(const struct xmhf_sl_params *p, u64 rt_mem_size);
+u32 xmhf_blocks_for(const struct xmhf_sl_params *p, u64 rt_mem_size, u64 more_pages);
 int xmhf_ram_add(struct xmhf_sl_params *p, u64 start, u64 size);
 enum xmhf_launch_kind xmhf_launch_choose(enum xmhf_launch_kind requested,
 					 const struct xmhf_cpu_caps *caps,

@@ -6,6 +6,7 @@
 #include <linux/firmware.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/cpumask.h>
 #include <linux/acpi.h>
@@ -160,6 +161,19 @@ static u64 find_amd_iommu(void)
 	return base;
 }
 
+/* IommuEn (Control register, 0x18) clear: Linux does not use the IOMMU. */
+static bool lx_iommu_free(u64 base)
+{
+	void __iomem *regs = ioremap(base, 0x20);
+	bool free;
+
+	if (!regs)
+		return false;
+	free = !(readq(regs + 0x18) & 1);
+	iounmap(regs);
+	return free;
+}
+
 static int lx_describe(struct xmhf_sl_params *p)
 {
 	int err;
@@ -212,5 +226,6 @@ const struct xmhf_platform xmhf_linux_platform = {
 	.mem_free = lx_mem_free,
 	.num_cpus = lx_num_cpus,
 	.describe = lx_describe,
+	.iommu_free = lx_iommu_free,
 	.log = lx_log,
 };

@@ -36,6 +36,12 @@ struct xmhf_platform {
 	unsigned int (*num_cpus)(void);
 	/* RAM map, CPUs, TPM and IOMMU locations into the SL parameters. */
 	int (*describe)(struct xmhf_sl_params *p);
+	/*
+	 * Optional: the AMD IOMMU at @base is disabled (Linux booted with
+	 * amd_iommu=off), so the hypervisor will take it and needs heap for
+	 * its tables (docs/dma.md).  Absent: never.
+	 */
+	bool (*iommu_free)(u64 base);
 	void (*log)(enum xmhf_log_level level, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));
 };

@@ -5,6 +5,7 @@
  * guest asks for UNLOAD.  Failing before VMRUN returns to Linux natively.
  */
 #include <arch/x86.h>
+#include <arch/dma.h>
 #include <arch/intr_mmio.h>
 #include <arch/ioports.h>
 #include <core/cpu_setup.h>
@@ -58,6 +59,8 @@ static void __attribute__((noreturn)) scrub_and_return(void)
 {
 	u64 base = rt_params.hv_phys_base, ranges[8];
 
+	/* Linux's IOMMU state back first (its tables are in what follows). */
+	dma_release();
 	hv_scrub_blocks();
 	ranges[0] = base;
 	ranges[1] = base + XMHF_EARLY_OFFSET;
@@ -140,6 +143,8 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size, u64 first)
 	st.quiesces = quiesce_count();
 	st.npt_pages = guest_npt.pages;
 	st.dmap_pages = dmap_table_pages();
+	st.dma_mode = dma_mode();
+	st.dma_events = dma_events();
 	st.first_cpu = (u32)first;
 	/* Other CPUs' counters move meanwhile: a snapshot, not a sum at one instant. */
 	for (i = 0; i < smp_count(); i++) {
@@ -467,6 +472,8 @@ void rt_main(const struct sl_handoff *h)
 	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false) ||
 	    intr_mmio_launch(&guest_npt))
 		rt_abort("out of memory for the nested page tables");
+	if (dma_launch(&rt_params, &guest_npt))
+		rt_abort("the IOMMU was free but could not be taken for DMA protection");
 	if (pci_init(&guest_npt))
 		rt_abort("cannot put PCI configuration space under the hypervisor (ECAM, or SR-IOV VFs enabled)");
 	if (ioports_init(&guest_npt, (u16)rt_params.debug_port))

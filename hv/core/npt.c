@@ -118,9 +118,23 @@ static bool holes_in(u64 gpa, u64 len)
 	       (MSI_ADDR_WINDOW < gpa + len && MSI_WINDOW_END > gpa);
 }
 
+/* Ranges hidden at launch (npt_hide): the IOMMU's registers once it is ours. */
+static struct { u64 start, len; } hidden[2];
+static unsigned int num_hidden;
+
+static bool npt_hidden(u64 gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_hidden; i++)
+		if (gpa >= hidden[i].start && gpa - hidden[i].start < hidden[i].len)
+			return true;
+	return false;
+}
+
 bool npt_protected(u64 gpa)
 {
-	return hv_owns(gpa & ~0xfffull, 0x1000) || npt_hole(gpa);
+	return hv_owns(gpa & ~0xfffull, 0x1000) || npt_hole(gpa) || npt_hidden(gpa);
 }
 
 /* Ranges the guest may read but not write (the PCI ECAM window). */
@@ -320,6 +334,30 @@ int npt_write_protect(struct npt *n, u64 start, u64 len)
 		ro_ranges[num_ro].start = start;
 		ro_ranges[num_ro].len = len;
 		num_ro++;
+	}
+	spin_unlock(&npt_lock);
+	return ret;
+}
+
+/*
+ * [start, start + len), page aligned, not present to the guest from now on,
+ * for reads too: an access is refused like one to the hypervisor's memory.
+ */
+int npt_hide(struct npt *n, u64 start, u64 len)
+{
+	u64 gpa;
+	int ret = 0;
+
+	if ((start | len) & 0xfff || !len || start + len < start ||
+	    num_hidden == ARRAY_SIZE(hidden))
+		return -1;
+	spin_lock(&npt_lock);
+	for (gpa = start; gpa < start + len && !ret; gpa += 0x1000)
+		ret = set_4k_locked(n, gpa, false, false);
+	if (!ret) {
+		hidden[num_hidden].start = start;
+		hidden[num_hidden].len = len;
+		num_hidden++;
 	}
 	spin_unlock(&npt_lock);
 	return ret;

@@ -7,6 +7,7 @@
  * the stub in reset_stub.S scrubs and makes the guest's OUT.
  */
 #include <arch/x86.h>
+#include <arch/dma.h>
 #include <core/lapic.h>
 #include <core/log.h>
 #include <core/mm.h>
@@ -88,6 +89,7 @@ void hv_reset_platform(struct vcpu *v, u16 port, unsigned int size, u32 val,
 		cpu_relax();
 	hv_log("xmhf: scrubbing the hypervisor's %u KiB at 0x%lx and %u extra blocks, then the platform takes over\n",
 	       XMHF_MEM_SIZE >> 10, base, hv_blocks());
+	dma_release();		/* the IOMMU as Linux left it, before its tables go */
 	hv_scrub_blocks();	/* through the direct map, before the stub takes it all */
 	rt_scrub_and_out(base, port, val, size, (rdtsc() - t0) * FALLBACK_MS);
 }

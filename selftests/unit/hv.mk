@@ -109,9 +109,10 @@ $(BUILD)/unit/test_apic_filter: $(addprefix $(BUILD)/unit/hv/,test_apic_filter.o
 	$(CC) -o $@ $^ -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_apic_filter
 
-# The AMD IOMMU's pure parts (hv/arch/x86/amd_iommu.c, not in the boot path
-# yet), against an IOMMU the test plays.  Also built with the runtime's and
-# the SL's freestanding flags, to keep it fit for both (not linked).
+# The AMD IOMMU's pure parts (hv/arch/x86/amd_iommu.c) and the take and
+# release of a free IOMMU (amd_iommu_own.c), against an IOMMU the test
+# plays.  amd_iommu.c is also built with the SL's freestanding flags, to
+# keep it fit for both (not linked there).
 $(BUILD)/unit/hv/amd_iommu.o: $(TOP)/hv/arch/x86/amd_iommu.c
 	@mkdir -p $(@D)
 	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
@@ -121,12 +122,15 @@ $(BUILD)/unit/hv/amd_iommu.rt.o: $(TOP)/hv/arch/x86/amd_iommu.c
 $(BUILD)/unit/hv/amd_iommu.sl.o: $(TOP)/hv/arch/x86/amd_iommu.c
 	@mkdir -p $(@D)
 	$(CC) $(HV32_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/amd_iommu_own.o: $(TOP)/hv/arch/x86/amd_iommu_own.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
 $(BUILD)/unit/hv/test_amd_iommu.o: $(TOP)/selftests/unit/test_amd_iommu.c
 	@mkdir -p $(@D)
 	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
-$(BUILD)/unit/test_amd_iommu: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o) \
+$(BUILD)/unit/test_amd_iommu: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o amd_iommu_own.o) \
 		$(BUILD)/unit/hv/amd_iommu.rt.o $(BUILD)/unit/hv/amd_iommu.sl.o
-	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o) -lcmocka
+	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o amd_iommu_own.o) -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_amd_iommu
 # The I/O port policy (hv/arch/x86/ioports.c) against a played ICH9 and
 # AMD FCH; the test includes ioports.c whole, to reset its state.

@@ -165,7 +165,13 @@ static int m_describe(struct xmhf_sl_params *p)
 	for (unsigned int i = 0; i < mock.cpus && i < XMHF_SLPB_MAX_CPUS; i++)
 		p->apic_ids[i] = i;
 	p->tpm_base = mock.no_tpm ? 0 : 0xfed40000;
+	p->iommu_base = mock.iommu_base;
 	return 0;
+}
+
+static bool m_iommu_free(u64 base)
+{
+	return base == mock.iommu_base && mock.iommu_free;
 }
 
 static void m_log(enum xmhf_log_level level, const char *fmt, ...)
@@ -190,5 +196,6 @@ const struct xmhf_platform mock_platform = {
 	.mem_free = m_mem_free,
 	.num_cpus = m_num_cpus,
 	.describe = m_describe,
+	.iommu_free = m_iommu_free,
 	.log = m_log,
 };

@@ -19,6 +19,8 @@ struct mock_state {
 	bool msr_faults;		/* every RDMSR faults */
 	bool skinit;
 	bool no_tpm;			/* describe() reports no TPM */
+	u64 iommu_base;			/* describe(): the IOMMU's, 0 = none */
+	bool iommu_free;		/* iommu_free(): Linux left it off */
 	unsigned int cpus;		/* what num_cpus() reports */
 	const unsigned char *blob;
 	size_t blob_size;

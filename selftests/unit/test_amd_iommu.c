@@ -47,6 +47,8 @@ static int pool_setup(void **state)
 	return 0;
 }
 
+static u64 *env_at(u64 pa);
+
 static u64 *table_at(u64 pa)
 {
 	unsigned int i;
@@ -54,6 +56,8 @@ static u64 *table_at(u64 pa)
 	for (i = 0; i < pool.used; i++)
 		if (pool_pa[i] == pa)
 			return pool_va[i];
+	if (env_at(pa))
+		return env_at(pa);
 	fail_msg("the walk reached %#llx, not a table the builder made", (unsigned long long)pa);
 	return NULL;
 }
@@ -635,6 +639,263 @@ static void test_walk_refused(void **state)
 	assert_int_equal(amdv_walk(root, 3, 1, 1, read_table, collect, NULL), -1);
 }
 
+/* ------------------------------------------------------ taking the IOMMU */
+
+/*
+ * The played IOMMU's registers and memory: amdv_own_take() gets host
+ * memory at "physical" 0x10000000 up through the env; the command
+ * processor runs when the code polls (env relax), as QEMU's does on the
+ * tail write: it needs IommuEn and CmdBufEn, runs every command from head
+ * to tail, and records what it ran.
+ */
+#define REGS_BYTES	(512 * KiB)
+#define ENV_BASE	0x10000000ull
+static u64 *regs;
+static struct { u8 *va; u64 pa, n; } allocs[64];
+static unsigned int nallocs, ncmds_run, inv_all_enabled;
+static u64 env_next, cmds_run[16];
+static bool played_stuck;	/* the IOMMU never completes */
+static unsigned int alloc_limit;	/* pages before the env runs dry */
+
+static u64 *env_at(u64 pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < nallocs; i++)
+		if (pa >= allocs[i].pa && pa - allocs[i].pa < allocs[i].n * 4096)
+			return (u64 *)(allocs[i].va + (pa - allocs[i].pa));
+	return NULL;
+}
+
+static void *env_alloc(void *ctx, unsigned int n, u64 *pa)
+{
+	(void)ctx;
+	if (nallocs == 64 || n > alloc_limit)
+		return NULL;
+	alloc_limit -= n;
+	allocs[nallocs].va = aligned_alloc(4096, n * 4096ull);
+	memset(allocs[nallocs].va, 0, n * 4096ull);
+	allocs[nallocs].pa = env_next;
+	allocs[nallocs].n = n;
+	*pa = env_next;
+	env_next += n * 4096ull;
+	return allocs[nallocs++].va;
+}
+
+#define REG(off)	regs[(off) / 8]
+
+static void env_relax(void *ctx)
+{
+	u64 base = REG(AMDV_CMDBUF_BAR) & AMDV_PTE_ADDR_MASK, *c;
+
+	(void)ctx;
+	if (played_stuck || !(REG(AMDV_CONTROL) & AMDV_CTL_IOMMU_EN) ||
+	    !(REG(AMDV_CONTROL) & AMDV_CTL_CMDBUF_EN))
+		return;
+	while (REG(AMDV_CMDBUF_HEAD) != REG(AMDV_CMDBUF_TAIL)) {
+		c = env_at(base + REG(AMDV_CMDBUF_HEAD));
+		assert_non_null(c);
+		if (ncmds_run < 16)
+			cmds_run[ncmds_run++] = c[0] >> 60;
+		if (c[0] >> 60 == AMDV_CMD_INV_IOMMU_ALL)
+			inv_all_enabled += (REG(AMDV_CONTROL) & AMDV_CTL_IOMMU_EN) != 0;
+		if (c[0] >> 60 == AMDV_CMD_COMPLETION_WAIT && (c[0] & 1))
+			*env_at(c[0] & 0x000ffffffffffff8ull) = c[1];
+		REG(AMDV_CMDBUF_HEAD) = (REG(AMDV_CMDBUF_HEAD) + 16) % 4096;
+	}
+}
+
+static u64 clock_us;
+static u64 env_now(void *ctx)
+{
+	(void)ctx;
+	return clock_us += 1000;	/* every poll: 1 ms */
+}
+
+static const struct amdv_env tenv = { NULL, env_alloc, env_relax, env_now, NULL };
+static struct amdv_env env1;
+
+/* Linux's registers with amd_iommu=off: IOMMU off, the rest whatever firmware left. */
+static const struct { u32 off; u64 val; } linux_regs[] = {
+	{ AMDV_DEVTAB_BAR, 0x1234000ull | 0x1ff }, { AMDV_CMDBUF_BAR, 0x08000000055aa000ull },
+	{ AMDV_EVTLOG_BAR, 0x0800000006600000ull }, { AMDV_CONTROL, 0x4ull << 5 },
+	{ AMDV_EXCL_BASE, 0x3e400000ull | 3 }, { AMDV_EXCL_LIMIT, 0x3e7ff000ull },
+	{ AMDV_EXT_FEATURES, 0x29d3 },	/* QEMU 7.2's, IA among them */
+	{ AMDV_CMDBUF_HEAD, 0x40 }, { AMDV_CMDBUF_TAIL, 0x40 },
+	{ AMDV_EVTLOG_HEAD, 0x20 }, { AMDV_EVTLOG_TAIL, 0x30 },
+};
+/*
+ * The status register is write-1-to-clear, which plain memory does not
+ * play: it starts with Linux's overflow bit, and what is left in it
+ * afterwards is the last value written, the bits the code cleared.
+ */
+#define LINUX_STATUS	0x1ull
+
+static int own_setup(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	if (!regs)
+		regs = aligned_alloc(4096, REGS_BYTES);
+	memset(regs, 0, REGS_BYTES);
+	for (i = 0; i < sizeof(linux_regs) / sizeof(linux_regs[0]); i++)
+		REG(linux_regs[i].off) = linux_regs[i].val;
+	REG(AMDV_STATUS) = LINUX_STATUS;
+	for (i = 0; i < nallocs; i++)
+		free(allocs[i].va);
+	nallocs = ncmds_run = inv_all_enabled = 0;
+	env_next = ENV_BASE;
+	played_stuck = false;
+	alloc_limit = 1024;
+	env1 = tenv;
+	env1.mmio = regs;
+	return 0;
+}
+
+static void assert_linux_regs(bool released)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(linux_regs) / sizeof(linux_regs[0]); i++)
+		if (REG(linux_regs[i].off) != linux_regs[i].val)
+			fail_msg("register %#x is %#llx, Linux left %#llx", linux_regs[i].off,
+				 (unsigned long long)REG(linux_regs[i].off),
+				 (unsigned long long)linux_regs[i].val);
+	/* Linux's status bits never cleared; untouched unless released. */
+	if (released)
+		assert_false(REG(AMDV_STATUS) & LINUX_STATUS);
+	else
+		assert_int_equal(REG(AMDV_STATUS), LINUX_STATUS);
+}
+
+/* The DTE of @devid in the table the hardware now uses. */
+static const u64 *hw_dte(unsigned int devid)
+{
+	u64 *t = env_at(REG(AMDV_DEVTAB_BAR) & AMDV_PTE_ADDR_MASK);
+
+	assert_non_null(t);
+	return t + 4 * devid;
+}
+
+static void test_own_take_release(void **state)
+{
+	struct amdv_own o;
+	unsigned int d;
+	u64 pa;
+
+	(void)state;
+	assert_false(amdv_linux_enabled(&env1));
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), 0);
+	/* Enabled, with its rings, no exclusion range, the whole table. */
+	assert_true(REG(AMDV_CONTROL) & AMDV_CTL_IOMMU_EN);
+	assert_true(REG(AMDV_CONTROL) & AMDV_CTL_CMDBUF_EN);
+	assert_true(REG(AMDV_CONTROL) & AMDV_CTL_EVTLOG_EN);
+	assert_int_equal(REG(AMDV_CONTROL) & AMDV_CTL_INV_TIMEOUT_MASK, 0x4ull << 5);
+	assert_int_equal(REG(AMDV_EXCL_BASE), 0);
+	assert_int_equal(REG(AMDV_EXCL_LIMIT), 0);
+	assert_int_equal(REG(AMDV_DEVTAB_BAR) & 0x1ff, 0x1ff);	/* 2 MiB: every DeviceID */
+	assert_non_null(env_at((REG(AMDV_DEVTAB_BAR) & AMDV_PTE_ADDR_MASK) + 2 * MiB - 1));
+	assert_non_null(env_at(REG(AMDV_CMDBUF_BAR) & AMDV_PTE_ADDR_MASK));
+	assert_non_null(env_at(REG(AMDV_EVTLOG_BAR) & AMDV_PTE_ADDR_MASK));
+	/* INVALIDATE_IOMMU_ALL ran with the IOMMU on, then the completion. */
+	assert_int_equal(ncmds_run, 2);
+	assert_int_equal(cmds_run[0], AMDV_CMD_INV_IOMMU_ALL);
+	assert_int_equal(cmds_run[1], AMDV_CMD_COMPLETION_WAIT);
+	assert_int_equal(inv_all_enabled, 1);
+	/* Every DeviceID: translated, RAM but the block, no INIT/ExtINT/SMI. */
+	for (d = 0; d < 65536; d++) {
+		const u64 *e = hw_dte(d);
+
+		assert_memory_equal(e, hw_dte(0), 32);
+	}
+	{
+		const u64 *e = hw_dte(0x0100);	/* edu's, say */
+
+		assert_true(e[0] & AMDV_DTE_V);
+		assert_true(e[0] & AMDV_DTE_TV);
+		/* Interrupts untranslated, as natively (QEMU loses forwarded ones). */
+		assert_int_equal(e[2], 0);
+		assert_false(e[1] & (AMDV_DTE1_SYSMGT_MASK | AMDV_DTE1_IOCTL_MASK | AMDV_DTE1_EX));
+		for (pa = 0; pa < 2 * GiB; pa += 64 * KiB) {
+			if (in_range(pa, 0x3e400000, 4 * MiB) ||
+			    !(in_range(pa, 0x1000, 0x9f000 - 0x1000) ||
+			      in_range(pa, 0x100000, 0x3ffe0000 - 0x100000)))
+				assert_true(blocked(e, pa));
+			else
+				assert_true(reaches(e, pa));
+		}
+		/* The block's first and last page, and the IOMMU's registers. */
+		assert_true(blocked(e, 0x3e400000));
+		assert_true(blocked(e, 0x3e7ff000));
+		assert_true(blocked(e, 0xfed80000));
+	}
+	/* Two events logged meanwhile: counted, the log consumed. */
+	REG(AMDV_EVTLOG_TAIL) = 0x20;
+	assert_int_equal(amdv_own_events(&o), 2);
+	assert_int_equal(REG(AMDV_EVTLOG_HEAD), 0x20);
+	REG(AMDV_EVTLOG_TAIL) = 0x30;
+	REG(AMDV_STATUS) = LINUX_STATUS | 0x2 | 0x4;	/* event and completion interrupts */
+	ncmds_run = 0;
+	assert_int_equal(amdv_own_release(&o), 3);
+	/* Invalidated on the way out, then every register as Linux left it. */
+	assert_int_equal(ncmds_run, 2);
+	assert_int_equal(cmds_run[0], AMDV_CMD_INV_IOMMU_ALL);
+	assert_int_equal(REG(AMDV_STATUS), 0x6);	/* ours cleared, Linux's kept */
+	assert_linux_regs(true);
+	/* Twice: nothing more happens. */
+	REG(AMDV_STATUS) = LINUX_STATUS | 0x2;
+	assert_int_equal(amdv_own_release(&o), 0);
+	assert_int_equal(REG(AMDV_STATUS), LINUX_STATUS | 0x2);
+	REG(AMDV_STATUS) = 0;
+	assert_linux_regs(true);
+}
+
+/* Linux uses its IOMMU: not touched. */
+static void test_own_linux_enabled(void **state)
+{
+	struct amdv_own o;
+
+	(void)state;
+	REG(AMDV_CONTROL) |= AMDV_CTL_IOMMU_EN;
+	assert_true(amdv_linux_enabled(&env1));
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), -1);
+	assert_false(o.owned);
+	assert_int_equal(nallocs, 0);
+	REG(AMDV_CONTROL) &= ~AMDV_CTL_IOMMU_EN;
+	assert_int_equal(REG(AMDV_STATUS), LINUX_STATUS);
+	assert_int_equal(amdv_own_release(&o), 0);
+	assert_int_equal(REG(AMDV_STATUS), LINUX_STATUS);
+	REG(AMDV_STATUS) = 0;
+	assert_linux_regs(true);
+}
+
+/* Failures leave Linux's registers as they were. */
+static void test_own_failures(void **state)
+{
+	struct amdv_own o;
+
+	(void)state;
+	/* No INVALIDATE_IOMMU_ALL. */
+	REG(AMDV_EXT_FEATURES) &= ~AMDV_EFR_IA;
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), -1);
+	REG(AMDV_EXT_FEATURES) |= AMDV_EFR_IA;
+	assert_linux_regs(false);
+	/* Out of memory: for the device table, for the identity table. */
+	alloc_limit = 100;
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), -1);
+	assert_linux_regs(false);
+	alloc_limit = 512 + 3 + 5;
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), -1);
+	assert_linux_regs(false);
+	/* The IOMMU never completes: given back, disabled. */
+	alloc_limit = 1024;
+	played_stuck = true;
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), -1);
+	assert_false(o.owned);
+	assert_linux_regs(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +911,9 @@ int main(void)
 		cmocka_unit_test(test_cmd_ranges),
 		cmocka_unit_test_setup(test_walk, pool_setup),
 		cmocka_unit_test_setup(test_walk_refused, pool_setup),
+		cmocka_unit_test_setup(test_own_take_release, own_setup),
+		cmocka_unit_test_setup(test_own_linux_enabled, own_setup),
+		cmocka_unit_test_setup(test_own_failures, own_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

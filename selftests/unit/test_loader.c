@@ -305,6 +305,27 @@ static void test_blocks_sizing(void **state)
 	assert_false(mock.freed_dirty);
 }
 
+/*
+ * An IOMMU Linux left off is taken at launch: the heap grows by its tables
+ * (a 2 MiB device table does not fit the first block's heap).  One Linux
+ * uses, or none: no change.
+ */
+static void test_blocks_iommu(void **state)
+{
+	(void)state;
+	mock.iommu_base = 0xfed80000;
+	mock.iommu_free = false;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	assert_int_equal(ld.num_blocks, 0);
+	xmhf_loader_unload(&ld);
+	mock.iommu_free = true;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	assert_int_equal(ld.num_blocks, 1);
+	assert_int_equal(xmhf_loader_params(&ld)->iommu_base, 0xfed80000);
+	xmhf_loader_unload(&ld);
+	assert_int_equal(mock.mem_held, 0);
+}
+
 /* extra_blocks adds to the estimate; past the limit is refused whole. */
 static void test_blocks_extra(void **state)
 {
@@ -452,7 +473,7 @@ int main(void)
 		T(test_unusable_memory), T(test_launch_kinds), T(test_unload_scrubs),
 		T(test_failed_load_scrubs), T(test_launch_choice),
 		T(test_skinit_preconditions), T(test_too_many_cpus),
-		T(test_blocks_sizing), T(test_blocks_extra), T(test_blocks_misaligned),
+		T(test_blocks_sizing), T(test_blocks_extra), T(test_blocks_iommu), T(test_blocks_misaligned),
 		T(test_block_scrub_report),
 		T(test_ram_512), T(test_ram_normalise),
 	};

@@ -138,6 +138,16 @@ struct xmhf_hv_status {
 	__u32 reserved2;
 	__u64 heap_pages;	/* 4 KiB pages of heap in all the blocks */
 	__u64 heap_free_pages;
+	/* DMA protection (docs/dma.md); present when size covers them. */
+	__u32 dma_mode;		/* enum xmhf_dma_mode */
+	__u32 reserved3;
+	__u64 dma_events;	/* events the owned IOMMU logged (I/O page faults...) */
+};
+
+enum xmhf_dma_mode {
+	XMHF_DMA_NO_IOMMU = 0,		/* none found (IVRS): no DMA protection */
+	XMHF_DMA_OWNED = 1,		/* Linux had its IOMMU off: the hypervisor's */
+	XMHF_DMA_LINUX_IOMMU = 2,	/* Linux uses it: not protected (no emulation yet) */
 };
 
 /*

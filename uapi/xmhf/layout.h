@@ -51,6 +51,13 @@
 #define XMHF_HEAP_PAGES_PER_GIB		2
 #define XMHF_HEAP_PAGES_PER_512GIB	4
 #define XMHF_HEAP_PAGES_RESERVE		192
+/*
+ * With an AMD IOMMU that Linux left off (the loader checks its Control
+ * register), which the hypervisor takes (docs/dma.md): its device table
+ * (2 MiB, one contiguous piece), command ring, event log, completion word
+ * and the identity table's pages.
+ */
+#define XMHF_HEAP_PAGES_IOMMU		(512 + 3 + 32 + 1)
 
 #ifndef __ASSEMBLY__
 /* Heap pages a machine needs: CPUs present, guest-physical end in bytes. */

@@ -94,6 +94,25 @@ static bool hv_has_heap(const struct xmhf_hv_status *hv)
 	return hv->size >= offsetofend(struct xmhf_hv_status, heap_free_pages);
 }
 
+/* DMA protection came after the heap's figures. */
+static bool hv_has_dma(const struct xmhf_hv_status *hv)
+{
+	return hv->size >= offsetofend(struct xmhf_hv_status, dma_events);
+}
+
+static const char *dma_name(unsigned int mode)
+{
+	switch (mode) {
+	case XMHF_DMA_NO_IOMMU:
+		return "no IOMMU";
+	case XMHF_DMA_OWNED:
+		return "iommu-owned (Linux had it off)";
+	case XMHF_DMA_LINUX_IOMMU:
+		return "none: Linux uses the IOMMU; emulation not built yet";
+	}
+	return "unknown";
+}
+
 /* The words eventlog uses too. */
 const char *measure_name(unsigned int state)
 {
@@ -133,6 +152,9 @@ static void print_hv_text(const struct hv_report *r)
 		       hv->num_blocks ? "s" : "",
 		       (unsigned long long)hv->heap_pages * 4,
 		       (unsigned long long)hv->heap_free_pages * 4);
+	if (hv_has_dma(hv))
+		printf("dma protection: %s, %llu IOMMU event%s\n", dma_name(hv->dma_mode),
+		       (unsigned long long)hv->dma_events, hv->dma_events == 1 ? "" : "s");
 	n = r->ncpu;
 	if (!n)
 		return;
@@ -208,6 +230,11 @@ static void print_hv_json(const struct hv_report *r)
 		       (unsigned long long)hv->mem_size, hv->num_blocks + 1,
 		       (unsigned long long)hv->heap_pages * 4,
 		       (unsigned long long)hv->heap_free_pages * 4);
+	if (hv_has_dma(hv)) {
+		printf(",\"dma_protection\":");
+		json_str(stdout, dma_name(hv->dma_mode));
+		printf(",\"dma_events\":%llu", (unsigned long long)hv->dma_events);
+	}
 	print_cpus_json(r);
 	printf("}");
 }

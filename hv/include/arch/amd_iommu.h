@@ -8,7 +8,7 @@
  * code can serve the SL (32-bit) and the runtime, and the unit test plays
  * the IOMMU that walks what it builds (selftests/unit/test_amd_iommu.c).
  *
- * Not in the boot path yet (issue 13).
+ * Linked into the runtime for one mode: Linux's IOMMU off (hv/arch/x86/dma.c).
  */
 #ifndef XMHF_ARCH_AMD_IOMMU_H
 #define XMHF_ARCH_AMD_IOMMU_H
@@ -252,5 +252,69 @@ typedef int (*amdv_leaf_fn)(void *ctx, const struct amdv_leaf *leaf);
  */
 int amdv_walk(u64 root, unsigned int levels, u64 start, u64 end,
 	      amdv_read_fn read, amdv_leaf_fn leaf, void *ctx);
+
+
+/* ------------------------------------------------ the hypervisor's own IOMMU */
+
+/*
+ * Taking a disabled IOMMU for the hypervisor (Linux booted with
+ * amd_iommu=off, docs/dma.md "Today"), and giving it back as Linux left
+ * it.  Everything goes through @env, so that the unit test can play the
+ * registers and the command processor (selftests/unit/test_amd_iommu.c).
+ */
+#define AMDV_CTL_INV_TIMEOUT_MASK (7ull << 5)
+#define AMDV_CTL_COHERENT	(1ull << 10)
+#define AMDV_STATUS_W1C		0x7ull		/* overflow, event and completion interrupts */
+#define AMDV_DEVTAB_PAGES	512u		/* 65536 DeviceIDs of 32 bytes: 2 MiB */
+#define AMDV_RING_LEN_8		(8ull << 56)	/* 2^8 entries of 16 bytes: 4 KiB */
+#define AMDV_ID_POOL		32u		/* pages for the identity table at most */
+
+struct amdv_env {
+	volatile u64 *mmio;		/* the register window (8-byte access only) */
+	/* n contiguous zeroed pages, 4 KiB aligned; *pa their physical address. */
+	void *(*alloc)(void *ctx, unsigned int n, u64 *pa);
+	void (*relax)(void *ctx);	/* while polling the completion word */
+	u64 (*now_us)(void *ctx);
+	void *ctx;
+};
+
+/* Linux's registers as the hypervisor found them, put back at the end. */
+#define AMDV_NSAVED	10
+struct amdv_own {
+	const struct amdv_env *env;
+	u64 saved[AMDV_NSAVED];	/* values of amdv_saved_regs[] */
+	u64 saved_status;
+	u64 *devtab, devtab_pa;
+	u64 *cmd, cmd_pa;
+	u64 *evt, evt_pa;
+	volatile u64 *sem;
+	u64 sem_pa, sem_seq;
+	u32 cmd_tail;		/* byte offset of the next command */
+	u64 events;		/* entries consumed from the event log */
+	u64 id_root;
+	unsigned int id_levels;
+	bool owned;
+};
+
+/* The IOMMU's Control register: is Linux using it (IommuEn)? */
+bool amdv_linux_enabled(const struct amdv_env *env);
+/*
+ * Take it: device table (every DeviceID: the identity-minus-protected
+ * table, interrupts as amdv_dte_build() gives for "IOMMU off"), command
+ * ring, event log, exclusion range off, IommuEn, INVALIDATE_IOMMU_ALL and
+ * a completion wait.  0, or -1 with the IOMMU left as it was (disabled).
+ */
+int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
+		  const struct amdv_range *ram, unsigned int nram,
+		  const struct amdv_range *prot, unsigned int nprot);
+/*
+ * Give it back: invalidate everything, wait, then Control as Linux left it
+ * (IommuEn 0) and every other register; the status bits the hypervisor
+ * caused are cleared.  Returns the events the IOMMU logged (I/O page
+ * faults...) while the hypervisor owned it.  Nothing when not owned.
+ */
+u64 amdv_own_release(struct amdv_own *o);
+/* Events the IOMMU logged since the take; consumes the log (moves its head). */
+u64 amdv_own_events(struct amdv_own *o);
 
 #endif /* XMHF_ARCH_AMD_IOMMU_H */

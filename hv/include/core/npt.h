@@ -20,5 +20,6 @@ int npt_map_2m(struct npt *n, u64 gpa);
 bool npt_protected(u64 gpa);
 int npt_set_4k(struct npt *n, u64 gpa, bool read, bool write);
 int npt_write_protect(struct npt *n, u64 start, u64 len);
+int npt_hide(struct npt *n, u64 start, u64 len);	/* not present, for good */
 
 #endif /* XMHF_CORE_NPT_H */

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypervisor takes the AMD IOMMU when Linux left it off (booted with
+ * amd_iommu=off) and gives it back at the end (docs/dma.md).  Only the
+ * register and command-ring sequences: the tables come from amd_iommu.c,
+ * memory and time from the caller's amdv_env, so the unit test can play
+ * the IOMMU.  Freestanding, no locking: the caller runs it on one CPU.
+ */
+#include <arch/amd_iommu.h>
+
+#define PAGE		0x1000ull
+#define CMD_LEN		16u
+#define RING_BYTES	4096u
+#define WAIT_US		1000000ull	/* a completion wait: 1 s at most */
+
+/* Registers saved at the take and written back at the release, in order. */
+static const u32 saved_regs[AMDV_NSAVED] = {
+	AMDV_CONTROL,		/* first: written first at the release */
+	AMDV_DEVTAB_BAR, AMDV_CMDBUF_BAR, AMDV_EVTLOG_BAR,
+	AMDV_EXCL_BASE, AMDV_EXCL_LIMIT,
+	AMDV_CMDBUF_HEAD, AMDV_CMDBUF_TAIL, AMDV_EVTLOG_HEAD, AMDV_EVTLOG_TAIL,
+};
+
+static u64 rd(const struct amdv_env *e, u32 off)
+{
+	return e->mmio[off / 8];
+}
+
+static void wr(const struct amdv_env *e, u32 off, u64 val)
+{
+	e->mmio[off / 8] = val;
+}
+
+bool amdv_linux_enabled(const struct amdv_env *env)
+{
+	return rd(env, AMDV_CONTROL) & AMDV_CTL_IOMMU_EN;
+}
+
+static void cmd_put(struct amdv_own *o, u64 c0, u64 c1)
+{
+	u64 *slot = o->cmd + o->cmd_tail / 8;
+
+	slot[0] = c0;
+	slot[1] = c1;
+	o->cmd_tail = (o->cmd_tail + CMD_LEN) % RING_BYTES;
+}
+
+/*
+ * Queue @c0/@c1 and a COMPLETION_WAIT that stores a new sequence number,
+ * move the tail, poll.  The ring is empty before (every batch waits), so
+ * it never fills.  0, or -1 on a timeout.
+ */
+static int cmd_run(struct amdv_own *o, u64 c0, u64 c1)
+{
+	const struct amdv_env *e = o->env;
+	u64 seq = ++o->sem_seq, t0 = e->now_us(e->ctx);
+
+	cmd_put(o, c0, c1);
+	cmd_put(o, ((u64)AMDV_CMD_COMPLETION_WAIT << 60) | (o->sem_pa & 0x000ffffffffffff8ull) | 1,
+		seq);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the ring before the tail */
+	wr(e, AMDV_CMDBUF_TAIL, o->cmd_tail);
+	while (__atomic_load_n(o->sem, __ATOMIC_ACQUIRE) != seq) {
+		if (e->now_us(e->ctx) - t0 > WAIT_US)
+			return -1;
+		e->relax(e->ctx);
+	}
+	return 0;
+}
+
+static int invalidate_all(struct amdv_own *o)
+{
+	return cmd_run(o, (u64)AMDV_CMD_INV_IOMMU_ALL << 60, 0);
+}
+
+static void restore(struct amdv_own *o)
+{
+	const struct amdv_env *e = o->env;
+	unsigned int i;
+
+	/* Control first: IommuEn 0 stops every use of our tables. */
+	for (i = 0; i < AMDV_NSAVED; i++)
+		wr(e, saved_regs[i], o->saved[i]);
+	/* The interrupt and overflow bits we caused (write 1 to clear). */
+	wr(e, AMDV_STATUS, rd(e, AMDV_STATUS) & ~o->saved_status & AMDV_STATUS_W1C);
+}
+
+int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
+		  const struct amdv_range *ram, unsigned int nram,
+		  const struct amdv_range *prot, unsigned int nprot)
+{
+	static u64 *pool_va[AMDV_ID_POOL];
+	static u64 pool_pa[AMDV_ID_POOL];
+	struct amdv_pages pool = { pool_va, pool_pa, AMDV_ID_POOL, 0 };
+	const u64 off_dte[4] = { 0, 0, 0, 0 };
+	u64 dte[4], ctl;
+	unsigned int i;
+
+	*o = (struct amdv_own){ .env = env };
+	if (amdv_linux_enabled(env))
+		return -1;		/* Linux's: not this mode */
+	/* The one invalidation used; every AMD IOMMU of the last decade has it. */
+	if (!(rd(env, AMDV_EXT_FEATURES) & AMDV_EFR_IA))
+		return -1;
+	for (i = 0; i < AMDV_NSAVED; i++)
+		o->saved[i] = rd(env, saved_regs[i]);
+	o->saved_status = rd(env, AMDV_STATUS);
+
+	o->devtab = env->alloc(env->ctx, AMDV_DEVTAB_PAGES, &o->devtab_pa);
+	o->cmd = env->alloc(env->ctx, 1, &o->cmd_pa);
+	o->evt = env->alloc(env->ctx, 1, &o->evt_pa);
+	o->sem = env->alloc(env->ctx, 1, &o->sem_pa);
+	if (!o->devtab || !o->cmd || !o->evt || !o->sem)
+		return -1;
+	for (i = 0; i < AMDV_ID_POOL; i++)
+		if (!(pool_va[i] = env->alloc(env->ctx, 1, &pool_pa[i])))
+			return -1;
+	if (amdv_build_identity(&pool, ram, nram, prot, nprot, 6, &o->id_root, &o->id_levels))
+		return -1;
+	/* One entry for every DeviceID: what Linux's IOMMU off gives. */
+	amdv_dte_build(off_dte, 0, 0, o->id_root, o->id_levels, 0, dte);
+	/*
+	 * But interrupts untranslated (IV=0), as with the IOMMU off: the
+	 * entry's IntCtl=01 (fixed and arbitrated forwarded, INIT and ExtINT
+	 * aborted) is what the hardware should get, yet QEMU (7.2 to 10.x)
+	 * sends a forwarded interrupt with vector 0 to APIC 0, which loses
+	 * every interrupt of every device and of the IOAPIC (docs/dma.md,
+	 * "Interrupts").  So INIT, SMI and ExtINT messages from devices still
+	 * pass in this mode, as they do natively.
+	 */
+	dte[2] = 0;
+	for (i = 0; i < AMDV_DEVTAB_PAGES * (PAGE / 32); i++) {
+		o->devtab[4 * i + 0] = dte[0];
+		o->devtab[4 * i + 1] = dte[1];
+		o->devtab[4 * i + 2] = dte[2];
+		o->devtab[4 * i + 3] = dte[3];
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+	/* Disabled still: bases first, no exclusion range, empty rings. */
+	wr(env, AMDV_DEVTAB_BAR, o->devtab_pa | (AMDV_DEVTAB_PAGES - 1));
+	wr(env, AMDV_CMDBUF_BAR, o->cmd_pa | AMDV_RING_LEN_8);
+	wr(env, AMDV_EVTLOG_BAR, o->evt_pa | AMDV_RING_LEN_8);
+	wr(env, AMDV_EXCL_BASE, 0);
+	wr(env, AMDV_EXCL_LIMIT, 0);
+	wr(env, AMDV_CMDBUF_HEAD, 0);
+	wr(env, AMDV_CMDBUF_TAIL, 0);
+	wr(env, AMDV_EVTLOG_HEAD, 0);
+	wr(env, AMDV_EVTLOG_TAIL, 0);
+	ctl = (o->saved[0] & AMDV_CTL_INV_TIMEOUT_MASK) | AMDV_CTL_IOMMU_EN |
+	      AMDV_CTL_EVTLOG_EN | AMDV_CTL_CMDBUF_EN | AMDV_CTL_COHERENT;
+	wr(env, AMDV_CONTROL, ctl);
+	o->owned = true;
+	/* Nothing cached from before may outlive the new tables. */
+	if (invalidate_all(o)) {
+		restore(o);
+		o->owned = false;
+		return -1;
+	}
+	return 0;
+}
+
+u64 amdv_own_events(struct amdv_own *o)
+{
+	const struct amdv_env *e = o->env;
+	u64 head, tail;
+
+	if (!o->owned)
+		return o->events;
+	head = rd(e, AMDV_EVTLOG_HEAD) & (RING_BYTES - 1) & ~(u64)(CMD_LEN - 1);
+	tail = rd(e, AMDV_EVTLOG_TAIL) & (RING_BYTES - 1) & ~(u64)(CMD_LEN - 1);
+	o->events += ((tail + RING_BYTES - head) % RING_BYTES) / CMD_LEN;
+	wr(e, AMDV_EVTLOG_HEAD, tail);
+	return o->events;
+}
+
+u64 amdv_own_release(struct amdv_own *o)
+{
+	u64 n;
+
+	if (!o->owned)
+		return 0;
+	n = amdv_own_events(o);
+	/* Best effort: the registers go back even if the wait times out. */
+	invalidate_all(o);
+	restore(o);
+	o->owned = false;
+	return n;
+}

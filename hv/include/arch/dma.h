@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DMA protection (docs/dma.md): at launch the runtime takes the AMD IOMMU
+ * when Linux left it off; at the end (unload, abort, platform reset) it
+ * gives it back as it was.  In Linux's other modes nothing is done yet.
+ */
+#ifndef XMHF_ARCH_DMA_H
+#define XMHF_ARCH_DMA_H
+
+#include <types.h>
+#include <xmhf/slparams.h>
+
+struct npt;
+
+/*
+ * On the boot CPU, before any other CPU runs hypervisor code.  With the
+ * IOMMU taken, its register window is hidden from the guest.  -1: the
+ * IOMMU was free but could not be taken (left as it was): abort.
+ */
+int dma_launch(const struct xmhf_sl_params *p, struct npt *npt);
+/* The IOMMU back as Linux left it; the other CPUs are parked. */
+void dma_release(void);
+/* enum xmhf_dma_mode, and the events logged so far. */
+u32 dma_mode(void);
+u64 dma_events(void);
+
+#endif /* XMHF_ARCH_DMA_H */
