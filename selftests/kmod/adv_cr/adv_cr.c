@@ -30,39 +30,15 @@
 #include <asm/ptrace.h>
 #include <asm/special_insns.h>
 #include "adv_cmd.h"
+#include "adv_site.h"
 
 #define TRAP_UD	6
 #define TRAP_GP	13
 
-static struct {
-	unsigned long start, end;
-	int trapnr;
-	long err;
-} site;
 static char result[64] = "none";
 
-static int adv_die(struct notifier_block *nb, unsigned long val, void *data)
-{
-	struct die_args *args = data;
-	unsigned long ip = args->regs->ip;
 
-	if ((val != DIE_TRAP && val != DIE_GPF) ||
-	    ip < READ_ONCE(site.start) || ip >= READ_ONCE(site.end))
-		return NOTIFY_DONE;
-	if (site.trapnr < 0) {
-		site.trapnr = args->trapnr;
-		site.err = args->err;
-	}
-	args->regs->ip = site.end;
-	return NOTIFY_STOP;
-}
-
-static struct notifier_block adv_nb = {
-	.notifier_call = adv_die,
-	.priority = INT_MAX,
-};
-
-/* One instruction between labels 1 and 2, known to adv_die(). */
+/* One instruction between labels 1 and 2, known to adv_site_die(). */
 #define SITE(insn, inputs...)						\
 	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
 		     "mov %%r11, %[start]\n\t"				\
@@ -172,12 +148,12 @@ ADV_CMD_PARAM(cmd_set, "cr3nf | cr0nw | cr4 BIT | clts | lmsw | subscribe FN MAS
 
 static int __init adv_cr_init(void)
 {
-	return register_die_notifier(&adv_nb);
+	return register_die_notifier(&adv_site_nb);
 }
 
 static void __exit adv_cr_exit(void)
 {
-	unregister_die_notifier(&adv_nb);
+	unregister_die_notifier(&adv_site_nb);
 }
 
 module_init(adv_cr_init);

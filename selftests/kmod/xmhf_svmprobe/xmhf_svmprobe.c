@@ -37,44 +37,19 @@
 #include <asm/msr-index.h>
 #include <asm/ptrace.h>
 #include "adv_cmd.h"
+#include "adv_site.h"
 
 #define X86_TRAP_UD_NR	6
 #define X86_TRAP_GP_NR	13
 
-/* The instructions being probed: [start, end), and what they raised. */
-static struct {
-	unsigned long start, end;
-	int trapnr;		/* -1: none */
-	long err;
-} site;
 
 static struct page *scratch;	/* VMSAVE/VMLOAD/VMRUN operand */
 static char result[96] = "none";
 
-static int probe_die(struct notifier_block *nb, unsigned long val, void *data)
-{
-	struct die_args *args = data;
-	unsigned long ip = args->regs->ip;
-
-	if ((val != DIE_TRAP && val != DIE_GPF) ||
-	    ip < READ_ONCE(site.start) || ip >= READ_ONCE(site.end))
-		return NOTIFY_DONE;
-	if (site.trapnr < 0) {
-		site.trapnr = args->trapnr;
-		site.err = args->err;
-	}
-	args->regs->ip = site.end;
-	return NOTIFY_STOP;
-}
-
-static struct notifier_block probe_nb = {
-	.notifier_call = probe_die,
-	.priority = INT_MAX,	/* before anyone else looks at it */
-};
 
 /*
  * INSNS with the addresses of their first byte and of what follows them
- * in site, so that probe_die() recognises a fault inside them.
+ * in site, so that adv_site_die() recognises a fault inside them.
  */
 #define PROBE_HEAD							\
 	"lea 1f(%%rip), %%r11\n\t"					\
@@ -287,7 +262,7 @@ static int __init svmprobe_init(void)
 	scratch = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!scratch)
 		return -ENOMEM;
-	err = register_die_notifier(&probe_nb);
+	err = register_die_notifier(&adv_site_nb);
 	if (err) {
 		__free_page(scratch);
 		return err;
@@ -297,7 +272,7 @@ static int __init svmprobe_init(void)
 
 static void __exit svmprobe_exit(void)
 {
-	unregister_die_notifier(&probe_nb);
+	unregister_die_notifier(&adv_site_nb);
 	__free_page(scratch);
 }
 
