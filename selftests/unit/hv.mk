@@ -132,6 +132,22 @@ $(BUILD)/unit/test_amd_iommu: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd
 		$(BUILD)/unit/hv/amd_iommu.rt.o $(BUILD)/unit/hv/amd_iommu.sl.o
 	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o amd_iommu_own.o) -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_amd_iommu
+# The shadow I/O page tables and the remapping-table copy
+# (hv/arch/x86/amd_iommu_shadow.c), against a played Linux and IOMMU; also
+# built with the runtime's freestanding flags.
+$(BUILD)/unit/hv/amd_iommu_shadow.o: $(TOP)/hv/arch/x86/amd_iommu_shadow.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/amd_iommu_shadow.rt.o: $(TOP)/hv/arch/x86/amd_iommu_shadow.c
+	@mkdir -p $(@D)
+	$(CC) $(HV64_CFLAGS) -c $< -o $@
+$(BUILD)/unit/hv/test_amd_iommu_shadow.o: $(TOP)/selftests/unit/test_amd_iommu_shadow.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_amd_iommu_shadow: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu_shadow.o amd_iommu_shadow.o amd_iommu.o) \
+		$(BUILD)/unit/hv/amd_iommu_shadow.rt.o
+	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu_shadow.o amd_iommu_shadow.o amd_iommu.o) -lcmocka
+UNIT_TESTS += $(BUILD)/unit/test_amd_iommu_shadow
 # The I/O port policy (hv/arch/x86/ioports.c) against a played ICH9 and
 # AMD FCH; the test includes ioports.c whole, to reset its state.
 $(HV_UT)/test_ioports.o: $(TOP)/selftests/unit/test_ioports.c $(TOP)/hv/arch/x86/ioports.c

@@ -254,6 +254,87 @@ int amdv_walk(u64 root, unsigned int levels, u64 start, u64 end,
 	      amdv_read_fn read, amdv_leaf_fn leaf, void *ctx);
 
 
+/* ------------------------------------------------ shadow I/O page tables */
+
+/*
+ * The hypervisor's copies of Linux's I/O page tables (docs/dma.md, "I/O page
+ * tables: shadow"), in hv/arch/x86/amd_iommu_shadow.c.  Pure code: memory
+ * comes from @m, Linux's tables are read through amdv_walk()'s @read, the
+ * policy is @allow; the unit test plays all three
+ * (selftests/unit/test_amd_iommu_shadow.c).
+ */
+
+/*
+ * Pages for shadow tables: from the hypervisor's heap in the runtime, host
+ * memory in the unit test.  @free is called for a table page as soon as it
+ * is unlinked from the shadow; the IOMMU may still hold it in its caches
+ * (PDE cache, a walk in flight), so the runtime must not reuse it for
+ * anything but a shadow table until its own INVALIDATE_IOMMU_PAGES (PDE=1)
+ * for that domain and a COMPLETION_WAIT have run.
+ */
+struct amdv_mem {
+	u64 *(*alloc)(void *ctx, u64 *pa);	/* a zeroed 4 KiB page, or NULL when none is left */
+	void (*free)(void *ctx, u64 *va, u64 pa);
+	u64 *(*va)(void *ctx, u64 pa);		/* the VA of a page this allocator gave */
+	void *ctx;
+};
+/* May devices reach [pa, pa + size)? (RAM and not protected: the runtime's policy) */
+typedef bool (*amdv_allow_fn)(void *ctx, u64 pa, u64 size);
+
+/* The hypervisor's copy of one of Linux's I/O page tables, holding only allowed leaves. */
+struct amdv_shadow {
+	u64 root_pa;			/* what the real DTE points at; 0 = none */
+	unsigned int levels;		/* = Linux's (the DTE's Mode), so the IOVA space is the same */
+	u16 domid;
+	u64 linux_root;			/* Linux's table the shadow follows */
+	unsigned int pages;		/* table pages held, the root included */
+	u64 refused;			/* 4 KiB pages of Linux's leaves refused so far (cumulative) */
+	u64 mapped;			/* leaf entries (4 KiB, 2 MiB or 1 GiB) now in the shadow */
+};
+
+/*
+ * allow() calls one leaf of Linux's may cost before the rest of it is
+ * refused unchecked (and counted): a leaf over terabytes of non-RAM would
+ * otherwise cost one call per 4 KiB.  Enough to split a whole 1 GiB leaf
+ * down to 4 KiB pages (1 + 512 + 512 * 512 calls).
+ */
+#define AMDV_SHADOW_LEAF_CHECKS	(1u << 19)
+
+/* An empty shadow (root page allocated) for Linux's table (@domid,
+ * @linux_root, @levels 1..6).  0, or -1 (no page / bad levels). */
+int amdv_shadow_init(struct amdv_shadow *s, const struct amdv_mem *m, u16 domid,
+		     u64 linux_root, unsigned int levels);
+/*
+ * Make the shadow over [start, end) what Linux's table says there, minus
+ * what @allow refuses.  Every shadow leaf in the range is removed first
+ * (the range is widened to whole shadow leaves where one crosses its ends;
+ * table pages that become empty are freed, never the root), then
+ * amdv_walk() of Linux's table over the range re-adds each leaf, clipped to
+ * the range, with its path's IR/IW and FC set (as Linux sets it on every
+ * leaf).  Leaves are 1 GiB (level 3), 2 MiB (level 2), both Next Level 0,
+ * and 4 KiB; never sized (Next Level 7) nor level-skipping.  A leaf only
+ * partly allowed is split so that exactly its allowed 4 KiB pages are
+ * mapped; the others are counted in s->refused, in 4 KiB pages.  A leaf
+ * with neither IR nor IW is not mapped (and not counted).  end may be
+ * ~0ull (the whole domain); the range is clamped to what the levels cover.
+ * Returns 0; -1 if Linux's table could not be read or is malformed
+ * (amdv_walk's -1) or pages ran out: the range then holds what was mapped
+ * before the failure point, all of it checked, and nothing else (fail
+ * closed: a mapping may be missing, never one @allow did not accept).
+ */
+int amdv_shadow_sync(struct amdv_shadow *s, const struct amdv_mem *m, u64 start, u64 end,
+		     amdv_read_fn read, void *read_ctx, amdv_allow_fn allow, void *allow_ctx);
+/* Every page back to @m; s->root_pa = 0. */
+void amdv_shadow_free(struct amdv_shadow *s, const struct amdv_mem *m);
+/*
+ * Copy Linux's interrupt remapping table @src of @n entries (4 bytes each,
+ * or 16 with @ga: 128-bit IRTEs, Control.GAEn) into @dst, each entry
+ * filtered with amdv_irte_filter() on its low 32 bits; the rest of a
+ * 128-bit entry is copied as it is.  Each entry of @src is read once
+ * (Linux may change it meanwhile).  Returns how many entries were refused.
+ */
+unsigned int amdv_irt_copy(void *dst, const void *src, unsigned int n, bool ga);
+
 /* ------------------------------------------------ the hypervisor's own IOMMU */
 
 /*
