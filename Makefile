@@ -70,6 +70,7 @@ RT_SRCS := hv/core/head.S hv/core/main.c hv/core/log.c hv/core/gdt.c hv/core/idt
 	hv/core/hub.c hv/core/decode.c hv/core/icr.c hv/core/lapic.c hv/core/smp.c hv/core/percpu.c hv/core/guest_apic.c \
 	hv/arch/x86/apic_filter.c hv/arch/x86/intr_mmio.c \
 	hv/arch/x86/amd_iommu.c hv/arch/x86/amd_iommu_own.c hv/arch/x86/amd_iommu_shadow.c hv/arch/x86/dma.c \
+	hv/arch/x86/viommu.c \
 	hv/core/ap_tramp.S hv/core/quiesce.c hv/core/reset.c hv/core/reset_stub.S hv/lib/string.c hv/lib/printf.c hv/lib/hmac.c $(TPM_SRCS) \
 	$(HYPAPP_SRCS)
 

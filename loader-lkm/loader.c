@@ -326,11 +326,15 @@ static int add_block(struct xmhf_loader *ld)
 static int alloc_blocks(struct xmhf_loader *ld, const struct xmhf_load_opts *opts)
 {
 	struct xmhf_sl_params *p = xmhf_loader_params(ld);
-	/* A free IOMMU is taken at launch: its device table is 2 MiB. */
-	bool iommu = p->iommu_base && ld->plat->iommu_free &&
-		     ld->plat->iommu_free(p->iommu_base);
-	u32 need = xmhf_blocks_for(p, ld->blob.rt_mem_size,
-				   iommu ? XMHF_HEAP_PAGES_IOMMU : 0), i;
+	/*
+	 * The IOMMU is taken at launch: its device table is 2 MiB; when Linux
+	 * uses it, the virtual IOMMU's shadows and copies come on top.
+	 */
+	bool free = p->iommu_base && ld->plat->iommu_free &&
+		    ld->plat->iommu_free(p->iommu_base);
+	u32 iommu = !p->iommu_base ? 0 : free ? XMHF_HEAP_PAGES_IOMMU :
+		    XMHF_HEAP_PAGES_IOMMU + XMHF_HEAP_PAGES_VIOMMU;
+	u32 need = xmhf_blocks_for(p, ld->blob.rt_mem_size, iommu), i;
 
 	if ((u64)need + opts->extra_blocks > XMHF_MAX_BLOCKS) {
 		ld->plat->log(XMHF_LOG_ERR, "%u CPUs and RAM up to %#llx need %u more 4 MiB blocks (+%u asked for), at most %u are supported",

@@ -187,6 +187,39 @@ int decode_memstore(const u8 *b, size_t n, struct memstore *out)
 	return 0;
 }
 
+int decode_memload(const u8 *b, size_t n, struct memstore *out)
+{
+	struct memstore s = { 0 };
+	size_t i = 0;
+	bool opsize = false;
+	u8 rex = 0, op, reg;
+	int m;
+
+	if (n > 15)
+		n = 15;
+	while (i < n && store_prefix(b[i]))
+		opsize |= b[i++] == 0x66;
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (i >= n)
+		return -1;
+	op = b[i++];
+	if (op != 0x8a && op != 0x8b)
+		return -1;
+	m = modrm_bytes(b + i, n - i);
+	if (m < 0)
+		return -1;
+	reg = (b[i] >> 3) & 7;
+	s.size = op == 0x8a ? 1 : rex & 8 ? 8 : opsize ? 2 : 4;
+	/* Without REX, byte registers 4..7 are AH..BH: not emulated. */
+	if (s.size == 1 && !rex && reg >= 4)
+		return -1;
+	s.gpr = reg | (rex & 4 ? 8 : 0);
+	s.len = (u8)(i + m);
+	*out = s;
+	return 0;
+}
+
 /* Pure: no string functions, so the unit test links this file alone. */
 static bool bytes_equal(const u8 *a, const u8 *b, size_t n)
 {

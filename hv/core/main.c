@@ -145,6 +145,7 @@ long hv_status_to_guest(struct vcpu *v, u64 gva, u64 size, u64 first)
 	st.dmap_pages = dmap_table_pages();
 	st.dma_mode = dma_mode();
 	st.dma_events = dma_events();
+	st.dma_refused = dma_refused();
 	st.first_cpu = (u32)first;
 	/* Other CPUs' counters move meanwhile: a snapshot, not a sum at one instant. */
 	for (i = 0; i < smp_count(); i++) {

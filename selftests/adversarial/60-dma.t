@@ -14,16 +14,18 @@
 #   own   a domain of the attacker's own (iommu_domain_alloc, attach).
 # (Not checked after the unload: device interrupts, which QEMU loses then,
 # a known open bug, docs/dma.md "Built: Linux's IOMMU off".)
-# Hoisted, each must be blocked at the hypervisor's block.  The hypervisor
-# protects only the amd_iommu=off mode (it owns the IOMMU then): there the
-# raw read of the block must not give its bytes (the SL's first bytes,
-# 04 00 c0 35 fa fc 89 c5, known from the unprotected runs of docs/dma.md)
-# and the raw write into the runtime's code must not land (SELFCHECK); the
-# CPU cannot reach the IOMMU's registers (natively it can).  In the other
-# modes that half is a SKIP, with what the attack does today printed as a
-# comment.  Then: SELFCHECK, the CPUID signature, edu's DMA to Linux's own
-# page and the virtio disk (behind the IOMMU) still working, and after the
-# unload the raw DMA working natively again.
+# Hoisted, each must be blocked at the hypervisor's block, in every mode:
+# with amd_iommu=off the hypervisor owns the IOMMU, otherwise Linux drives
+# a virtual one whose tables the hypervisor shadows.  A read of the block
+# must not give its bytes (the SL's first bytes, 04 00 c0 35 fa fc 89 c5,
+# known from unprotected runs), a write into the runtime's code must not
+# land (SELFCHECK).  With Linux's IOMMU off the CPU cannot reach the
+# IOMMU's registers; with it on the CPU reads Linux's own values there
+# (the device table base, Control), not the hypervisor's, and the refused
+# mappings are counted.  Then: SELFCHECK, the CPUID signature, edu's DMA
+# to Linux's own page and the virtio disk (behind the IOMMU) still
+# working, and after the unload the IOMMU's registers as Linux left them
+# and the attack working natively again.
 . /selftests/lib.sh
 
 P=/sys/module/adv_dma/parameters
@@ -35,7 +37,7 @@ if [ -z "$EDU" ]; then
 	echo "1..0 # SKIP no edu device (scripts/testbench --dma; selftests/host/adv-dma.t boots it)"
 	exit 0
 fi
-plan 28
+plan 33
 
 kcmd() { echo "$1" > $P/cmd && cat $P/cmd; }
 hex() { printf "%0${2}d" 0 | sed "s/0/$1/g"; }	# hex BYTE N: N bytes of BYTE
@@ -108,10 +110,16 @@ check "native: the virtio disk (/dev/$VD) writes and reads back 1 MiB" disk
 IOMMU=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : amd_iommu$//p' /proc/iomem | head -1)
 IOMMU=0x${IOMMU:-fed80000}
 ctl() { devmem $(printf 0x%x $((IOMMU + 0x18))) 32 2>&1; }
+# With Linux's driver on it /dev/mem refuses the registers: the module reads.
+reg() { kcmd "reg $(printf 0x%x $((IOMMU + $1)))"; }
+dtb() { reg 0; }
 if [ $MODE = off ]; then
 	is "native: the IOMMU's Control register reads 0 (Linux left it off)" "$(ctl)" 0x00000000
 else
-	skip "native: the IOMMU's Control register reads 0 (Linux left it off)" "Linux uses its IOMMU ($MODE)"
+	ctl() { reg 0x18; }
+	CTL=$(ctl)
+	DTB=$(dtb)
+	like "native: Linux's IOMMU is on (Control $CTL)" "$CTL" '^ok 0x[0-9a-f]*[13579bdf]$'
 fi
 
 # ---- hoisted
@@ -124,42 +132,42 @@ SL=0400c035fafc89c5	# the SL's first bytes, the block's first bytes
 RT=$(printf 0x%x $((H + 0x200000)))	# the runtime's code (SELFCHECK hashes it)
 if [ $MODE = off ]; then
 	like "hoisted: xmhfctl status says the hypervisor owns the IOMMU" "$DMA" "^iommu-owned \(Linux had it off\),"
-	out=$(kcmd "rd phys $H 32")
-	echo "# hoisted, phys: edu reads $H: $out"
-	like "hoisted, phys: edu cannot read the hypervisor's block" "$out" "^ok (00|5a)+\$"
-	check "hoisted, phys: what edu read is not the SL's bytes ($SL)" \
-		sh -c 'case "$1" in "$2"*) exit 1 ;; esac' - "${out#ok }" "$SL"
-	kcmd "wr phys $RT 16 3c" > /dev/null
-	is "hoisted, phys: edu's write into the runtime's code does not land (SELFCHECK)" \
-		"$(/selftests/bin/advtool selfcheck)" 1
 	out=$(ctl)
 	check "hoisted: the CPU cannot read the IOMMU's registers ($out)" \
 		sh -c '! echo "$1" | grep -Eq "^0x[0-9A-Fa-f]{8}\$"' - "$out"
+	skip "hoisted: the Control register the CPU reads is still Linux's" "Linux left it off: no virtual IOMMU"
 else
-	like "hoisted: xmhfctl status says DMA is not protected" "$DMA" "^none: Linux uses the IOMMU; emulation not built yet,"
-	r="DMA protection not built for Linux's IOMMU mode $MODE yet (issue 13)"
-	skip "hoisted, phys: edu cannot read the hypervisor's block" "$r"
-	skip "hoisted, phys: what edu read is not the SL's bytes ($SL)" "$r"
-	skip "hoisted, phys: edu's write into the runtime's code does not land (SELFCHECK)" "$r"
-	skip "hoisted: the CPU cannot read the IOMMU's registers" "$r; Linux's own"
+	like "hoisted: xmhfctl status says Linux drives a virtual IOMMU" "$DMA" "^virtual-iommu"
+	# The CPU reads Linux's own values, not the hypervisor's tables.
+	is "hoisted: the device table base the CPU reads is still Linux's ($DTB)" "$(dtb)" "$DTB"
+	is "hoisted: the Control register the CPU reads is still Linux's ($CTL)" "$(ctl)" "$CTL"
 fi
+# Each way that reaches memory natively, at the hypervisor's block: a read
+# of its first bytes (the SL's) and a write into the runtime's code.
 for way in phys map own; do
 	r=$(why_not $way)
 	if [ -n "$r" ]; then
-		skip "hoisted, $way: edu cannot read or write the hypervisor's block" "$r"
+		skip "hoisted, $way: edu cannot read the hypervisor's block" "$r"
+		skip "hoisted, $way: what edu read is not the SL's bytes" "$r"
+		skip "hoisted, $way: edu's write into the runtime's code does not land (SELFCHECK)" "$r"
 		continue
 	fi
-	if [ $MODE = off ]; then	# checked above
-		ok "hoisted, $way: edu cannot read or write the hypervisor's block (above)"
-		continue
-	fi
-	# Today: read only (a write would corrupt the runtime), printed.
-	echo "# today, $way: edu reads $H: $(kcmd "rd $way $H 32")"
-	r="DMA protection not built for Linux's IOMMU mode $MODE yet (issue 13)"
-	[ $way = phys ] && [ $MODE != pt ] &&
-		r="$r; Linux's translated domain stops a raw address today, not the hypervisor"
-	skip "hoisted, $way: edu cannot read or write the hypervisor's block" "$r"
+	out=$(kcmd "rd $way $H 32")
+	echo "# hoisted, $way: edu reads $H: $out"
+	like "hoisted, $way: edu cannot read the hypervisor's block" "$out" "^(ok (00|5a)+|err.*)\$"
+	check "hoisted, $way: what edu read is not the SL's bytes ($SL)" \
+		sh -c 'case "$1" in *"$2"*) exit 1 ;; esac' - "$out" "$SL"
+	kcmd "wr $way $RT 16 3c" > /dev/null
+	is "hoisted, $way: edu's write into the runtime's code does not land (SELFCHECK)" \
+		"$(/selftests/bin/advtool selfcheck)" 1
 done
+# Through Linux's IOMMU API the mapping reached the virtual IOMMU: refused.
+case $MODE in
+strict|lazy|pt)
+	n=$(xmhfctl status | sed -n 's/^dma refused: //p')
+	check "hoisted: the virtual IOMMU counted the refused mappings ($n)" test "${n:-0}" -ge 2 ;;
+*)	skip "hoisted: the virtual IOMMU counted the refused mappings" "no translated domain in mode $MODE" ;;
+esac
 is "hoisted: SELFCHECK passes" "$(/selftests/bin/advtool selfcheck)" 1
 is "hoisted: the hypervisor is still there" "$(sig)" xmhfllxmhfll
 # Linux's own use of edu's DMA keeps working hoisted, by the first way
@@ -174,7 +182,7 @@ check "unload" rmmod xmhf
 if [ $MODE = off ]; then
 	is "after unload: the IOMMU's Control register reads 0 again" "$(ctl)" 0x00000000
 else
-	skip "after unload: the IOMMU's Control register reads 0 again" "Linux uses its IOMMU ($MODE)"
+	is "after unload: the IOMMU's device table base is Linux's again" "$(dtb)" "$DTB"
 fi
 out=$(native $way 128)
 is "after unload, $way: edu reads and writes the module's page natively" "$out" "ok $A5|ok $W3C"

@@ -195,6 +195,37 @@ static void test_store_truncated(void **state)
 	assert_int_equal(decode_memstore(NULL, 0, &ms), -1);
 }
 
+/* ---- MOV loads (decode_memload): Linux's readl/readq of MMIO registers */
+
+static void test_load_forms(void **state)
+{
+	static const struct { const char *what; u8 bytes[15]; u8 len, size, gpr; } loads[] = {
+		{ "mov 0x2000(%rdx),%eax (readl)", { 0x8b, 0x82, 0x00, 0x20, 0x00, 0x00 }, 6, 4, 0 },
+		{ "mov 0x18(%rax),%rax (readq)", { 0x48, 0x8b, 0x40, 0x18 }, 4, 8, 0 },
+		{ "mov (%rdi),%r9 (REX.WR)", { 0x4c, 0x8b, 0x0f }, 3, 8, 9 },
+		{ "mov (%rax),%cx (66)", { 0x66, 0x8b, 0x08 }, 3, 2, 1 },
+		{ "mov (%rax),%sil (REX byte)", { 0x40, 0x8a, 0x30 }, 3, 1, 6 },
+		{ "mov %gs:0x10(%r12),%edx (SIB)", { 0x65, 0x41, 0x8b, 0x54, 0x24, 0x10 }, 6, 4, 2 },
+	};
+	struct memstore ms;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(loads); i++) {
+		for (size_t n = 0; n < loads[i].len; n++)
+			if (decode_memload(loads[i].bytes, n, &ms) != -1)
+				fail_msg("%s: accepted with %zu bytes", loads[i].what, n);
+		if (decode_memload(loads[i].bytes, sizeof(loads[i].bytes), &ms) ||
+		    ms.len != loads[i].len || ms.size != loads[i].size ||
+		    ms.gpr != loads[i].gpr || ms.imm)
+			fail_msg("%s: len %u size %u gpr %u", loads[i].what, ms.len, ms.size, ms.gpr);
+	}
+	/* Register forms, stores, AH..BH without REX, LOCK: not loads. */
+	assert_int_equal(decode_memload((const u8[]){ 0x8b, 0xc1 }, 2, &ms), -1);
+	assert_int_equal(decode_memload((const u8[]){ 0x89, 0x01 }, 2, &ms), -1);
+	assert_int_equal(decode_memload((const u8[]){ 0x8a, 0x20 }, 2, &ms), -1);
+	assert_int_equal(decode_memload((const u8[]){ 0xf0, 0x8b, 0x01 }, 3, &ms), -1);
+}
+
 #define MS(...) ({ const u8 b_[] = { __VA_ARGS__ }; struct memstore m_; \
 		   decode_memstore(b_, sizeof(b_), &m_); })
 
@@ -321,7 +352,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mov_to_cr), cmocka_unit_test(test_mov_from_cr_and_dr),
 		cmocka_unit_test(test_lldt_ltr), cmocka_unit_test(test_rejects),
-		cmocka_unit_test(test_store_forms), cmocka_unit_test(test_store_truncated),
+		cmocka_unit_test(test_store_forms), cmocka_unit_test(test_load_forms),
+		cmocka_unit_test(test_store_truncated),
 		cmocka_unit_test(test_store_rejects), cmocka_unit_test(test_plain_forms),
 		cmocka_unit_test(test_plain_prefixes), cmocka_unit_test(test_plain_rejects),
 		cmocka_unit_test(test_clts_lmsw), cmocka_unit_test(test_plain_exits),

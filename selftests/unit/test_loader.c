@@ -306,17 +306,21 @@ static void test_blocks_sizing(void **state)
 }
 
 /*
- * An IOMMU Linux left off is taken at launch: the heap grows by its tables
- * (a 2 MiB device table does not fit the first block's heap).  One Linux
- * uses, or none: no change.
+ * The IOMMU is taken at launch: the heap grows by its tables (a 2 MiB
+ * device table does not fit the first block's heap), and by the virtual
+ * IOMMU's shadows when Linux uses it.  No IOMMU: no change.
  */
 static void test_blocks_iommu(void **state)
 {
 	(void)state;
+	mock.iommu_base = 0;
+	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
+	assert_int_equal(ld.num_blocks, 0);
+	xmhf_loader_unload(&ld);
 	mock.iommu_base = 0xfed80000;
 	mock.iommu_free = false;
 	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);
-	assert_int_equal(ld.num_blocks, 0);
+	assert_int_equal(ld.num_blocks, 1);
 	xmhf_loader_unload(&ld);
 	mock.iommu_free = true;
 	assert_int_equal(xmhf_loader_load(&ld, &mock_platform, &opts), 0);

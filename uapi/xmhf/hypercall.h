@@ -142,12 +142,15 @@ struct xmhf_hv_status {
 	__u32 dma_mode;		/* enum xmhf_dma_mode */
 	__u32 reserved3;
 	__u64 dma_events;	/* events the owned IOMMU logged (I/O page faults...) */
+	/* Refused by the virtual IOMMU (mappings of protected pages...). */
+	__u64 dma_refused;
 };
 
 enum xmhf_dma_mode {
 	XMHF_DMA_NO_IOMMU = 0,		/* none found (IVRS): no DMA protection */
 	XMHF_DMA_OWNED = 1,		/* Linux had its IOMMU off: the hypervisor's */
-	XMHF_DMA_LINUX_IOMMU = 2,	/* Linux uses it: not protected (no emulation yet) */
+	XMHF_DMA_LINUX_IOMMU = 2,	/* Linux uses it: not protected (older runtimes) */
+	XMHF_DMA_VIRTUAL = 3,		/* Linux uses it: a virtual IOMMU, shadow tables */
 };
 
 /*

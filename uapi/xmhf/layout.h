@@ -58,6 +58,15 @@
  * and the identity table's pages.
  */
 #define XMHF_HEAP_PAGES_IOMMU		(512 + 3 + 32 + 1)
+/*
+ * With an AMD IOMMU that Linux uses, on top (the virtual IOMMU,
+ * docs/dma.md): per-DeviceID indexes (2 x 16 pages), the pool of shadow
+ * I/O page-table pages, its free list, an empty table, and copies of
+ * remapping tables (8 KiB per device, Linux's 512 entries of 16 bytes;
+ * 32 devices here, more come from the heap's reserve).
+ */
+#define XMHF_VIOMMU_POOL_PAGES		384
+#define XMHF_HEAP_PAGES_VIOMMU		(16 + 16 + XMHF_VIOMMU_POOL_PAGES + 1 + 1 + 64)
 
 #ifndef __ASSEMBLY__
 /* Heap pages a machine needs: CPUs present, guest-physical end in bytes. */

@@ -100,6 +100,12 @@ static bool hv_has_dma(const struct xmhf_hv_status *hv)
 	return hv->size >= offsetofend(struct xmhf_hv_status, dma_events);
 }
 
+/* The virtual IOMMU's refusals came after. */
+static bool hv_has_refused(const struct xmhf_hv_status *hv)
+{
+	return hv->size >= offsetofend(struct xmhf_hv_status, dma_refused);
+}
+
 static const char *dma_name(unsigned int mode)
 {
 	switch (mode) {
@@ -109,6 +115,8 @@ static const char *dma_name(unsigned int mode)
 		return "iommu-owned (Linux had it off)";
 	case XMHF_DMA_LINUX_IOMMU:
 		return "none: Linux uses the IOMMU; emulation not built yet";
+	case XMHF_DMA_VIRTUAL:
+		return "virtual-iommu (Linux's tables shadowed)";
 	}
 	return "unknown";
 }
@@ -155,6 +163,8 @@ static void print_hv_text(const struct hv_report *r)
 	if (hv_has_dma(hv))
 		printf("dma protection: %s, %llu IOMMU event%s\n", dma_name(hv->dma_mode),
 		       (unsigned long long)hv->dma_events, hv->dma_events == 1 ? "" : "s");
+	if (hv_has_refused(hv))
+		printf("dma refused: %llu\n", (unsigned long long)hv->dma_refused);
 	n = r->ncpu;
 	if (!n)
 		return;
@@ -234,6 +244,8 @@ static void print_hv_json(const struct hv_report *r)
 		printf(",\"dma_protection\":");
 		json_str(stdout, dma_name(hv->dma_mode));
 		printf(",\"dma_events\":%llu", (unsigned long long)hv->dma_events);
+		if (hv_has_refused(hv))
+			printf(",\"dma_refused\":%llu", (unsigned long long)hv->dma_refused);
 	}
 	print_cpus_json(r);
 	printf("}");

@@ -73,32 +73,57 @@ static int invalidate_all(struct amdv_own *o)
 	return cmd_run(o, (u64)AMDV_CMD_INV_IOMMU_ALL << 60, 0);
 }
 
+int amdv_own_cmd(struct amdv_own *o, u64 c0, u64 c1)
+{
+	return o->owned ? cmd_run(o, c0, c1) : -1;
+}
+
+/*
+ * Linux's tables back on an IOMMU that stays enabled (Linux used it):
+ * its device table first, then an invalidation on our ring, so nothing
+ * cached from our tables survives, then its rings, exclusion range and,
+ * last, its Control.
+ */
+static void restore_live(struct amdv_own *o)
+{
+	const struct amdv_env *e = o->env;
+	unsigned int i;
+
+	wr(e, AMDV_DEVTAB_BAR, o->saved[1]);
+	invalidate_all(o);
+	wr(e, AMDV_CONTROL, rd(e, AMDV_CONTROL) & ~(AMDV_CTL_CMDBUF_EN | AMDV_CTL_EVTLOG_EN));
+	for (i = 2; i < AMDV_NSAVED; i++)
+		wr(e, saved_regs[i], o->saved[i]);
+	wr(e, AMDV_CONTROL, o->saved[0]);
+}
+
 static void restore(struct amdv_own *o)
 {
 	const struct amdv_env *e = o->env;
 	unsigned int i;
 
+	if (o->live) {
+		restore_live(o);
+		goto status;
+	}
 	/* Control first: IommuEn 0 stops every use of our tables. */
 	for (i = 0; i < AMDV_NSAVED; i++)
 		wr(e, saved_regs[i], o->saved[i]);
+status:
 	/* The interrupt and overflow bits we caused (write 1 to clear). */
 	wr(e, AMDV_STATUS, rd(e, AMDV_STATUS) & ~o->saved_status & AMDV_STATUS_W1C);
 }
 
-int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
-		  const struct amdv_range *ram, unsigned int nram,
-		  const struct amdv_range *prot, unsigned int nprot)
+/* Registers saved, tables and rings allocated, the identity table built. */
+static int own_alloc(struct amdv_own *o, const struct amdv_env *env,
+		     const struct amdv_range *ram, unsigned int nram,
+		     const struct amdv_range *prot, unsigned int nprot)
 {
 	static u64 *pool_va[AMDV_ID_POOL];
 	static u64 pool_pa[AMDV_ID_POOL];
 	struct amdv_pages pool = { pool_va, pool_pa, AMDV_ID_POOL, 0 };
-	const u64 off_dte[4] = { 0, 0, 0, 0 };
-	u64 dte[4], ctl;
 	unsigned int i;
 
-	*o = (struct amdv_own){ .env = env };
-	if (amdv_linux_enabled(env))
-		return -1;		/* Linux's: not this mode */
 	/* The one invalidation used; every AMD IOMMU of the last decade has it. */
 	if (!(rd(env, AMDV_EXT_FEATURES) & AMDV_EFR_IA))
 		return -1;
@@ -115,7 +140,48 @@ int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
 	for (i = 0; i < AMDV_ID_POOL; i++)
 		if (!(pool_va[i] = env->alloc(env->ctx, 1, &pool_pa[i])))
 			return -1;
-	if (amdv_build_identity(&pool, ram, nram, prot, nprot, 6, &o->id_root, &o->id_levels))
+	return amdv_build_identity(&pool, ram, nram, prot, nprot, 6, &o->id_root,
+				   &o->id_levels);
+}
+
+/* Our bases, no exclusion range, empty rings; then @ctl; then invalidate. */
+static int own_program(struct amdv_own *o, u64 ctl)
+{
+	const struct amdv_env *env = o->env;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the tables before the bases */
+	wr(env, AMDV_DEVTAB_BAR, o->devtab_pa | (AMDV_DEVTAB_PAGES - 1));
+	wr(env, AMDV_CMDBUF_BAR, o->cmd_pa | AMDV_RING_LEN_8);
+	wr(env, AMDV_EVTLOG_BAR, o->evt_pa | AMDV_RING_LEN_8);
+	wr(env, AMDV_EXCL_BASE, 0);
+	wr(env, AMDV_EXCL_LIMIT, 0);
+	wr(env, AMDV_CMDBUF_HEAD, 0);
+	wr(env, AMDV_CMDBUF_TAIL, 0);
+	wr(env, AMDV_EVTLOG_HEAD, 0);
+	wr(env, AMDV_EVTLOG_TAIL, 0);
+	wr(env, AMDV_CONTROL, ctl);
+	o->owned = true;
+	/* Nothing cached from before may outlive the new tables. */
+	if (invalidate_all(o)) {
+		restore(o);
+		o->owned = false;
+		return -1;
+	}
+	return 0;
+}
+
+int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
+		  const struct amdv_range *ram, unsigned int nram,
+		  const struct amdv_range *prot, unsigned int nprot)
+{
+	const u64 off_dte[4] = { 0, 0, 0, 0 };
+	u64 dte[4], ctl;
+	unsigned int i;
+
+	*o = (struct amdv_own){ .env = env };
+	if (amdv_linux_enabled(env))
+		return -1;		/* Linux's: not this mode */
+	if (own_alloc(o, env, ram, nram, prot, nprot))
 		return -1;
 	/* One entry for every DeviceID: what Linux's IOMMU off gives. */
 	amdv_dte_build(off_dte, 0, 0, o->id_root, o->id_levels, 0, dte);
@@ -135,29 +201,43 @@ int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
 		o->devtab[4 * i + 2] = dte[2];
 		o->devtab[4 * i + 3] = dte[3];
 	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-
-	/* Disabled still: bases first, no exclusion range, empty rings. */
-	wr(env, AMDV_DEVTAB_BAR, o->devtab_pa | (AMDV_DEVTAB_PAGES - 1));
-	wr(env, AMDV_CMDBUF_BAR, o->cmd_pa | AMDV_RING_LEN_8);
-	wr(env, AMDV_EVTLOG_BAR, o->evt_pa | AMDV_RING_LEN_8);
-	wr(env, AMDV_EXCL_BASE, 0);
-	wr(env, AMDV_EXCL_LIMIT, 0);
-	wr(env, AMDV_CMDBUF_HEAD, 0);
-	wr(env, AMDV_CMDBUF_TAIL, 0);
-	wr(env, AMDV_EVTLOG_HEAD, 0);
-	wr(env, AMDV_EVTLOG_TAIL, 0);
+	/* Disabled still while the bases change. */
 	ctl = (o->saved[0] & AMDV_CTL_INV_TIMEOUT_MASK) | AMDV_CTL_IOMMU_EN |
 	      AMDV_CTL_EVTLOG_EN | AMDV_CTL_CMDBUF_EN | AMDV_CTL_COHERENT;
-	wr(env, AMDV_CONTROL, ctl);
-	o->owned = true;
-	/* Nothing cached from before may outlive the new tables. */
-	if (invalidate_all(o)) {
-		restore(o);
-		o->owned = false;
+	return own_program(o, ctl);
+}
+
+int amdv_own_takeover(struct amdv_own *o, const struct amdv_env *env,
+		      const struct amdv_range *ram, unsigned int nram,
+		      const struct amdv_range *prot, unsigned int nprot,
+		      amdv_fill_fn fill, void *ctx)
+{
+	u64 t0 = env->now_us(env->ctx), ctl;
+
+	*o = (struct amdv_own){ .env = env, .live = true };
+	if (!amdv_linux_enabled(env))
 		return -1;
+	/* Linux's queued commands run by the hardware first (its CPUs are stopped). */
+	while ((rd(env, AMDV_CMDBUF_HEAD) ^ rd(env, AMDV_CMDBUF_TAIL)) & AMDV_RING_PTR_MASK) {
+		if (env->now_us(env->ctx) - t0 > WAIT_US)
+			return -1;
+		env->relax(env->ctx);
 	}
-	return 0;
+	if (own_alloc(o, env, ram, nram, prot, nprot) ||
+	    fill(ctx, o->devtab, o->id_root, o->id_levels))
+		return -1;
+	/*
+	 * The IOMMU stays enabled throughout: off, it would pass DMA
+	 * untranslated.  The rings stop while their bases change; Linux's
+	 * interrupt enables, PPR, guest translation and guest APIC logging go
+	 * (the hypervisor polls; those features are hidden from Linux), and
+	 * what decides how remapping entries read (GAEn, XTEn) stays Linux's.
+	 */
+	ctl = o->saved[0];
+	wr(env, AMDV_CONTROL, ctl & ~(AMDV_CTL_CMDBUF_EN | AMDV_CTL_EVTLOG_EN));
+	ctl = (ctl & AMDV_CTL_LIVE_KEEP) | AMDV_CTL_IOMMU_EN | AMDV_CTL_EVTLOG_EN |
+	      AMDV_CTL_CMDBUF_EN;
+	return own_program(o, ctl);
 }
 
 u64 amdv_own_events(struct amdv_own *o)

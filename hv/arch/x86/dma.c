@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * DMA protection in the runtime (arch/dma.h, docs/dma.md).  Today one of
- * Linux's three IOMMU modes: amd_iommu=off, where Linux never enables the
- * IOMMU and the hypervisor takes it (amd_iommu_own.c); with Linux's IOMMU
- * enabled nothing is protected yet and the log says so.
+ * DMA protection in the runtime (arch/dma.h, docs/dma.md).  With
+ * amd_iommu=off Linux never enables the IOMMU and the hypervisor takes it
+ * (amd_iommu_own.c); when Linux uses it, the hypervisor takes it too and
+ * shows Linux a virtual one (viommu.c).
  */
 #include <arch/amd_iommu.h>
 #include <arch/dma.h>
+#include <arch/viommu.h>
 #include <arch/x86.h>
 #include <core/lapic.h>
 #include <core/log.h>
@@ -46,7 +47,7 @@ static u64 env_now(void *ctx)
 int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 {
 	static struct amdv_range ram[XMHF_SLPB_MAX_RAM], prot[1 + XMHF_MAX_BLOCKS];
-	unsigned int i, nprot = 0;
+	unsigned int i, nprot = 0, nram;
 
 	if (!p->iommu_base) {
 		hv_log("xmhf: DMA: no AMD IOMMU (IVRS): devices reach all memory, the hypervisor's too\n");
@@ -57,22 +58,33 @@ int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 				 env_alloc, env_relax, env_now, NULL };
 	if (p->iommu_base >= (1ull << 32))
 		return -1;
-	if (amdv_linux_enabled(&env)) {
-		mode = XMHF_DMA_LINUX_IOMMU;
-		hv_log("xmhf: DMA: Linux uses the IOMMU: DMA protection NOT active (its emulation is not built yet)\n");
-		return 0;
-	}
 	for (i = 0; i < p->num_blocks && i < XMHF_MAX_BLOCKS; i++) {
 		prot[nprot].start = p->blocks[i];
 		prot[nprot++].size = XMHF_MEM_SIZE;
 	}
-	for (i = 0; i < p->num_ram && i < XMHF_SLPB_MAX_RAM; i++) {
-		ram[i].start = p->ram[i].start;
-		ram[i].size = p->ram[i].size;
+	for (nram = 0; nram < p->num_ram && nram < XMHF_SLPB_MAX_RAM; nram++) {
+		ram[nram].start = p->ram[nram].start;
+		ram[nram].size = p->ram[nram].size;
 	}
 	prot[nprot].start = p->hv_phys_base;
 	prot[nprot++].size = XMHF_MEM_SIZE;
-	if (amdv_own_take(&own, &env, ram, i, prot, nprot)) {
+	if (amdv_linux_enabled(&env)) {
+		/* Linux's: it gets a virtual one, the hardware our tables. */
+		if (viommu_launch(p, &own, &env, ram, nram, prot, nprot)) {
+			hv_log("xmhf: DMA: cannot take over the IOMMU Linux uses (out of memory, its commands stuck, or no completion)\n");
+			return -1;
+		}
+		if (npt_hide(npt, p->iommu_base, XMHF_IOMMU_MMIO_SIZE)) {
+			viommu_release();
+			amdv_own_release(&own);
+			return -1;
+		}
+		mode = XMHF_DMA_VIRTUAL;
+		hv_log("xmhf: DMA: Linux uses the IOMMU: it now drives a virtual one; the hardware's device table is at 0x%lx, %lu mapping(s) refused\n",
+		       own.devtab_pa, viommu_refused());
+		return 0;
+	}
+	if (amdv_own_take(&own, &env, ram, nram, prot, nprot)) {
 		hv_log("xmhf: DMA: cannot take the IOMMU (out of memory, no INVALIDATE_IOMMU_ALL, or no completion)\n");
 		return -1;
 	}
@@ -91,17 +103,24 @@ void dma_release(void)
 {
 	u64 n;
 
-	if (mode != XMHF_DMA_OWNED || !own.owned)
+	if ((mode != XMHF_DMA_OWNED && mode != XMHF_DMA_VIRTUAL) || !own.owned)
 		return;
 	spin_lock(&dma_lock);
+	viommu_release();
 	n = amdv_own_release(&own);
 	spin_unlock(&dma_lock);
-	hv_log("xmhf: DMA: the IOMMU is back as Linux left it (off); %lu event(s) logged while it was ours\n", n);
+	hv_log("xmhf: DMA: the IOMMU is back as Linux left it (%s); %lu event(s) logged while it was ours\n",
+	       own.live ? "its own tables" : "off", n);
 }
 
 u32 dma_mode(void)
 {
 	return mode;
+}
+
+u64 dma_refused(void)
+{
+	return mode == XMHF_DMA_VIRTUAL ? viommu_refused() : 0;
 }
 
 u64 dma_events(void)

@@ -345,6 +345,13 @@ unsigned int amdv_irt_copy(void *dst, const void *src, unsigned int n, bool ga);
  */
 #define AMDV_CTL_INV_TIMEOUT_MASK (7ull << 5)
 #define AMDV_CTL_COHERENT	(1ull << 10)
+#define AMDV_CTL_GA_EN		(1ull << 17)	/* 128-bit remapping entries */
+#define AMDV_CTL_XT_EN		(1ull << 50)	/* x2APIC destinations in them */
+/* What stays Linux's in the real Control while the hypervisor owns it. */
+#define AMDV_CTL_LIVE_KEEP	(AMDV_CTL_INV_TIMEOUT_MASK | AMDV_CTL_HT_TUN_EN | \
+				 (0xfull << 8) /* PassPW, ResPassPW, Coherent, Isoc */ | \
+				 AMDV_CTL_GA_EN | AMDV_CTL_XT_EN)
+#define AMDV_RING_PTR_MASK	0x7fff0ull	/* head and tail: bits 18:4 */
 #define AMDV_STATUS_W1C		0x7ull		/* overflow, event and completion interrupts */
 #define AMDV_DEVTAB_PAGES	512u		/* 65536 DeviceIDs of 32 bytes: 2 MiB */
 #define AMDV_RING_LEN_8		(8ull << 56)	/* 2^8 entries of 16 bytes: 4 KiB */
@@ -375,6 +382,7 @@ struct amdv_own {
 	u64 id_root;
 	unsigned int id_levels;
 	bool owned;
+	bool live;		/* Linux used the IOMMU: it stays enabled throughout */
 };
 
 /* The IOMMU's Control register: is Linux using it (IommuEn)? */
@@ -388,6 +396,27 @@ bool amdv_linux_enabled(const struct amdv_env *env);
 int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
 		  const struct amdv_range *ram, unsigned int nram,
 		  const struct amdv_range *prot, unsigned int nprot);
+/*
+ * Linux uses the IOMMU (the virtual IOMMU, docs/dma.md): wait until the
+ * hardware ran Linux's queued commands, save Linux's registers, let @fill
+ * write the hypervisor's 65536 device table entries (it gets the
+ * identity-minus-protected table; -1 gives up with nothing written), then
+ * point the enabled IOMMU at that table and the hypervisor's rings, and
+ * invalidate everything.  0, or -1 with Linux's registers back.
+ * The release puts back o->saved[], which the virtual IOMMU keeps as
+ * Linux's view of those registers.
+ */
+typedef int (*amdv_fill_fn)(void *ctx, u64 *devtab, u64 id_root, unsigned int id_levels);
+int amdv_own_takeover(struct amdv_own *o, const struct amdv_env *env,
+		      const struct amdv_range *ram, unsigned int nram,
+		      const struct amdv_range *prot, unsigned int nprot,
+		      amdv_fill_fn fill, void *ctx);
+/* One command on the hypervisor's ring, run to completion.  0 or -1. */
+int amdv_own_cmd(struct amdv_own *o, u64 c0, u64 c1);
+/* Indices of the registers in amdv_own.saved[] (amdv_saved_regs order). */
+enum { AMDV_SAVED_CONTROL, AMDV_SAVED_DEVTAB, AMDV_SAVED_CMDBUF, AMDV_SAVED_EVTLOG,
+       AMDV_SAVED_EXCL_BASE, AMDV_SAVED_EXCL_LIMIT, AMDV_SAVED_CMD_HEAD,
+       AMDV_SAVED_CMD_TAIL, AMDV_SAVED_EVT_HEAD, AMDV_SAVED_EVT_TAIL };
 /*
  * Give it back: invalidate everything, wait, then Control as Linux left it
  * (IommuEn 0) and every other register; the status bits the hypervisor

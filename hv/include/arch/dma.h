@@ -23,5 +23,7 @@ void dma_release(void);
 /* enum xmhf_dma_mode, and the events logged so far. */
 u32 dma_mode(void);
 u64 dma_events(void);
+/* Mappings, device table and remapping entries, commands refused. */
+u64 dma_refused(void);
 
 #endif /* XMHF_ARCH_DMA_H */

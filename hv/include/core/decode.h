@@ -48,6 +48,15 @@ struct memstore {
  */
 int decode_memstore(const u8 *b, size_t n, struct memstore *out);
 
+/*
+ * MOV reg, r/m (8A, 8B) with a memory operand, in 64-bit mode: the loads
+ * of MMIO registers the hypervisor emulates (Linux's readl/readq).  Same
+ * prefixes and limits as decode_memstore; *out gets len, size and the
+ * destination GPR (imm is false).  A 4-byte load zero-extends into the
+ * whole register, 1- and 2-byte loads keep its other bits.
+ */
+int decode_memload(const u8 *b, size_t n, struct memstore *out);
+
 /* The operand-less instructions the core runs for the guest on their exits. */
 enum plain_insn {
 	PLAIN_RDTSC, PLAIN_RDTSCP, PLAIN_WBINVD, PLAIN_HLT, PLAIN_PAUSE,

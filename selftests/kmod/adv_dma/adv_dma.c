@@ -10,6 +10,9 @@
  *   wr WAY PA LEN BYTE  DMA LEN bytes of BYTE to PA -> "ok" or "err N"
  *   vfill BYTE          fill the module's own page ("victim") by CPU
  *   vpeek OFF LEN       -> "ok HEX": LEN bytes of the victim at OFF, by CPU
+ *   reg PA              -> "ok 0x%016llx": the 8-byte MMIO register at PA,
+ *                       by CPU (readq; the IOMMU's registers, which
+ *                       /dev/mem refuses once Linux's driver claimed them)
  *
  * WAY says which bus address reaches PA:
  *   phys  PA itself (a raw physical address: works when Linux's IOMMU is
@@ -222,6 +225,16 @@ static int cmd_set(const char *val, const struct kernel_param *kp)
 		memset(page_address(victim), byte, PAGE_SIZE);
 		strscpy(result, "ok", sizeof(result));
 		ret = 0;
+	} else if (!strcmp(op, "reg") && sscanf(val, "%*s %llx", &pa) == 1 &&
+		   !(pa & 7)) {
+		void __iomem *r = ioremap(pa, 8);
+
+		ret = -ENOMEM;
+		if (r) {
+			snprintf(result, sizeof(result), "ok %#018llx", readq(r));
+			iounmap(r);
+			ret = 0;
+		}
 	} else if (!strcmp(op, "vpeek") &&
 		   sscanf(val, "%*s %llx %u", &pa, &len) == 2 &&
 		   len && len <= MAX_HEX && pa + len <= PAGE_SIZE) {
@@ -250,7 +263,7 @@ static const struct kernel_param_ops cmd_ops = {
 	.get = cmd_get,
 };
 module_param_cb(cmd, &cmd_ops, NULL, 0600);
-MODULE_PARM_DESC(cmd, "rd WAY PA LEN | wr WAY PA LEN BYTE | vfill BYTE | vpeek OFF LEN (WAY: phys, map, own)");
+MODULE_PARM_DESC(cmd, "rd WAY PA LEN | wr WAY PA LEN BYTE | vfill BYTE | vpeek OFF LEN | reg PA (WAY: phys, map, own)");
 
 static int victim_get(char *buf, const struct kernel_param *kp)
 {

@@ -12,6 +12,7 @@
 #include <arch/svm/vmrun_guard.h>
 #include <arch/apic_filter.h>
 #include <arch/intr_mmio.h>
+#include <arch/viommu.h>
 #include <core/log.h>
 #include <core/mm.h>
 #include <core/npt.h>
@@ -694,6 +695,19 @@ static int fetch_store(struct vcpu *v, struct memstore *ms)
 	return n ? decode_memstore(buf, n, ms) : -1;
 }
 
+/* The MOV load at RIP, as fetch_store() does stores. */
+static int fetch_load(struct vcpu *v, struct memstore *ms)
+{
+	const struct vmcb_save_area *s = &vmcb_of(v)->save;
+	u8 buf[15];
+	size_t n;
+
+	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & 0x200))
+		return -1;
+	n = fetch_insn(v, buf);
+	return n ? decode_memload(buf, n, ms) : -1;
+}
+
 static int fetch_decode(struct vcpu *v, struct sysinsn *in)
 {
 	u8 buf[15];
@@ -783,6 +797,42 @@ static void exit_intr_mmio_write(struct vcpu *v, u64 gpa)
 		vcpu_inject_gp(v, 0);
 		return;
 	}
+	vcpu_skip_insn(v, ms.len);
+}
+
+/*
+ * A guest access to the IOMMU's registers, which Linux drives as its own
+ * while the hardware is the hypervisor's (arch/viommu.h): a MOV load or
+ * store, decoded here, emulated there.  Anything else (string moves) gets
+ * #GP.  A load of 4 bytes clears the register's upper half, as the CPU's.
+ */
+static void exit_iommu_mmio(struct vcpu *v, u64 gpa, bool write)
+{
+	struct memstore ms;
+	u64 val, *r;
+
+	if (write ? fetch_store(v, &ms) : fetch_load(v, &ms)) {
+		hv_log("xmhf: IOMMU register %s at 0x%lx (RIP 0x%lx) not a MOV: #GP\n",
+		       write ? "write" : "read", gpa, vmcb_of(v)->save.rip);
+		vcpu_inject_gp(v, 0);
+		return;
+	}
+	if (write) {
+		val = ms.imm ? ms.imm_val : *gpr_slot(v, ms.gpr);
+		if (ms.size < 8)
+			val &= (1ull << (8 * ms.size)) - 1;
+		viommu_access(gpa, ms.size, true, &val);
+		vcpu_skip_insn(v, ms.len);
+		return;
+	}
+	viommu_access(gpa, ms.size, false, &val);
+	r = gpr_slot(v, ms.gpr);
+	if (ms.size == 8)
+		*r = val;
+	else if (ms.size == 4)
+		*r = (u32)val;
+	else
+		*r = (*r & ~((1ull << (8 * ms.size)) - 1)) | val;
 	vcpu_skip_insn(v, ms.len);
 }
 
@@ -917,7 +967,7 @@ static void exit_sysreg(struct vcpu *v, u32 code)
 static bool emulated_mmio(u64 gpa)
 {
 	return (gpa & ~0xfffull) == lapic_mmio_base() || intr_mmio_page(gpa) ||
-	       pci_mmio_owns(gpa);
+	       pci_mmio_owns(gpa) || viommu_owns(gpa);
 }
 
 /* Guest access to hypervisor memory gets #GP(0); anything else unmapped gets mapped. */
@@ -945,6 +995,10 @@ static void exit_npf(struct vcpu *v, struct npt *npt)
 		return;
 	}
 	count(v, XMHF_EXIT_NPF);
+	if (viommu_owns(gpa)) {
+		exit_iommu_mmio(v, gpa, e.npf.write);
+		return;
+	}
 	if (e.npf.write && intr_mmio_page(gpa)) {
 		exit_intr_mmio_write(v, gpa);
 		return;
