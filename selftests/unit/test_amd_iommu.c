@@ -654,6 +654,7 @@ static u64 *regs;
 static struct { u8 *va; u64 pa, n; } allocs[64];
 static unsigned int nallocs, ncmds_run, inv_all_enabled;
 static u64 env_next, cmds_run[16];
+static u64 inv_all_devtab;	/* DevTabBar when the last INVALIDATE_IOMMU_ALL ran */
 static bool played_stuck;	/* the IOMMU never completes */
 static unsigned int alloc_limit;	/* pages before the env runs dry */
 
@@ -697,8 +698,10 @@ static void env_relax(void *ctx)
 		assert_non_null(c);
 		if (ncmds_run < 16)
 			cmds_run[ncmds_run++] = c[0] >> 60;
-		if (c[0] >> 60 == AMDV_CMD_INV_IOMMU_ALL)
+		if (c[0] >> 60 == AMDV_CMD_INV_IOMMU_ALL) {
 			inv_all_enabled += (REG(AMDV_CONTROL) & AMDV_CTL_IOMMU_EN) != 0;
+			inv_all_devtab = REG(AMDV_DEVTAB_BAR);
+		}
 		if (c[0] >> 60 == AMDV_CMD_COMPLETION_WAIT && (c[0] & 1))
 			*env_at(c[0] & 0x000ffffffffffff8ull) = c[1];
 		REG(AMDV_CMDBUF_HEAD) = (REG(AMDV_CMDBUF_HEAD) + 16) % 4096;
@@ -896,6 +899,105 @@ static void test_own_failures(void **state)
 	assert_linux_regs(true);
 }
 
+/* The take-over of an IOMMU Linux uses: @ctx says whether the fill fails. */
+static unsigned int fill_calls;
+static int test_fill(void *ctx, u64 *devtab, u64 id_root, unsigned int id_levels)
+{
+	unsigned int i;
+
+	fill_calls++;
+	for (i = 0; i < 65536; i++)
+		devtab[4 * i] = id_root | ((u64)id_levels << AMDV_DTE_MODE_SHIFT) |
+				AMDV_DTE_V | AMDV_DTE_TV;
+	return *(const int *)ctx;
+}
+
+#define LINUX_CTL	(AMDV_CTL_IOMMU_EN | AMDV_CTL_CMDBUF_EN | AMDV_CTL_EVTLOG_EN | \
+			 AMDV_CTL_EVTINT_EN | AMDV_CTL_GA_EN | (1ull << 16) | (0x4ull << 5))
+
+/* Linux on, with one command of its own still queued in its ring. */
+static u64 linux_on_setup(u64 *ring_pa)
+{
+	u64 *ring = env_alloc(NULL, 1, ring_pa);
+
+	REG(AMDV_CONTROL) = LINUX_CTL;
+	REG(AMDV_CMDBUF_BAR) = *ring_pa | AMDV_RING_LEN_8;
+	ring[0] = (u64)AMDV_CMD_INV_IOMMU_ALL << 60;
+	REG(AMDV_CMDBUF_HEAD) = 0;
+	REG(AMDV_CMDBUF_TAIL) = 0x10;
+	return *ring_pa | AMDV_RING_LEN_8;
+}
+
+static void test_own_takeover(void **state)
+{
+	struct amdv_own o;
+	u64 ring_pa, linux_cmdbuf = linux_on_setup(&ring_pa), linux_devtab = REG(AMDV_DEVTAB_BAR);
+	int ok = 0;
+
+	(void)state;
+	fill_calls = 0;
+	assert_int_equal(amdv_own_takeover(&o, &env1, tb_ram, 2, tb_prot, 1, test_fill, &ok), 0);
+	/* Linux's queued command ran first, on its own ring. */
+	assert_int_equal(cmds_run[0], AMDV_CMD_INV_IOMMU_ALL);
+	assert_int_equal(o.saved[AMDV_SAVED_CMD_HEAD], 0x10);
+	assert_int_equal(o.saved[AMDV_SAVED_CMDBUF], linux_cmdbuf);
+	assert_int_equal(o.saved[AMDV_SAVED_CONTROL], LINUX_CTL);
+	/* Still enabled, on our table and ring, without Linux's interrupts or GT. */
+	assert_int_equal(fill_calls, 1);
+	assert_true(REG(AMDV_CONTROL) & AMDV_CTL_IOMMU_EN);
+	assert_true(REG(AMDV_CONTROL) & AMDV_CTL_CMDBUF_EN);
+	assert_true(REG(AMDV_CONTROL) & AMDV_CTL_GA_EN);
+	assert_false(REG(AMDV_CONTROL) & (AMDV_CTL_EVTINT_EN | (1ull << 16)));
+	assert_int_equal(REG(AMDV_CONTROL) & AMDV_CTL_INV_TIMEOUT_MASK, 0x4ull << 5);
+	assert_int_equal(REG(AMDV_DEVTAB_BAR), o.devtab_pa | 0x1ff);
+	assert_int_equal(REG(AMDV_EXCL_BASE), 0);
+	assert_int_equal(REG(AMDV_CMDBUF_BAR) & AMDV_PTE_ADDR_MASK, o.cmd_pa);
+	/* Then everything cached from Linux's tables dropped, from ours. */
+	assert_int_equal(cmds_run[1], AMDV_CMD_INV_IOMMU_ALL);
+	assert_int_equal(inv_all_devtab, o.devtab_pa | 0x1ff);
+	assert_int_equal(hw_dte(0x10)[0] & AMDV_DTE_ROOT_MASK, o.id_root);
+
+	/* Linux moved its (virtual) ring meanwhile: that is what goes back. */
+	o.saved[AMDV_SAVED_CMD_HEAD] = o.saved[AMDV_SAVED_CMD_TAIL] = 0x40;
+	ncmds_run = 0;
+	inv_all_enabled = 0;
+	amdv_own_release(&o);
+	/* Linux's table back first, then the invalidation, with the IOMMU on. */
+	assert_int_equal(inv_all_devtab, linux_devtab);
+	assert_int_equal(inv_all_enabled, 2);
+	assert_int_equal(REG(AMDV_DEVTAB_BAR), linux_devtab);
+	assert_int_equal(REG(AMDV_CMDBUF_BAR), linux_cmdbuf);
+	assert_int_equal(REG(AMDV_CMDBUF_HEAD), 0x40);
+	assert_int_equal(REG(AMDV_CMDBUF_TAIL), 0x40);
+	assert_int_equal(REG(AMDV_CONTROL), LINUX_CTL);
+	assert_int_equal(REG(AMDV_EXCL_BASE), 0x3e400000ull | 3);
+	assert_false(o.owned);
+}
+
+/* Failures leave Linux's IOMMU as it was: on, on its own tables. */
+static void test_own_takeover_failures(void **state)
+{
+	struct amdv_own o;
+	u64 ring_pa, linux_cmdbuf = linux_on_setup(&ring_pa), linux_devtab = REG(AMDV_DEVTAB_BAR);
+	int fail = -1, ok = 0;
+
+	(void)state;
+	/* Linux off: not this mode. */
+	REG(AMDV_CONTROL) &= ~AMDV_CTL_IOMMU_EN;
+	assert_int_equal(amdv_own_takeover(&o, &env1, tb_ram, 2, tb_prot, 1, test_fill, &ok), -1);
+	REG(AMDV_CONTROL) = LINUX_CTL;
+	/* Linux's commands never complete. */
+	played_stuck = true;
+	assert_int_equal(amdv_own_takeover(&o, &env1, tb_ram, 2, tb_prot, 1, test_fill, &ok), -1);
+	played_stuck = false;
+	/* The fill gives up. */
+	assert_int_equal(amdv_own_takeover(&o, &env1, tb_ram, 2, tb_prot, 1, test_fill, &fail), -1);
+	assert_false(o.owned);
+	assert_int_equal(REG(AMDV_CONTROL), LINUX_CTL);
+	assert_int_equal(REG(AMDV_DEVTAB_BAR), linux_devtab);
+	assert_int_equal(REG(AMDV_CMDBUF_BAR), linux_cmdbuf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -914,6 +1016,8 @@ int main(void)
 		cmocka_unit_test_setup(test_own_take_release, own_setup),
 		cmocka_unit_test_setup(test_own_linux_enabled, own_setup),
 		cmocka_unit_test_setup(test_own_failures, own_setup),
+		cmocka_unit_test_setup(test_own_takeover, own_setup),
+		cmocka_unit_test_setup(test_own_takeover_failures, own_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,7 @@ struct irt_slot {
 	bool used;
 	u32 *va;
 	u64 pa;
+	u64 from;		/* Linux's table and length it was copied from */
 };
 
 static struct {
@@ -188,7 +189,7 @@ static struct irt_slot *irt_get(u16 devid)
 	if (i == NIRT || !(vi.irt[i].va = hv_alloc_pages(IRT_PAGES)))
 		return NULL;
 	pa = hv_pa(vi.irt[i].va);
-	vi.irt[i] = (struct irt_slot){ devid, true, vi.irt[i].va, pa };
+	vi.irt[i] = (struct irt_slot){ devid, true, vi.irt[i].va, pa, 0 };
 	vi.dev_irt[devid] = (u8)(i + 1);
 	return &vi.irt[i];
 }
@@ -217,6 +218,7 @@ static u64 irt_copy(u16 devid, u64 q2)
 		       devid, q2 & AMDV_DTE2_IRT_MASK);
 		return 0;
 	}
+	t->from = q2 & (AMDV_DTE2_IRT_MASK | AMDV_DTE2_INTTABLEN_MASK);
 	n = amdv_irt_copy(t->va, src, 1u << len, vi.ga);
 	if (n) {
 		vi.refused_irte += n - 1;
@@ -275,11 +277,16 @@ static unsigned int dte_update(u32 devid, bool irt)
 	}
 	if ((l[0] & AMDV_DTE_V) && (l[2] & AMDV_DTE2_IV) &&
 	    ((l[2] & AMDV_DTE2_INTCTL_MASK) >> AMDV_DTE2_INTCTL_SHIFT) == AMDV_INTCTL_REMAP) {
-		/* Remapping on: a copy, new on an interrupt-table invalidation. */
-		if (irt || !vi.dev_irt[devid])
+		/*
+		 * Remapping on: a copy, made again on an interrupt-table
+		 * invalidation or when the entry names another table.
+		 */
+		struct irt_slot *t = vi.dev_irt[devid] ? &vi.irt[vi.dev_irt[devid] - 1] : NULL;
+
+		if (irt || !t || t->from != (l[2] & (AMDV_DTE2_IRT_MASK | AMDV_DTE2_INTTABLEN_MASK)))
 			irt_pa = irt_copy((u16)devid, l[2]);
 		else
-			irt_pa = vi.irt[vi.dev_irt[devid] - 1].pa;
+			irt_pa = t->pa;
 	}
 	why = amdv_dte_build(l, sroot, mode, vi.id_root, vi.id_levels, irt_pa, out);
 	if (why & ~AMDV_REFUSED_PASSTHRU)
