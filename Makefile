@@ -56,7 +56,8 @@ HV_LDFLAGS := -nostdlib -static -z noexecstack --no-dynamic-linker --build-id=no
 
 TPM_SRCS := hv/core/measure.c hv/lib/tpm_tis.c hv/lib/tpm2.c \
 	hv/lib/md.c hv/lib/sha1.c hv/lib/sha256.c
-SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/lib/string.c $(TPM_SRCS)
+SL_SRCS := hv/sl/entry.S hv/sl/sl.c hv/sl/params.c hv/sl/steps.c hv/lib/string.c $(TPM_SRCS) \
+	hv/arch/x86/amd_iommu.c hv/arch/x86/amd_iommu_own.c
 # Hypapps linked into the runtime, asked in this order (hypapps/README.md).
 # They are part of the measured runtime, so the golden values follow them.
 HYPAPPS ?= hello

@@ -444,6 +444,8 @@ void rt_main(const struct sl_handoff *h)
 
 	memcpy(&rt_params, &h->params, sizeof(rt_params));
 	memcpy(&evlog, &h->log, sizeof(evlog));
+	/* Before any abort: the release must know the SL's IOMMU state. */
+	dma_adopt(&rt_params, &h->dma);
 	log_init((u16)rt_params.debug_port);
 	/* Own descriptor tables first, so a fault is reported, not a reset. */
 	idt_init();

@@ -5,9 +5,11 @@
  * base + p; sl_phys() turns a physical address into such a pointer.
  */
 #include <types.h>
+#include <arch/amd_iommu.h>
 #include <arch/x86.h>
 #include <sl.h>
 #include <sl_handoff.h>
+#include <sl_steps.h>
 #include <xmhf/blob.h>
 #include <core/measure.h>
 #include <lib/string.h>
@@ -149,6 +151,120 @@ static void measure(struct sl_handoff *h, u32 base)
 	sl_puts("xmhf sl: PCR 17 extended\n");
 }
 
+/* ------------------------------------------------ DMA before measurement */
+
+static u32 dma_next, dma_end;		/* bump allocator in the early area */
+static const struct xmhf_sl_params *dma_params;
+static struct amdv_range dma_prot[1 + XMHF_MAX_BLOCKS];
+static unsigned int dma_nprot;
+static struct amdv_range dma_ram[XMHF_SLPB_MAX_RAM];
+
+static void *dma_alloc(void *ctx, unsigned int n, u64 *pa)
+{
+	u32 bytes = n * 0x1000u;
+	void *p;
+
+	(void)ctx;
+	if (n > XMHF_SL_DEVTAB_PAGES || dma_end - dma_next < bytes)
+		return NULL;
+	*pa = dma_next;
+	p = sl_phys(dma_next);
+	memset(p, 0, bytes);
+	dma_next += bytes;
+	return p;
+}
+
+static void dma_relax(void *ctx)
+{
+	(void)ctx;
+	asm volatile("pause");
+}
+
+/* About a microsecond per unit (4096 cycles): no calibrated TSC here. */
+static u64 dma_now(void *ctx)
+{
+	u32 lo, hi;
+
+	(void)ctx;
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (((u64)hi << 32) | lo) >> 12;
+}
+
+/* [pa, pa + len) in one RAM range and in none of the hypervisor's blocks. */
+static bool dma_ram_ok(void *ctx, u64 pa, u64 len)
+{
+	const struct xmhf_sl_params *p = dma_params;
+	unsigned int i;
+	bool ram = false;
+
+	(void)ctx;
+	if (!len || pa + len < pa)
+		return false;
+	for (i = 0; i < p->num_ram; i++)
+		if (pa >= p->ram[i].start && pa + len <= p->ram[i].start + p->ram[i].size)
+			ram = true;
+	for (i = 0; i < dma_nprot; i++)
+		if (pa < dma_prot[i].start + dma_prot[i].size && dma_prot[i].start < pa + len)
+			return false;
+	return ram;
+}
+
+/* Linux's device table, where the SL can read it (below 4 GiB, RAM, not ours). */
+static const volatile u64 *dma_linux_table(void *ctx, u64 pa, u64 len)
+{
+	(void)ctx;
+	if (pa + len > (1ull << 32) || !dma_ram_ok(NULL, pa, len))
+		return NULL;
+	return sl_phys((u32)pa);
+}
+
+/*
+ * Before the runtime is measured, no device may reach it (docs/dma.md,
+ * "Launch order"): the IOMMU on, on a table of RAM without the
+ * hypervisor's blocks for every DeviceID, whatever Linux had.  The runtime
+ * replaces these tables with its own; a failure here makes it abort.
+ */
+static void dma_protect(struct sl_handoff *h, u32 base)
+{
+	static struct amdv_own o;
+	static struct amdv_env env;
+	struct xmhf_sl_params *p = &h->params;
+	struct sl_dma *d = &h->dma;
+	unsigned int i, nram;
+	int err;
+
+	d->state = SL_DMA_NONE;
+	if (!p->iommu_base)
+		return;
+	d->state = SL_DMA_FAILED;
+	if (p->iommu_base >= (1ull << 32) - XMHF_IOMMU_MMIO_SIZE)
+		return;
+	dma_params = p;
+	dma_next = base + XMHF_EARLY_DMA_OFFSET;
+	dma_end = base + XMHF_RT_OFFSET;
+	dma_nprot = 0;
+	for (i = 0; i < p->num_blocks && i < XMHF_MAX_BLOCKS; i++)
+		dma_prot[dma_nprot++] = (struct amdv_range){ p->blocks[i], XMHF_MEM_SIZE };
+	dma_prot[dma_nprot++] = (struct amdv_range){ base, XMHF_MEM_SIZE };
+	for (nram = 0; nram < p->num_ram && nram < XMHF_SLPB_MAX_RAM; nram++)
+		dma_ram[nram] = (struct amdv_range){ p->ram[nram].start, p->ram[nram].size };
+	env = (struct amdv_env){ .mmio = sl_phys((u32)p->iommu_base), .alloc = dma_alloc,
+				 .relax = dma_relax, .now_us = dma_now,
+				 .devtab_pages = XMHF_SL_DEVTAB_PAGES };
+	err = amdv_sl_take(&o, &env, dma_ram, nram, dma_prot, dma_nprot, dma_linux_table,
+			   dma_ram_ok, NULL);
+	if (err) {
+		sl_puts("xmhf sl: cannot take the IOMMU: DMA unprotected, the runtime will abort\n");
+		return;
+	}
+	*d = (struct sl_dma){ SL_DMA_TAKEN, o.live, { 0 }, o.saved_status, o.devtab_pa,
+			      o.cmd_pa, o.evt_pa, o.sem_pa, o.sem_seq, o.devtab_pages,
+			      o.cmd_tail };
+	for (i = 0; i < AMDV_NSAVED; i++)
+		d->saved[i] = o.saved[i];
+	sl_puts("xmhf sl: IOMMU taken: no device reaches the hypervisor\n");
+}
+
 /*
  * The runtime's entry comes from its own header, which is part of what
  * the SL measures, never from the (untrusted) parameter block: the block
@@ -164,6 +280,31 @@ static bool runtime_header_ok(const struct xmhf_sl_params *p, u32 base)
 	       rt->entry < rt->image_size && rt->entry == p->rt_entry &&
 	       rt->mem_size == p->rt_mem_size;
 }
+
+/*
+ * The base travels with the handoff: sl_phys(sl_base_linear) is offset 0,
+ * which the compiler would take for NULL.
+ */
+struct step_ctx {
+	struct sl_handoff *h;
+	u32 base;
+};
+
+static void step_dma(void *ctx)
+{
+	const struct step_ctx *c = ctx;
+
+	dma_protect(c->h, c->base);
+}
+
+static void step_measure(void *ctx)
+{
+	const struct step_ctx *c = ctx;
+
+	measure(c->h, c->base);
+}
+
+static const struct sl_step_ops steps = { step_dma, step_measure };
 
 void sl_main(u32 base)
 {
@@ -193,7 +334,7 @@ void sl_main(u32 base)
 		sl_puts("xmhf sl: 5-level paging requested but not supported\n");
 		sl_halt();
 	}
-	measure(&handoff, base);
+	sl_launch_steps(&steps, &(struct step_ctx){ &handoff, base });
 	sl_puts("xmhf sl: entering the runtime\n");
 	entry = XMHF_RT_VBASE +
 		((const struct xmhf_rt_header *)sl_phys(base + XMHF_RT_OFFSET))->entry;

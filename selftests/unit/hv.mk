@@ -128,9 +128,12 @@ $(BUILD)/unit/hv/amd_iommu_own.o: $(TOP)/hv/arch/x86/amd_iommu_own.c
 $(BUILD)/unit/hv/test_amd_iommu.o: $(TOP)/selftests/unit/test_amd_iommu.c
 	@mkdir -p $(@D)
 	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
-$(BUILD)/unit/test_amd_iommu: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o amd_iommu_own.o) \
+$(BUILD)/unit/hv/sl_steps.o: $(TOP)/hv/sl/steps.c
+	@mkdir -p $(@D)
+	$(CC) $(HV_UT_CFLAGS) -c $< -o $@
+$(BUILD)/unit/test_amd_iommu: $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o amd_iommu_own.o sl_steps.o) \
 		$(BUILD)/unit/hv/amd_iommu.rt.o $(BUILD)/unit/hv/amd_iommu.sl.o
-	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o amd_iommu_own.o) -lcmocka
+	$(CC) -o $@ $(addprefix $(BUILD)/unit/hv/,test_amd_iommu.o amd_iommu.o amd_iommu_own.o sl_steps.o) -lcmocka
 UNIT_TESTS += $(BUILD)/unit/test_amd_iommu
 # The shadow I/O page tables and the remapping-table copy
 # (hv/arch/x86/amd_iommu_shadow.c), against a played Linux and IOMMU; also

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include <arch/amd_iommu.h>
+#include <sl_steps.h>
+#include <xmhf/layout.h>
 
 #define KiB	1024ull
 #define MiB	(1024 * KiB)
@@ -715,7 +717,7 @@ static u64 env_now(void *ctx)
 	return clock_us += 1000;	/* every poll: 1 ms */
 }
 
-static const struct amdv_env tenv = { NULL, env_alloc, env_relax, env_now, NULL };
+static const struct amdv_env tenv = { NULL, env_alloc, env_relax, env_now, NULL, 0, NULL, 0 };
 static struct amdv_env env1;
 
 /* Linux's registers with amd_iommu=off: IOMMU off, the rest whatever firmware left. */
@@ -998,6 +1000,112 @@ static void test_own_takeover_failures(void **state)
 	assert_int_equal(REG(AMDV_CMDBUF_BAR), linux_cmdbuf);
 }
 
+/* ------------------------------------------------ launch order (the SL) */
+
+/*
+ * docs/dma.md, "Launch order": the SL's steps (hv/sl/steps.c) take the
+ * IOMMU before they measure the runtime.  Linux, before the launch, armed
+ * edu (DeviceID 0x10) with a translated domain that maps the block, and
+ * gave DeviceID 0x18 a "remapping table" inside the block.  At the moment
+ * of the measurement no DeviceID may reach the block.
+ */
+#define BLOCK		0x3e400000ull
+static struct amdv_own sl_o;
+static struct amdv_env sl_env;
+static bool measured, safe_at_measure;
+static u64 linux_irt;
+
+static const volatile u64 *sl_linux_table(void *ctx, u64 pa, u64 len)
+{
+	(void)ctx;
+	return env_at(pa) && env_at(pa + len - 1) ? env_at(pa) : NULL;
+}
+
+static bool sl_irt_ok(void *ctx, u64 pa, u64 len)
+{
+	(void)ctx;
+	return env_at(pa) && env_at(pa + len - 1) && !in_range(pa, BLOCK, 4 * MiB) &&
+	       !in_range(pa + len - 1, BLOCK, 4 * MiB);
+}
+
+static void sl_protect(void *ctx)
+{
+	(void)ctx;
+	amdv_sl_take(&sl_o, &sl_env, tb_ram, 2, tb_prot, 1, sl_linux_table, sl_irt_ok, NULL);
+}
+
+static void sl_measure(void *ctx)
+{
+	static const unsigned int devs[] = { 0x0, 0x10, 0x18, 0xa0, 0x7fff };
+	bool ok = (REG(AMDV_CONTROL) & AMDV_CTL_IOMMU_EN) &&
+		  REG(AMDV_DEVTAB_BAR) == (sl_o.devtab_pa | (XMHF_SL_DEVTAB_PAGES - 1)) &&
+		  inv_all_devtab == REG(AMDV_DEVTAB_BAR);
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; ok && i < ARRAY_SIZE(devs); i++)
+		ok = blocked(hw_dte(devs[i]), BLOCK) && blocked(hw_dte(devs[i]), BLOCK + 4 * MiB - 4096);
+	measured = true;
+	safe_at_measure = ok;
+}
+
+static const struct sl_step_ops sl_ops = { sl_protect, sl_measure };
+
+/* Linux's tables before the launch: edu translated onto the block, 0x18's IRT in it. */
+static void linux_armed(void)
+{
+	u64 dt_pa, l3, l2, l1, irt_pa;
+	u64 *dt = env_alloc(NULL, 2, &dt_pa), *t3 = env_alloc(NULL, 1, &l3),
+	    *t2 = env_alloc(NULL, 1, &l2), *t1 = env_alloc(NULL, 1, &l1);
+
+	env_alloc(NULL, 2, &irt_pa);
+	linux_irt = irt_pa;
+	t3[0] = l2 | (2ull << AMDV_PTE_NEXT_SHIFT) | AMDV_PTE_PR | AMDV_PTE_IR | AMDV_PTE_IW;
+	t2[BLOCK >> 21] = l1 | (1ull << AMDV_PTE_NEXT_SHIFT) | AMDV_PTE_PR | AMDV_PTE_IR | AMDV_PTE_IW;
+	t1[0] = BLOCK | AMDV_PTE_PR | AMDV_PTE_IR | AMDV_PTE_IW;
+	dt[4 * 0x10] = l3 | (3ull << AMDV_DTE_MODE_SHIFT) | AMDV_DTE_V | AMDV_DTE_TV |
+		       AMDV_DTE_IR | AMDV_DTE_IW;
+	dt[4 * 0x10 + 1] = 7;				/* domain 7 */
+	dt[4 * 0x10 + 2] = irt_pa | (9ull << 1) | AMDV_DTE2_IV | (2ull << 60);
+	dt[4 * 0x18] = AMDV_DTE_V | AMDV_DTE_TV | AMDV_DTE_IR | AMDV_DTE_IW; /* passthrough */
+	dt[4 * 0x18 + 2] = BLOCK | (9ull << 1) | AMDV_DTE2_IV | (2ull << 60) | AMDV_DTE2_INIT_PASS;
+	REG(AMDV_DEVTAB_BAR) = dt_pa | 1;		/* 2 pages: 256 DeviceIDs */
+	/* Natively, edu reaches the block through Linux's table. */
+	assert_true(reaches((const u64 *)env_at(dt_pa) + 4 * 0x10, BLOCK));
+}
+
+static void test_launch_order(void **state)
+{
+	u64 ring_pa;
+	int on;
+
+	(void)state;
+	for (on = 0; on < 2; on++) {
+		own_setup(NULL);
+		if (on)
+			linux_on_setup(&ring_pa);
+		linux_armed();
+		sl_env = env1;
+		sl_env.devtab_pages = XMHF_SL_DEVTAB_PAGES;
+		measured = safe_at_measure = false;
+		sl_launch_steps(&sl_ops, NULL);
+		assert_true(measured);
+		assert_true(safe_at_measure);
+		assert_true(sl_o.owned);
+		assert_int_equal(sl_o.live, on);
+		if (on) {
+			/* Linux's interrupts keep its remapping; the IRT in the block is not used. */
+			assert_int_equal(hw_dte(0x10)[2] & AMDV_DTE2_IRT_MASK, linux_irt);
+			assert_int_equal((hw_dte(0x10)[2] & AMDV_DTE2_INTCTL_MASK) >> 60, AMDV_INTCTL_REMAP);
+			assert_int_equal((hw_dte(0x18)[2] & AMDV_DTE2_INTCTL_MASK) >> 60, AMDV_INTCTL_ABORT);
+			assert_false(hw_dte(0x18)[2] & AMDV_DTE2_INIT_PASS);
+		}
+		/* The runtime's release gives Linux its IOMMU back as it was. */
+		amdv_own_release(&sl_o);
+		assert_int_equal(REG(AMDV_CONTROL) & AMDV_CTL_IOMMU_EN, (u64)on);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1018,6 +1126,7 @@ int main(void)
 		cmocka_unit_test_setup(test_own_failures, own_setup),
 		cmocka_unit_test_setup(test_own_takeover, own_setup),
 		cmocka_unit_test_setup(test_own_takeover_failures, own_setup),
+		cmocka_unit_test(test_launch_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,8 +8,8 @@
  *   base + 0x010000  SL parameter block, 16 KiB (512 RAM ranges, 256 CPUs),
  *                    written by the module, untrusted: the SL validates
  *                    every field
- *   base + 0x014000  early area: the runtime's page tables, built by the SL
- *                    (the rest of it is unused)
+ *   base + 0x014000  early area: the runtime's page tables, built by the SL,
+ *                    then the SL's IOMMU tables (until the runtime's own)
  *   base + 0x200000  runtime image, bss, then heap up to the end
  *
  * More 4 MiB blocks, heap only, follow when the machine needs them (below).
@@ -28,6 +28,13 @@
 #define XMHF_EARLY_OFFSET	(XMHF_SLPB_OFFSET + XMHF_SLPB_SIZE)
 /* The SL's page tables, at the early area's start: at most this many pages. */
 #define XMHF_EARLY_TABLES	10
+/*
+ * After them, the SL's IOMMU tables (docs/dma.md, "Launch order"): a
+ * device table for 32768 DeviceIDs (1 MiB), its rings and the identity
+ * table, up to the runtime.
+ */
+#define XMHF_EARLY_DMA_OFFSET	(XMHF_EARLY_OFFSET + XMHF_EARLY_TABLES * 0x1000)
+#define XMHF_SL_DEVTAB_PAGES	256
 #define XMHF_RT_OFFSET		0x200000
 #define XMHF_RT_MAX_SIZE	(XMHF_MEM_SIZE - XMHF_RT_OFFSET)
 

@@ -256,6 +256,34 @@ intr:
 	return why;
 }
 
+void amdv_fill_blocking(u64 *devtab, u32 n, const volatile u64 *ltab, u32 nlinux,
+			u64 id_root, unsigned int id_levels, bool ga,
+			amdv_irt_ok_fn irt_ok, void *ctx)
+{
+	u64 l[4], out[4], irt, len;
+	u32 d, i;
+
+	for (d = 0; d < n; d++) {
+		l[0] = l[1] = l[2] = l[3] = 0;
+		if (ltab && d < nlinux)
+			for (i = 0; i < 4; i++)
+				l[i] = ltab[4 * d + i];
+		/* Linux's entry counts for its interrupts only, never its DMA. */
+		l[0] &= AMDV_DTE_V;
+		irt = 0;
+		len = 1ull << ((l[2] & AMDV_DTE2_INTTABLEN_MASK) >> AMDV_DTE2_INTTABLEN_SHIFT);
+		if ((l[0] & AMDV_DTE_V) && (l[2] & AMDV_DTE2_IV) &&
+		    irt_ok(ctx, l[2] & AMDV_DTE2_IRT_MASK, len * (ga ? 16 : 4)))
+			irt = l[2] & AMDV_DTE2_IRT_MASK;
+		amdv_dte_build(l, 0, 0, id_root, id_levels, irt, out);
+		/* Not remapped: untranslated, as natively (QEMU mangles forwarded ones). */
+		if (!((l[0] & AMDV_DTE_V) && (l[2] & AMDV_DTE2_IV)))
+			out[2] = 0;
+		for (i = 0; i < 4; i++)
+			devtab[4 * d + i] = out[i];
+	}
+}
+
 /* ------------------------------------------------------ interrupt remapping */
 
 u32 amdv_irte_filter(u32 irte, bool *refused)

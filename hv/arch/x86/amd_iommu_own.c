@@ -28,12 +28,22 @@ static u64 rd(const struct amdv_env *e, u32 off)
 
 static void wr(const struct amdv_env *e, u32 off, u64 val)
 {
+#ifdef __x86_64__
 	e->mmio[off / 8] = val;
+#else
+	/* The SL: low half first, QEMU takes a base when its high half is written. */
+	volatile u32 *r = (volatile u32 *)&e->mmio[off / 8];
+
+	r[0] = (u32)val;
+	r[1] = (u32)(val >> 32);
+#endif
 }
 
 bool amdv_linux_enabled(const struct amdv_env *env)
 {
-	return rd(env, AMDV_CONTROL) & AMDV_CTL_IOMMU_EN;
+	u64 ctl = env->linux_saved ? env->linux_saved[0] : rd(env, AMDV_CONTROL);
+
+	return ctl & AMDV_CTL_IOMMU_EN;
 }
 
 static void cmd_put(struct amdv_own *o, u64 c0, u64 c1)
@@ -60,11 +70,13 @@ static int cmd_run(struct amdv_own *o, u64 c0, u64 c1)
 		seq);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the ring before the tail */
 	wr(e, AMDV_CMDBUF_TAIL, o->cmd_tail);
-	while (__atomic_load_n(o->sem, __ATOMIC_ACQUIRE) != seq) {
+	/* A plain volatile load: the SL is 32-bit (seq stays below 2^32). */
+	while (*o->sem != seq) {
 		if (e->now_us(e->ctx) - t0 > WAIT_US)
 			return -1;
 		e->relax(e->ctx);
 	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	return 0;
 }
 
@@ -128,10 +140,13 @@ static int own_alloc(struct amdv_own *o, const struct amdv_env *env,
 	if (!(rd(env, AMDV_EXT_FEATURES) & AMDV_EFR_IA))
 		return -1;
 	for (i = 0; i < AMDV_NSAVED; i++)
-		o->saved[i] = rd(env, saved_regs[i]);
-	o->saved_status = rd(env, AMDV_STATUS);
+		o->saved[i] = env->linux_saved ? env->linux_saved[i] : rd(env, saved_regs[i]);
+	o->saved_status = env->linux_saved ? env->linux_status : rd(env, AMDV_STATUS);
 
-	o->devtab = env->alloc(env->ctx, AMDV_DEVTAB_PAGES, &o->devtab_pa);
+	o->devtab_pages = env->devtab_pages ? env->devtab_pages : AMDV_DEVTAB_PAGES;
+	if (o->devtab_pages > AMDV_DEVTAB_PAGES)
+		return -1;
+	o->devtab = env->alloc(env->ctx, o->devtab_pages, &o->devtab_pa);
 	o->cmd = env->alloc(env->ctx, 1, &o->cmd_pa);
 	o->evt = env->alloc(env->ctx, 1, &o->evt_pa);
 	o->sem = env->alloc(env->ctx, 1, &o->sem_pa);
@@ -150,7 +165,8 @@ static int own_program(struct amdv_own *o, u64 ctl)
 	const struct amdv_env *env = o->env;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the tables before the bases */
-	wr(env, AMDV_DEVTAB_BAR, o->devtab_pa | (AMDV_DEVTAB_PAGES - 1));
+	o->programmed = true;
+	wr(env, AMDV_DEVTAB_BAR, o->devtab_pa | (o->devtab_pages - 1));
 	wr(env, AMDV_CMDBUF_BAR, o->cmd_pa | AMDV_RING_LEN_8);
 	wr(env, AMDV_EVTLOG_BAR, o->evt_pa | AMDV_RING_LEN_8);
 	wr(env, AMDV_EXCL_BASE, 0);
@@ -195,7 +211,7 @@ int amdv_own_take(struct amdv_own *o, const struct amdv_env *env,
 	 * pass in this mode, as they do natively.
 	 */
 	dte[2] = 0;
-	for (i = 0; i < AMDV_DEVTAB_PAGES * (PAGE / 32); i++) {
+	for (i = 0; i < o->devtab_pages * (PAGE / 32); i++) {
 		o->devtab[4 * i + 0] = dte[0];
 		o->devtab[4 * i + 1] = dte[1];
 		o->devtab[4 * i + 2] = dte[2];
@@ -217,8 +233,12 @@ int amdv_own_takeover(struct amdv_own *o, const struct amdv_env *env,
 	*o = (struct amdv_own){ .env = env, .live = true };
 	if (!amdv_linux_enabled(env))
 		return -1;
-	/* Linux's queued commands run by the hardware first (its CPUs are stopped). */
-	while ((rd(env, AMDV_CMDBUF_HEAD) ^ rd(env, AMDV_CMDBUF_TAIL)) & AMDV_RING_PTR_MASK) {
+	/*
+	 * Linux's queued commands run by the hardware first (its CPUs are
+	 * stopped); when the SL took the IOMMU it waited for them already.
+	 */
+	while (!env->linux_saved &&
+	       ((rd(env, AMDV_CMDBUF_HEAD) ^ rd(env, AMDV_CMDBUF_TAIL)) & AMDV_RING_PTR_MASK)) {
 		if (env->now_us(env->ctx) - t0 > WAIT_US)
 			return -1;
 		env->relax(env->ctx);
@@ -233,9 +253,8 @@ int amdv_own_takeover(struct amdv_own *o, const struct amdv_env *env,
 	 * (the hypervisor polls; those features are hidden from Linux), and
 	 * what decides how remapping entries read (GAEn, XTEn) stays Linux's.
 	 */
-	ctl = o->saved[0];
-	wr(env, AMDV_CONTROL, ctl & ~(AMDV_CTL_CMDBUF_EN | AMDV_CTL_EVTLOG_EN));
-	ctl = (ctl & AMDV_CTL_LIVE_KEEP) | AMDV_CTL_IOMMU_EN | AMDV_CTL_EVTLOG_EN |
+	wr(env, AMDV_CONTROL, rd(env, AMDV_CONTROL) & ~(AMDV_CTL_CMDBUF_EN | AMDV_CTL_EVTLOG_EN));
+	ctl = (o->saved[0] & AMDV_CTL_LIVE_KEEP) | AMDV_CTL_IOMMU_EN | AMDV_CTL_EVTLOG_EN |
 	      AMDV_CTL_CMDBUF_EN;
 	return own_program(o, ctl);
 }
@@ -266,4 +285,38 @@ u64 amdv_own_release(struct amdv_own *o)
 	restore(o);
 	o->owned = false;
 	return n;
+}
+
+struct sl_fill {
+	struct amdv_own *o;
+	const volatile u64 *(*linux_table)(void *ctx, u64 pa, u64 len);
+	amdv_irt_ok_fn irt_ok;
+	void *ctx;
+};
+
+/* Linux on: its interrupts stay remapped through its own tables meanwhile. */
+static int sl_fill(void *ctx, u64 *devtab, u64 id_root, unsigned int id_levels)
+{
+	const struct sl_fill *f = ctx;
+	u64 bar = f->o->saved[AMDV_SAVED_DEVTAB];
+	u32 nlinux = ((u32)(bar & 0x1ff) + 1) * (PAGE / 32);
+
+	amdv_fill_blocking(devtab, f->o->devtab_pages * (PAGE / 32),
+			   f->linux_table(f->ctx, bar & AMDV_DTE_ROOT_MASK, nlinux * 32ull),
+			   nlinux, id_root, id_levels,
+			   f->o->saved[AMDV_SAVED_CONTROL] & AMDV_CTL_GA_EN, f->irt_ok, f->ctx);
+	return 0;
+}
+
+int amdv_sl_take(struct amdv_own *o, const struct amdv_env *env,
+		 const struct amdv_range *ram, unsigned int nram,
+		 const struct amdv_range *prot, unsigned int nprot,
+		 const volatile u64 *(*linux_table)(void *ctx, u64 pa, u64 len),
+		 amdv_irt_ok_fn irt_ok, void *ctx)
+{
+	struct sl_fill f = { o, linux_table, irt_ok, ctx };
+
+	if (!amdv_linux_enabled(env))
+		return amdv_own_take(o, env, ram, nram, prot, nprot);
+	return amdv_own_takeover(o, env, ram, nram, prot, nprot, sl_fill, &f);
 }

@@ -16,8 +16,11 @@
 #include <core/spinlock.h>
 #include <xmhf/hypercall.h>
 #include <xmhf/layout.h>
+#include <sl_handoff.h>
 
-static struct amdv_own own;
+static struct amdv_own own;	/* the runtime's take */
+static struct amdv_own sl_own;	/* the SL's, until the runtime's replaces it */
+static struct amdv_own *cur;	/* what the release gives back */
 static struct amdv_env env;
 static u32 mode = XMHF_DMA_NO_IOMMU;
 static spinlock_t dma_lock;	/* the event log, read from any CPU */
@@ -44,6 +47,51 @@ static u64 env_now(void *ctx)
 	return tsc_us();
 }
 
+/*
+ * The runtime's take failed: if it had reached the registers, its failure
+ * path put Linux's back and the SL's tables are gone with them; else the
+ * SL's stay until the abort's release.
+ */
+static int taken_back(void)
+{
+	if (own.programmed)
+		sl_own.owned = false;
+	return -1;
+}
+
+static void *va_below_4g(u64 pa)
+{
+	return (void *)(uintptr_t)pa;	/* the runtime maps [0, 4 GiB) 1:1 */
+}
+
+void dma_adopt(const struct xmhf_sl_params *p, const struct sl_dma *d)
+{
+	unsigned int i;
+
+	if (d->state != SL_DMA_TAKEN || !p->iommu_base || p->iommu_base >= (1ull << 32))
+		return;
+	env = (struct amdv_env){ (volatile u64 *)va_below_4g(p->iommu_base), env_alloc,
+				 env_relax, env_now, NULL, 0, NULL, 0 };
+	sl_own = (struct amdv_own){ .env = &env, .saved_status = d->saved_status,
+				    .devtab = va_below_4g(d->devtab_pa), .devtab_pa = d->devtab_pa,
+				    .devtab_pages = d->devtab_pages,
+				    .cmd = va_below_4g(d->cmd_pa), .cmd_pa = d->cmd_pa,
+				    .evt = va_below_4g(d->evt_pa), .evt_pa = d->evt_pa,
+				    .sem = va_below_4g(d->sem_pa), .sem_pa = d->sem_pa,
+				    .sem_seq = d->sem_seq, .cmd_tail = d->cmd_tail,
+				    .owned = true, .live = d->live };
+	for (i = 0; i < AMDV_NSAVED; i++)
+		sl_own.saved[i] = d->saved[i];
+	cur = &sl_own;
+}
+
+/* The runtime's tables in place of the SL's: those are forgotten. */
+static void adopt_own(void)
+{
+	sl_own.owned = false;
+	cur = &own;
+}
+
 int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 {
 	static struct amdv_range ram[XMHF_SLPB_MAX_RAM], prot[1 + XMHF_MAX_BLOCKS];
@@ -53,11 +101,14 @@ int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 		hv_log("xmhf: DMA: no AMD IOMMU (IVRS): devices reach all memory, the hypervisor's too\n");
 		return 0;
 	}
-	/* Below 4 GiB the runtime maps physical memory 1:1 (the SL checked it). */
-	env = (struct amdv_env){ (volatile u64 *)(uintptr_t)p->iommu_base,
-				 env_alloc, env_relax, env_now, NULL };
-	if (p->iommu_base >= (1ull << 32))
+	/* The SL took it before it measured us, or the launch stops here. */
+	if (cur != &sl_own) {
+		hv_log("xmhf: DMA: the SL could not take the IOMMU before measuring the runtime\n");
 		return -1;
+	}
+	/* Linux's registers are what the SL saved: the live ones are the SL's. */
+	env.linux_saved = sl_own.saved;
+	env.linux_status = sl_own.saved_status;
 	for (i = 0; i < p->num_blocks && i < XMHF_MAX_BLOCKS; i++) {
 		prot[nprot].start = p->blocks[i];
 		prot[nprot++].size = XMHF_MEM_SIZE;
@@ -71,28 +122,25 @@ int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 	if (amdv_linux_enabled(&env)) {
 		/* Linux's: it gets a virtual one, the hardware our tables. */
 		if (viommu_launch(p, &own, &env, ram, nram, prot, nprot)) {
-			hv_log("xmhf: DMA: cannot take over the IOMMU Linux uses (out of memory, its commands stuck, or no completion)\n");
-			return -1;
+			hv_log("xmhf: DMA: cannot take over the IOMMU Linux uses (out of memory, or no completion)\n");
+			return taken_back();
 		}
-		if (npt_hide(npt, p->iommu_base, XMHF_IOMMU_MMIO_SIZE)) {
-			viommu_release();
-			amdv_own_release(&own);
+		adopt_own();
+		if (npt_hide(npt, p->iommu_base, XMHF_IOMMU_MMIO_SIZE))
 			return -1;
-		}
 		mode = XMHF_DMA_VIRTUAL;
 		hv_log("xmhf: DMA: Linux uses the IOMMU: it now drives a virtual one; the hardware's device table is at 0x%lx, %lu mapping(s) refused\n",
 		       own.devtab_pa, viommu_refused());
 		return 0;
 	}
 	if (amdv_own_take(&own, &env, ram, nram, prot, nprot)) {
-		hv_log("xmhf: DMA: cannot take the IOMMU (out of memory, no INVALIDATE_IOMMU_ALL, or no completion)\n");
-		return -1;
+		hv_log("xmhf: DMA: cannot take the IOMMU (out of memory, or no completion)\n");
+		return taken_back();
 	}
+	adopt_own();
 	/* Its registers are the hypervisor's now: not even readable. */
-	if (npt_hide(npt, p->iommu_base, XMHF_IOMMU_MMIO_SIZE)) {
-		amdv_own_release(&own);
+	if (npt_hide(npt, p->iommu_base, XMHF_IOMMU_MMIO_SIZE))
 		return -1;
-	}
 	mode = XMHF_DMA_OWNED;
 	hv_log("xmhf: DMA: Linux left the IOMMU off: the hypervisor owns it (device table at 0x%lx, %u-level identity table without its %u block(s))\n",
 	       own.devtab_pa, own.id_levels, nprot);
@@ -103,14 +151,14 @@ void dma_release(void)
 {
 	u64 n;
 
-	if ((mode != XMHF_DMA_OWNED && mode != XMHF_DMA_VIRTUAL) || !own.owned)
+	if (!cur || !cur->owned)
 		return;
 	spin_lock(&dma_lock);
 	viommu_release();
-	n = amdv_own_release(&own);
+	n = amdv_own_release(cur);
 	spin_unlock(&dma_lock);
-	hv_log("xmhf: DMA: the IOMMU is back as Linux left it (%s); %lu event(s) logged while it was ours\n",
-	       own.live ? "its own tables" : "off", n);
+	hv_log("xmhf: DMA: the IOMMU is back as Linux left it (%s%s); %lu event(s) logged while it was ours\n",
+	       cur->live ? "its own tables" : "off", cur == &sl_own ? ", from the SL's" : "", n);
 }
 
 u32 dma_mode(void)
@@ -128,7 +176,7 @@ u64 dma_events(void)
 	u64 n;
 
 	spin_lock(&dma_lock);
-	n = amdv_own_events(&own);
+	n = cur == &own ? amdv_own_events(&own) : 0;
 	spin_unlock(&dma_lock);
 	return n;
 }

@@ -601,9 +601,11 @@ int viommu_launch(const struct xmhf_sl_params *p, struct amdv_own *own,
 		vi.lo[off / 8] = env->mmio[off / 8];
 	for (off = REGS_HI; off < REGS_HI_END; off += 8)
 		vi.hi[(off - REGS_HI) / 8] = env->mmio[off / 8];
-	vi.status = env->mmio[AMDV_STATUS / 8];
+	/* Status and Control as Linux left them (the SL's are live if it took it). */
+	vi.status = env->linux_saved ? env->linux_status : env->mmio[AMDV_STATUS / 8];
 	vi.efr = amdv_virtual_efr(&caps);
-	vi.ga = env->mmio[AMDV_CONTROL / 8] & AMDV_CTL_GA_EN;
+	vi.ga = (env->linux_saved ? env->linux_saved[AMDV_SAVED_CONTROL] :
+		 env->mmio[AMDV_CONTROL / 8]) & AMDV_CTL_GA_EN;
 	if (amdv_own_takeover(own, env, ram, nram, prot, nprot, fill, NULL))
 		return -1;
 	vi.active = true;

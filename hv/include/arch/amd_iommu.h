@@ -182,6 +182,21 @@ unsigned int amdv_dte_build(const u64 linux_dte[4], u64 shadow_root,
 			    unsigned int shadow_levels, u64 id_root,
 			    unsigned int id_levels, u64 irt_pa, u64 out[4]);
 
+/*
+ * The SL's device table (docs/dma.md, "Launch order"), before it measures
+ * the runtime: @n entries, every DeviceID's DMA through the
+ * identity-minus-protected table (@id_root, @id_levels) whatever Linux's
+ * entry says.  Interrupts: Linux's remapping as its entry has it, when
+ * @ltab (Linux's table, its first @nlinux entries, or NULL) gives one and
+ * @irt_ok accepts the table it names (@irt_ok gets its address and
+ * length; @ga: 16-byte entries); else untranslated, as with Linux's IOMMU
+ * off.  Never InitPass, EIntPass, SysMgt or IoCtl.
+ */
+typedef bool (*amdv_irt_ok_fn)(void *ctx, u64 pa, u64 len);
+void amdv_fill_blocking(u64 *devtab, u32 n, const volatile u64 *ltab, u32 nlinux,
+			u64 id_root, unsigned int id_levels, bool ga,
+			amdv_irt_ok_fn irt_ok, void *ctx);
+
 /* Interrupt remapping entries, 32-bit format (GA off). */
 #define AMDV_IRTE_REMAP_EN	(1u << 0)
 #define AMDV_IRTE_TYPE_SHIFT	2
@@ -364,6 +379,15 @@ struct amdv_env {
 	void (*relax)(void *ctx);	/* while polling the completion word */
 	u64 (*now_us)(void *ctx);
 	void *ctx;
+	/* Device table pages: 0 is AMDV_DEVTAB_PAGES (every DeviceID). */
+	unsigned int devtab_pages;
+	/*
+	 * Linux's registers (amdv_own.saved[] order) and Status when the SL
+	 * already took the IOMMU: the live ones are then the SL's.  NULL: read
+	 * the live ones.
+	 */
+	const u64 *linux_saved;
+	u64 linux_status;
 };
 
 /* Linux's registers as the hypervisor found them, put back at the end. */
@@ -373,6 +397,7 @@ struct amdv_own {
 	u64 saved[AMDV_NSAVED];	/* values of amdv_saved_regs[] */
 	u64 saved_status;
 	u64 *devtab, devtab_pa;
+	unsigned int devtab_pages;
 	u64 *cmd, cmd_pa;
 	u64 *evt, evt_pa;
 	volatile u64 *sem;
@@ -383,6 +408,7 @@ struct amdv_own {
 	unsigned int id_levels;
 	bool owned;
 	bool live;		/* Linux used the IOMMU: it stays enabled throughout */
+	bool programmed;	/* its registers were written (a failure put Linux's back) */
 };
 
 /* The IOMMU's Control register: is Linux using it (IommuEn)? */
@@ -411,6 +437,19 @@ int amdv_own_takeover(struct amdv_own *o, const struct amdv_env *env,
 		      const struct amdv_range *ram, unsigned int nram,
 		      const struct amdv_range *prot, unsigned int nprot,
 		      amdv_fill_fn fill, void *ctx);
+/*
+ * The SL's take, before it measures the runtime (docs/dma.md, "Launch
+ * order"), in either of Linux's modes: every DeviceID's DMA through the
+ * identity-minus-protected table; Linux's interrupt remapping kept where
+ * @linux_table gives Linux's device table (its address and length; NULL
+ * if unreadable) and @irt_ok accepts the remapping table an entry names.
+ * env->devtab_pages sizes the table.  0, or -1 with Linux's registers back.
+ */
+int amdv_sl_take(struct amdv_own *o, const struct amdv_env *env,
+		 const struct amdv_range *ram, unsigned int nram,
+		 const struct amdv_range *prot, unsigned int nprot,
+		 const volatile u64 *(*linux_table)(void *ctx, u64 pa, u64 len),
+		 amdv_irt_ok_fn irt_ok, void *ctx);
 /* One command on the hypervisor's ring, run to completion.  0 or -1. */
 int amdv_own_cmd(struct amdv_own *o, u64 c0, u64 c1);
 /* Indices of the registers in amdv_own.saved[] (amdv_saved_regs order). */

@@ -11,6 +11,10 @@
 #include <xmhf/slparams.h>
 
 struct npt;
+struct sl_dma;
+
+/* First thing in the runtime: the IOMMU as the SL took it (sl_handoff.h). */
+void dma_adopt(const struct xmhf_sl_params *p, const struct sl_dma *d);
 
 /*
  * On the boot CPU, before any other CPU runs hypervisor code.  With the
