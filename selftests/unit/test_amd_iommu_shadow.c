@@ -200,11 +200,14 @@ static bool sh_live[SH_MAX];
 static unsigned int sh_nlive;
 static long sh_fail_after = -1;	/* pages before the allocator runs dry; -1: never */
 
+static void watch_check(void);
+
 static u64 *sh_alloc(void *ctx, u64 *pa)
 {
 	unsigned int i;
 
 	(void)ctx;
+	watch_check();
 	if (sh_fail_after == 0)
 		return NULL;
 	if (sh_fail_after > 0)
@@ -239,6 +242,7 @@ static void sh_free(void *ctx, u64 *va, u64 pa)
 	memset(va, 0xee, 4096);		/* a dangling entry would now read garbage */
 	sh_live[i] = false;
 	sh_nlive--;
+	watch_check();
 }
 
 static u64 *sh_pva(void *ctx, u64 pa)
@@ -293,6 +297,7 @@ static bool allow(void *ctx, u64 pa, u64 size)
 {
 	(void)ctx;
 	allow_calls++;
+	watch_check();
 	assert_int_equal(pa & 0xfff, 0);
 	assert_true(size == 4 * KiB || size == 2 * MiB || size == 1 * GiB);
 	return policy(pa, size);
@@ -333,6 +338,30 @@ static u64 shadow_xlate(u64 iova, bool write)
 	}
 	fail_msg("shadow table below level 1");
 	return FAULT;
+}
+
+/*
+ * Leaves that must stay mapped while a sync runs (Linux did not change
+ * them): checked through the shadow at every allocation, free and allow()
+ * call the sync makes, i.e. while it is half done.
+ */
+static struct { u64 iova, pa; } watched[8];
+static unsigned int nwatched;
+static unsigned long watch_checks;
+
+static void watch_check(void)
+{
+	unsigned int i;
+	u64 got;
+
+	for (i = 0; i < nwatched; i++) {
+		watch_checks++;
+		got = shadow_xlate(watched[i].iova, false);
+		if (got != watched[i].pa)
+			fail_msg("mid-sync, iova %#llx translates to %#llx, not %#llx",
+				 (unsigned long long)watched[i].iova, (unsigned long long)got,
+				 (unsigned long long)watched[i].pa);
+	}
 }
 
 /* The property at one IOVA, both directions. */
@@ -445,7 +474,15 @@ static int sync_range(u64 start, u64 end)
 
 static int shadow_setup(void **state)
 {
+	unsigned int i;
+
 	(void)state;
+	/* Each test on its own, even after one that failed half-way. */
+	nwatched = 0;
+	for (i = 0; i < SH_MAX; i++)
+		sh_live[i] = false;
+	sh_nlive = 0;
+	memset(&sh, 0, sizeof(sh));
 	sh_fail_after = -1;
 	prot_default();
 	allow_calls = 0;
@@ -455,6 +492,7 @@ static int shadow_setup(void **state)
 static int shadow_teardown(void **state)
 {
 	(void)state;
+	nwatched = 0;
 	amdv_shadow_free(&sh, &shm);
 	assert_int_equal(sh.root_pa, 0);
 	assert_int_equal(sh_nlive, 0);
@@ -714,14 +752,82 @@ static void random_ops(unsigned int levels, u64 iova_space, unsigned int nops, u
 
 static void test_random(void **state)
 {
+	unsigned int i;
+
 	(void)state;
 	random_ops(3, 8 * GiB, 4000, 1);
+	/* Strict unmaps, each invalidated on its own: the table pages come back. */
+	assert_true(sh.pages > 20);
+	for (i = 0; i < nitems; i++) {
+		if (!items[i].live)
+			continue;
+		lx_unmap(items[i].iova, items[i].size);
+		items[i].live = false;
+		assert_int_equal(sync_range(items[i].iova, items[i].iova + items[i].size), 0);
+	}
+	assert_int_equal(sh.mapped, 0);
+	assert_int_equal(sh.pages, 1);
+	assert_int_equal(audit(), 0);
 }
 
 static void test_random_4level(void **state)
 {
 	(void)state;
 	random_ops(4, 1ull << 39 << 3, 2000, 2);	/* 4 TiB of IOVA */
+}
+
+/*
+ * Leaves Linux leaves alone stay mapped all through a sync, while others
+ * around them are unmapped, mapped, or split by a newly protected page.
+ */
+static void test_no_blink(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	new_shadow(3);
+	for (i = 0; i < 64; i++)
+		lx_map(0x100000 + i * 4 * KiB, 0x800000 + i * 4 * KiB, 4 * KiB, RW);
+	lx_map(0x600000, 0x3e200000, 2 * MiB, RW);
+	lx_map(0x800000, 0x3e000000, 2 * MiB, RW);
+	lx_map(1 * GiB, 0, 1 * GiB, RW);
+	assert_int_equal(sync_range(0, ~0ull), 0);
+	assert_int_equal(leaf_size(0x600000), 2 * MiB);
+	watched[0].iova = 0x100000 + 5 * 4 * KiB;
+	watched[0].pa = 0x800000 + 5 * 4 * KiB;
+	watched[1].iova = 0x600000;
+	watched[1].pa = 0x3e200000;
+	watched[2].iova = 1 * GiB + 0x2002000;
+	watched[2].pa = 0x2002000;
+	watched[3].iova = 1 * GiB + 0x30000000;
+	watched[3].pa = 0x30000000;
+	nwatched = 4;
+
+	/* Lazy unmaps and new maps around them, then the whole domain. */
+	for (i = 0; i < 64; i += 2)
+		if (i != 5)
+			lx_unmap(0x100000 + i * 4 * KiB, 4 * KiB);
+	lx_unmap(0x800000, 2 * MiB);
+	lx_map(0x800000, 0x21000000, 2 * MiB, RW);
+	lx_map(2 * GiB, 0x22000000, 2 * MiB, RW);
+	/* A page newly protected in the 2 MiB leaf at 0x600000: split under it. */
+	prot[nprot].s = 0x3e3ff000;
+	prot[nprot++].e = 0x3e400000;
+	watch_checks = 0;
+	assert_int_equal(sync_range(0, ~0ull), 0);
+	assert_true(watch_checks > 1000);
+	assert_int_equal(leaf_size(0x600000), 4 * KiB);
+	assert_int_equal(shadow_xlate(0x7ff000, false), FAULT);
+	check_range(0, 16 * MiB);
+	check_range(1 * GiB, 2 * GiB);
+	/* A range inside them, and ranges across them. */
+	assert_int_equal(sync_range(1 * GiB + 0x2001000, 1 * GiB + 0x2003000), 0);
+	assert_int_equal(sync_range(0x100000, 0x700000), 0);
+	assert_int_equal(sync_range(512 * MiB, 3 * GiB), 0);
+	check_range(0, 16 * MiB);
+	check_range(1 * GiB, 2 * GiB);
+	audit();
+	nwatched = 0;
 }
 
 /* Lazy unmaps, then one whole-domain invalidation: the table pages come back. */
@@ -791,17 +897,27 @@ static void test_alloc_failure(void **state)
 		assert_int_equal(sh_nlive, 0);
 		assert_true(k < 200);
 	}
-	/* It did need pages (the clear freed some first), and all were mapped then. */
+	/* It did need pages, and all were mapped then. */
 	assert_true(k > 0);
 	check_range(4 * GiB, 1 * GiB);
 	check_range(0, 16 * MiB);
 	check_range(1ull << 38, 8 * MiB);
 	check_range(600 * GiB, 1 * MiB);
 	assert_true(full > 200000);
-	/* A failed partial sync, then a full one: complete again. */
-	sh_fail_after = 2;
+	/*
+	 * Unmapped (its sync frees its tables), then mapped again: that sync
+	 * needs pages, fails and leaves only checked leaves; a full one
+	 * completes it.
+	 */
+	lx_unmap(4 * GiB, 1 * GiB);
+	assert_int_equal(sync_range(4 * GiB, 5 * GiB), 0);
+	assert_int_equal(shadow_xlate(4 * GiB + 4 * MiB, false), FAULT);
+	pages = audit();
+	assert_true(pages < full);
+	lx_map(4 * GiB, 0, 1 * GiB, RW);
+	sh_fail_after = 3;
 	assert_int_equal(sync_range(4 * GiB, 5 * GiB), -1);
-	audit();
+	assert_int_equal(audit(), pages);
 	sh_fail_after = -1;
 	assert_int_equal(sync_range(0, ~0ull), 0);
 	assert_int_equal(audit(), full);
@@ -854,7 +970,7 @@ static void test_huge_leaf(void **state)
 	lx(lx_root)[1] = 0 | RW;			/* Next Level 0 at level 4 */
 	allow_calls = 0;
 	assert_int_equal(sync_range(0, ~0ull), 0);
-	assert_true(allow_calls <= AMDV_SHADOW_LEAF_CHECKS);
+	assert_true(allow_calls <= AMDV_SHADOW_SYNC_CHECKS);
 	check_range(512 * GiB, 1 * GiB);
 	check_range(513 * GiB, 4 * MiB);
 	assert_int_equal(sh.refused + audit(), 512 * GiB / (4 * KiB));
@@ -937,6 +1053,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_levels, shadow_setup, shadow_teardown),
 		cmocka_unit_test_setup_teardown(test_random, shadow_setup, shadow_teardown),
 		cmocka_unit_test_setup_teardown(test_random_4level, shadow_setup, shadow_teardown),
+		cmocka_unit_test_setup_teardown(test_no_blink, shadow_setup, shadow_teardown),
 		cmocka_unit_test_setup_teardown(test_free_tables, shadow_setup, shadow_teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_failure, shadow_setup, shadow_teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, shadow_setup, shadow_teardown),

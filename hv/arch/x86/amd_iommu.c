@@ -419,7 +419,8 @@ static int walk_table(struct walk_ctx *w, u64 table_pa, unsigned int level,
 		eb = base + ((u64)i << shift);
 		if (eb >= w->end)
 			break;
-		pte = t[i];
+		/* Once: Linux may change its table meanwhile, from another CPU. */
+		pte = *(const volatile u64 *)&t[i];
 		if (!(pte & AMDV_PTE_PR))
 			continue;
 		next = (pte & AMDV_PTE_NEXT_MASK) >> AMDV_PTE_NEXT_SHIFT;

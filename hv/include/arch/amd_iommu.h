@@ -308,12 +308,13 @@ struct amdv_shadow {
 };
 
 /*
- * allow() calls one leaf of Linux's may cost before the rest of it is
- * refused unchecked (and counted): a leaf over terabytes of non-RAM would
- * otherwise cost one call per 4 KiB.  Enough to split a whole 1 GiB leaf
- * down to 4 KiB pages (1 + 512 + 512 * 512 calls).
+ * allow() calls one amdv_shadow_sync() may make; past them, every further
+ * leaf is refused unchecked (and counted).  A leaf over terabytes of
+ * non-RAM would otherwise cost one call per 4 KiB.  Splitting a whole
+ * 1 GiB leaf down to 4 KiB pages costs 1 + 512 + 512 * 512 calls; one
+ * allowed 4 KiB leaf, one.
  */
-#define AMDV_SHADOW_LEAF_CHECKS	(1u << 19)
+#define AMDV_SHADOW_SYNC_CHECKS	(1ul << 22)
 
 /* An empty shadow (root page allocated) for Linux's table (@domid,
  * @linux_root, @levels 1..6).  0, or -1 (no page / bad levels). */
@@ -321,21 +322,24 @@ int amdv_shadow_init(struct amdv_shadow *s, const struct amdv_mem *m, u16 domid,
 		     u64 linux_root, unsigned int levels);
 /*
  * Make the shadow over [start, end) what Linux's table says there, minus
- * what @allow refuses.  Every shadow leaf in the range is removed first
- * (the range is widened to whole shadow leaves where one crosses its ends;
- * table pages that become empty are freed, never the root), then
- * amdv_walk() of Linux's table over the range re-adds each leaf, clipped to
- * the range, with its path's IR/IW and FC set (as Linux sets it on every
- * leaf).  Leaves are 1 GiB (level 3), 2 MiB (level 2), both Next Level 0,
- * and 4 KiB; never sized (Next Level 7) nor level-skipping.  A leaf only
- * partly allowed is split so that exactly its allowed 4 KiB pages are
- * mapped; the others are counted in s->refused, in 4 KiB pages.  A leaf
- * with neither IR nor IW is not mapped (and not counted).  end may be
- * ~0ull (the whole domain); the range is clamped to what the levels cover.
+ * what @allow refuses: afterwards the range holds exactly the leaves
+ * amdv_walk() of Linux's table reports there (clipped to the range), with
+ * their path's IR/IW and FC set (as Linux sets it on every leaf), minus
+ * the refused pages; table pages left empty are freed, never the root.
+ * The range is widened to whole shadow leaves where one crosses its ends,
+ * and clamped to what the levels cover; end may be ~0ull (whole domain).
+ * Each entry the range covers is built aside, then merged into the live
+ * table entry by entry: a leaf that stays the same is never absent
+ * meanwhile.  Leaves are 1 GiB (level 3), 2 MiB (level 2), both Next
+ * Level 0, and 4 KiB; never sized (Next Level 7) nor level-skipping.  A
+ * leaf only partly allowed is split so that exactly its allowed 4 KiB
+ * pages are mapped; the others are counted in s->refused, in 4 KiB pages.
+ * A leaf with neither IR nor IW is not mapped (and not counted).
  * Returns 0; -1 if Linux's table could not be read or is malformed
- * (amdv_walk's -1) or pages ran out: the range then holds what was mapped
- * before the failure point, all of it checked, and nothing else (fail
- * closed: a mapping may be missing, never one @allow did not accept).
+ * (amdv_walk's -1) or pages ran out: the range then holds what was synced
+ * before the failure point, all of it checked, and nothing after it (fail
+ * closed: a mapping may be missing, never one @allow did not accept, even
+ * a stale one).  Peak memory: the shadow plus one entry's new subtree.
  */
 int amdv_shadow_sync(struct amdv_shadow *s, const struct amdv_mem *m, u64 start, u64 end,
 		     amdv_read_fn read, void *read_ctx, amdv_allow_fn allow, void *allow_ctx);
