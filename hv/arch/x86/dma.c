@@ -43,6 +43,13 @@ static u64 env_now(void *ctx)
 	return tsc_us();
 }
 
+/* Below 4 GiB the runtime maps physical memory 1:1. */
+static const volatile u64 *env_low_mem(void *ctx, u64 pa)
+{
+	(void)ctx;
+	return (const volatile u64 *)(uintptr_t)pa;
+}
+
 int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 {
 	static struct amdv_range ram[XMHF_SLPB_MAX_RAM], prot[1 + XMHF_MAX_BLOCKS];
@@ -54,7 +61,7 @@ int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 	}
 	/* Below 4 GiB the runtime maps physical memory 1:1 (the SL checked it). */
 	env = (struct amdv_env){ (volatile u64 *)(uintptr_t)p->iommu_base,
-				 env_alloc, env_relax, env_now, NULL };
+				 env_alloc, env_relax, env_now, NULL, env_low_mem };
 	if (p->iommu_base >= (1ull << 32))
 		return -1;
 	if (amdv_linux_enabled(&env)) {

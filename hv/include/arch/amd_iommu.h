@@ -276,6 +276,8 @@ struct amdv_env {
 	void (*relax)(void *ctx);	/* while polling the completion word */
 	u64 (*now_us)(void *ctx);
 	void *ctx;
+	/* Physical memory below 1 MiB, readable (NULL: not available). */
+	const volatile u64 *(*low_mem)(void *ctx, u64 pa);
 };
 
 /* Linux's registers as the hypervisor found them, put back at the end. */
