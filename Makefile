@@ -6,7 +6,8 @@
 #   make check    install deps, build, run every test; last line "N passed, N failed"
 #   make run      install deps, build, boot the testbench and show the hypervisor
 #   make bench    benchmarks as ratios, one boot per configuration, then launch time
-#                 and table sizes for 1, 4 and 16 GiB guests (outside make check)
+#                 and table sizes for 1, 4 and 16 GiB guests, then disk throughput
+#                 (one boot per Linux IOMMU mode) (outside make check)
 #   make soak     100 hoist/unload cycles on 4 CPUs under stress-ng (outside make check)
 #   make install  xmhf.ko through DKMS, the blob, xmhfctl and xmhfctl(8)
 #   make uninstall  removes what make install put
@@ -344,6 +345,7 @@ bench:
 	$(TOP)/scripts/bench --x2apic
 	$(TOP)/scripts/bench-mem
 	$(TOP)/scripts/bench-mem --cpu max,pdpe1gb=off
+	$(TOP)/scripts/bench-disk
 
 # make check's soak (selftests/host/soak.t) at full length.
 SOAK_CYCLES ?= 100

@@ -12,8 +12,8 @@
 #         edu's default domain (translated mode only: an identity domain
 #         refuses it, amd_iommu=off has none);
 #   own   a domain of the attacker's own (iommu_domain_alloc, attach).
-# (Not checked after the unload: device interrupts, which QEMU loses then,
-# a known open bug, docs/dma.md "Built: Linux's IOMMU off".)
+# (Device interrupts after the unload: selftests/guest/dma-disk.sh, which
+# selftests/host/adv-dma.t runs after this in the same boot.)
 # Hoisted, each must be blocked at the hypervisor's block, in every mode:
 # with amd_iommu=off the hypervisor owns the IOMMU, otherwise Linux drives
 # a virtual one whose tables the hypervisor shadows.  A read of the block

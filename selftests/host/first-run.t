@@ -29,14 +29,14 @@ cat > "$src/scripts/deps.sh" <<EOF
 touch "$state/deps-done"
 EOF
 # The stand-ins for scripts/check, run and bench print what they found.
-for s in check run bench; do
+for s in check run bench bench-disk; do
 	cat > "$src/scripts/$s" <<EOF
 #!/bin/sh
 echo "$s: vermagic \$(modinfo -F vermagic "$src/xmhf.ko" 2>/dev/null | cut -d' ' -f1)"
 echo "$s: rootfs \$(ls "$src/build/rootfs/lib/modules" 2>/dev/null)"
 EOF
 done
-chmod 755 "$src"/scripts/{kver,deps.sh,check,run,bench}
+chmod 755 "$src"/scripts/{kver,deps.sh,check,run,bench,bench-disk}
 
 # A clean environment: no KVER, and none of the outer make's variables
 # (scripts/check may itself run under `make check`, which exports KVER).

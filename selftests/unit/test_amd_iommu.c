@@ -717,7 +717,18 @@ static u64 env_now(void *ctx)
 	return clock_us += 1000;	/* every poll: 1 ms */
 }
 
-static const struct amdv_env tenv = { NULL, env_alloc, env_relax, env_now, NULL, 0, NULL, 0 };
+/* The legacy ROM area [0xc0000, 0xf0000) as QEMU shows it; reads counted. */
+static u64 rom_area[0x30000 / 8];
+static unsigned int low_reads;
+static const volatile u64 *env_low_mem(void *ctx, u64 pa)
+{
+	(void)ctx;
+	low_reads++;
+	assert_true(pa >= 0xc0000 && pa + 0x8000 <= 0xf0000);
+	return rom_area + (pa - 0xc0000) / 8;
+}
+
+static const struct amdv_env tenv = { NULL, env_alloc, env_relax, env_now, NULL, 0, NULL, 0, env_low_mem };
 static struct amdv_env env1;
 
 /* Linux's registers with amd_iommu=off: IOMMU off, the rest whatever firmware left. */
@@ -852,6 +863,37 @@ static void test_own_take_release(void **state)
 	REG(AMDV_STATUS) = LINUX_STATUS | 0x2;
 	assert_int_equal(amdv_own_release(&o), 0);
 	assert_int_equal(REG(AMDV_STATUS), LINUX_STATUS | 0x2);
+	REG(AMDV_STATUS) = 0;
+	assert_linux_regs(true);
+}
+
+/*
+ * Linux never set a device table (DevTabBar 0, amd_iommu=off on QEMU): the
+ * release looks for a window of zeros in the ROM area (QEMU is left on it,
+ * which plain memory cannot show) and still leaves the register 0.
+ */
+static void test_own_release_devtab_zero(void **state)
+{
+	struct amdv_own o;
+
+	(void)state;
+	REG(AMDV_DEVTAB_BAR) = 0;
+	memset(rom_area, 0xff, sizeof(rom_area));
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), 0);
+	assert_int_not_equal(REG(AMDV_DEVTAB_BAR), 0);
+	low_reads = 0;
+	amdv_own_release(&o);		/* no window of zeros: plain 0 */
+	assert_int_equal(REG(AMDV_DEVTAB_BAR), 0);
+	assert_int_equal(low_reads, 4);	/* 0xe0000 down to 0xc8000 */
+	own_setup(state);		/* the heap again */
+	REG(AMDV_DEVTAB_BAR) = 0;
+	memset(rom_area, 0, sizeof(rom_area));
+	assert_int_equal(amdv_own_take(&o, &env1, tb_ram, 2, tb_prot, 1), 0);
+	low_reads = 0;
+	amdv_own_release(&o);		/* the first window is zeros */
+	assert_int_equal(REG(AMDV_DEVTAB_BAR), 0);
+	assert_int_equal(low_reads, 1);
+	REG(AMDV_DEVTAB_BAR) = 0x1234000ull | 0x1ff;
 	REG(AMDV_STATUS) = 0;
 	assert_linux_regs(true);
 }
@@ -1122,6 +1164,7 @@ int main(void)
 		cmocka_unit_test_setup(test_walk, pool_setup),
 		cmocka_unit_test_setup(test_walk_refused, pool_setup),
 		cmocka_unit_test_setup(test_own_take_release, own_setup),
+		cmocka_unit_test_setup(test_own_release_devtab_zero, own_setup),
 		cmocka_unit_test_setup(test_own_linux_enabled, own_setup),
 		cmocka_unit_test_setup(test_own_failures, own_setup),
 		cmocka_unit_test_setup(test_own_takeover, own_setup),

@@ -109,6 +109,58 @@ static void restore_live(struct amdv_own *o)
 	wr(e, AMDV_CONTROL, o->saved[0]);
 }
 
+/*
+ * Where QEMU may be left reading device table entries of zeros after the
+ * release (restore_devtab()): a window of the legacy option-ROM area
+ * (0xC0000-0xEFFFF), which is never Linux's RAM and which Linux never
+ * writes; 32 KiB, the entries of buses 0-3.
+ */
+#define QEMU_DT_LO	0xc8000ull
+#define QEMU_DT_HI	0xe8000ull
+#define QEMU_DT_LEN	0x8000ull
+
+/* The highest window there that reads as zeros, or 0. */
+static u64 zero_window(const struct amdv_env *e)
+{
+	const volatile u64 *p;
+	u64 pa, i;
+
+	if (!e->low_mem)
+		return 0;
+	for (pa = QEMU_DT_HI - QEMU_DT_LEN; pa >= QEMU_DT_LO; pa -= QEMU_DT_LEN) {
+		p = e->low_mem(e->ctx, pa);
+		for (i = 0; p && i < QEMU_DT_LEN / 8 && !p[i]; i++)
+			;
+		if (p && i == QEMU_DT_LEN / 8)
+			return pa;
+	}
+	return 0;
+}
+
+/*
+ * DevTabBar back to Linux's value.  When that is 0 (Linux never set a
+ * table: amd_iommu=off), first a base QEMU can live with.  QEMU (7.2 to
+ * 10.x) remaps interrupts through the device table whenever one was ever
+ * set, whatever IommuEn says, and takes a new base only from an 8-byte
+ * write or one to the register's upper half; left at 0 it reads the
+ * real-mode vector table as device table entries and drops the devices'
+ * MSIs (docs/dma.md, "Known bug").  So the base goes first to a window of
+ * zeros (entries with IV=0: interrupts pass untranslated, as before the
+ * take), then the lower half alone to 0.  The register ends as Linux left
+ * it, on QEMU and on hardware; hardware, with IommuEn 0, reads no table.
+ */
+static void restore_devtab(const struct amdv_env *e, u64 linux_val)
+{
+	u64 z = linux_val ? 0 : zero_window(e);
+
+	if (!z) {
+		wr(e, AMDV_DEVTAB_BAR, linux_val);
+		return;
+	}
+	wr(e, AMDV_DEVTAB_BAR, z);
+	*(volatile u32 *)&e->mmio[AMDV_DEVTAB_BAR / 8] = 0;
+}
+
 static void restore(struct amdv_own *o)
 {
 	const struct amdv_env *e = o->env;
@@ -120,7 +172,10 @@ static void restore(struct amdv_own *o)
 	}
 	/* Control first: IommuEn 0 stops every use of our tables. */
 	for (i = 0; i < AMDV_NSAVED; i++)
-		wr(e, saved_regs[i], o->saved[i]);
+		if (saved_regs[i] == AMDV_DEVTAB_BAR)
+			restore_devtab(e, o->saved[i]);
+		else
+			wr(e, saved_regs[i], o->saved[i]);
 status:
 	/* The interrupt and overflow bits we caused (write 1 to clear). */
 	wr(e, AMDV_STATUS, rd(e, AMDV_STATUS) & ~o->saved_status & AMDV_STATUS_W1C);

@@ -59,6 +59,13 @@ static int taken_back(void)
 	return -1;
 }
 
+/* Below 4 GiB the runtime maps physical memory 1:1. */
+static const volatile u64 *env_low_mem(void *ctx, u64 pa)
+{
+	(void)ctx;
+	return (const volatile u64 *)(uintptr_t)pa;
+}
+
 static void *va_below_4g(u64 pa)
 {
 	return (void *)(uintptr_t)pa;	/* the runtime maps [0, 4 GiB) 1:1 */
@@ -71,7 +78,7 @@ void dma_adopt(const struct xmhf_sl_params *p, const struct sl_dma *d)
 	if (d->state != SL_DMA_TAKEN || !p->iommu_base || p->iommu_base >= (1ull << 32))
 		return;
 	env = (struct amdv_env){ (volatile u64 *)va_below_4g(p->iommu_base), env_alloc,
-				 env_relax, env_now, NULL, 0, NULL, 0 };
+				 env_relax, env_now, NULL, 0, NULL, 0, env_low_mem };
 	sl_own = (struct amdv_own){ .env = &env, .saved_status = d->saved_status,
 				    .devtab = va_below_4g(d->devtab_pa), .devtab_pa = d->devtab_pa,
 				    .devtab_pages = d->devtab_pages,
@@ -91,6 +98,7 @@ static void adopt_own(void)
 	sl_own.owned = false;
 	cur = &own;
 }
+
 
 int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 {

@@ -392,6 +392,8 @@ struct amdv_env {
 	 */
 	const u64 *linux_saved;
 	u64 linux_status;
+	/* Physical memory below 1 MiB, readable (NULL: not available). */
+	const volatile u64 *(*low_mem)(void *ctx, u64 pa);
 };
 
 /* Linux's registers as the hypervisor found them, put back at the end. */
