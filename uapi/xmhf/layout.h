@@ -68,12 +68,12 @@
 /*
  * With an AMD IOMMU that Linux uses, on top (the virtual IOMMU,
  * docs/dma.md): per-DeviceID indexes (2 x 16 pages), the pool of shadow
- * I/O page-table pages, its free list, an empty table, and copies of
- * remapping tables (8 KiB per device, Linux's 512 entries of 16 bytes;
- * 32 devices here, more come from the heap's reserve).
+ * I/O page-table pages, its free and quarantine lists, an empty table,
+ * copies of remapping tables (8 KiB per device, Linux's 512 entries of 16
+ * bytes; 32 devices at most) and the slot tables.
  */
 #define XMHF_VIOMMU_POOL_PAGES		384
-#define XMHF_HEAP_PAGES_VIOMMU		(16 + 16 + XMHF_VIOMMU_POOL_PAGES + 1 + 1 + 64)
+#define XMHF_HEAP_PAGES_VIOMMU		(16 + 16 + XMHF_VIOMMU_POOL_PAGES + 2 + 1 + 64 + 2)
 
 #ifndef __ASSEMBLY__
 /* Heap pages a machine needs: CPUs present, guest-physical end in bytes. */

@@ -217,7 +217,12 @@ unsigned int amdv_dte_build(const u64 linux_dte[4], u64 shadow_root,
 	/* Linux's domain ID for its shadow; the identity table's is ours (0). */
 	if (shadowed)
 		out[1] |= l1 & AMDV_DTE1_DOMID_MASK;
-	out[1] |= l1 & (AMDV_DTE1_SE | AMDV_DTE1_SA | AMDV_DTE1_CACHE | AMDV_DTE1_SD);
+	/*
+	 * Linux's SE and SA only: Cache and SD (snoop disable) would let the
+	 * hardware walk the shadows and remapping copies without snooping the
+	 * CPU's writes to them.
+	 */
+	out[1] |= l1 & (AMDV_DTE1_SE | AMDV_DTE1_SA);
 	if (l1 & AMDV_DTE1_IOTLB)
 		why |= AMDV_REFUSED_IOTLB;
 	if (l1 & AMDV_DTE1_EX)
@@ -272,7 +277,8 @@ void amdv_fill_blocking(u64 *devtab, u32 n, const volatile u64 *ltab, u32 nlinux
 		l[0] &= AMDV_DTE_V;
 		irt = 0;
 		len = 1ull << ((l[2] & AMDV_DTE2_INTTABLEN_MASK) >> AMDV_DTE2_INTTABLEN_SHIFT);
-		if ((l[0] & AMDV_DTE_V) && (l[2] & AMDV_DTE2_IV) &&
+		/* 2048 entries at most: 12-15 are reserved lengths. */
+		if ((l[0] & AMDV_DTE_V) && (l[2] & AMDV_DTE2_IV) && len <= 2048 &&
 		    irt_ok(ctx, l[2] & AMDV_DTE2_IRT_MASK, len * (ga ? 16 : 4)))
 			irt = l[2] & AMDV_DTE2_IRT_MASK;
 		amdv_dte_build(l, 0, 0, id_root, id_levels, irt, out);

@@ -22,7 +22,7 @@
 #define PAGE		0x1000ull
 #define NDEV		65536u
 #define NSHADOW		64u		/* Linux's translated domains at once */
-#define NIRT		128u		/* devices with remapping tables */
+#define NIRT		32u		/* devices with remapping tables, preallocated */
 #define IRT_PAGES	2u		/* 512 128-bit entries: Linux's size */
 #define IRT_MAX_BYTES	(IRT_PAGES * PAGE)
 #define REGS_LO		0x200u		/* 0x000-0x1ff: bases, control, features... */
@@ -63,7 +63,9 @@ static struct {
 	u8 *dev_irt;		/* per DeviceID: remapping slot + 1, or 0 */
 	u64 empty_pa;		/* a table that maps nothing: fail closed */
 	u64 *pool;		/* free shadow pages (physical addresses) */
-	unsigned int npool;
+	u64 *quar;		/* freed, not yet invalidated */
+	unsigned int npool, nquar;
+	s64 budget;		/* 4 KiB pages allow() may still check in this exit */
 	u64 refused_dte, refused_irte, refused_cmd, refused_store;
 	u64 cmds;		/* Linux's commands run */
 	u64 refused_gone;	/* refusals of shadows since freed */
@@ -87,11 +89,27 @@ static void refuse(u64 *counter, const char *what, u64 a, u64 b)
 
 /* ------------------------------------------------------------ memory */
 
+/*
+ * A freed shadow page may still sit in the IOMMU's caches (a directory
+ * entry of the domain it served), so it waits in quarantine until an
+ * INVALIDATE_IOMMU_ALL has completed after it was freed; only then may it
+ * hold another table.
+ */
+static void quarantine_flush(void)
+{
+	if (!vi.nquar || amdv_own_cmd(vi.own, (u64)AMDV_CMD_INV_IOMMU_ALL << 60, 0))
+		return;		/* no completion: the pages stay out of use */
+	while (vi.nquar && vi.npool < XMHF_VIOMMU_POOL_PAGES)
+		vi.pool[vi.npool++] = vi.quar[--vi.nquar];
+}
+
 static u64 *pool_alloc(void *ctx, u64 *pa)
 {
 	u64 *va;
 
 	(void)ctx;
+	if (!vi.npool)
+		quarantine_flush();
 	if (!vi.npool)
 		return NULL;
 	*pa = vi.pool[--vi.npool];
@@ -105,8 +123,8 @@ static void pool_free(void *ctx, u64 *va, u64 pa)
 {
 	(void)ctx;
 	(void)va;
-	if (vi.npool < XMHF_VIOMMU_POOL_PAGES)
-		vi.pool[vi.npool++] = pa;
+	if (vi.nquar < XMHF_VIOMMU_POOL_PAGES)
+		vi.quar[vi.nquar++] = pa;
 }
 
 static u64 *pool_va(void *ctx, u64 pa)
@@ -122,11 +140,18 @@ static const u64 *read_linux(void *ctx, u64 pa)
 	return guest_ram_map(vi.p, pa & ~(PAGE - 1), PAGE);
 }
 
-/* What a device may reach: the same rule as every guest buffer. */
+/*
+ * What a device may reach: the same rule as every guest buffer.  Each
+ * 4 KiB page checked costs, so one exit checks at most VIOMMU_BUDGET
+ * pages (16 GiB of mappings); past that Linux's leaves are refused, not
+ * checked: a guest cannot hold a CPU in the hypervisor for long.
+ */
+#define VIOMMU_BUDGET	(1ll << 22)
 static bool allow(void *ctx, u64 pa, u64 size)
 {
 	(void)ctx;
-	return guest_ram_map(vi.p, pa, size) != NULL;
+	vi.budget -= (s64)(size / PAGE);
+	return vi.budget >= 0 && guest_ram_map(vi.p, pa, size) != NULL;
 }
 
 /* ------------------------------------------------------------ shadows */
@@ -186,7 +211,7 @@ static struct irt_slot *irt_get(u16 devid)
 		return &vi.irt[i - 1];
 	for (i = 0; i < NIRT && vi.irt[i].used; i++)
 		;
-	if (i == NIRT || !(vi.irt[i].va = hv_alloc_pages(IRT_PAGES)))
+	if (i == NIRT)
 		return NULL;
 	pa = hv_pa(vi.irt[i].va);
 	vi.irt[i] = (struct irt_slot){ devid, true, vi.irt[i].va, pa, 0 };
@@ -339,6 +364,7 @@ static int fill(void *ctx, u64 *devtab, u64 id_root, unsigned int id_levels)
 {
 	(void)ctx;
 	(void)devtab;
+	vi.budget = VIOMMU_BUDGET;
 	vi.id_root = id_root;
 	vi.id_levels = id_levels;
 	for (u32 d = 0; d < NDEV; d++)
@@ -530,6 +556,7 @@ void viommu_access(u64 gpa, unsigned int size, bool write, u64 *val)
 	u64 mask = size >= 8 ? ~0ull : ((1ull << (8 * size)) - 1) << sh, *r, cur;
 
 	spin_lock(&vi_lock);
+	vi.budget = VIOMMU_BUDGET;
 	r = vreg(off & ~7u);
 	/* Aligned accesses only, within one register. */
 	if (!r || (off & (size - 1)) || (size == 8 && (off & 7))) {
@@ -570,10 +597,14 @@ static int alloc_state(void)
 	vi.dev_sh = hv_alloc_pages(NDEV / PAGE);
 	vi.dev_irt = hv_alloc_pages(NDEV / PAGE);
 	vi.pool = hv_alloc_pages(XMHF_VIOMMU_POOL_PAGES * 8 / PAGE + 1);
+	vi.quar = hv_alloc_pages(XMHF_VIOMMU_POOL_PAGES * 8 / PAGE + 1);
 	pg = hv_alloc_pages(1);
-	if (!vi.sh || !vi.irt || !vi.dev_sh || !vi.dev_irt || !vi.pool || !pg)
+	if (!vi.sh || !vi.irt || !vi.dev_sh || !vi.dev_irt || !vi.pool || !vi.quar || !pg)
 		return -1;
 	vi.empty_pa = hv_pa(pg);
+	for (i = 0; i < NIRT; i++)
+		if (!(vi.irt[i].va = hv_alloc_pages(IRT_PAGES)))
+			return -1;
 	for (i = 0; i < XMHF_VIOMMU_POOL_PAGES; i++) {
 		if (!(pg = hv_alloc_pages(1)))
 			return -1;
@@ -612,6 +643,49 @@ int viommu_launch(const struct xmhf_sl_params *p, struct amdv_own *own,
 	return 0;
 }
 
+/* [pa, pa + len) touches the hypervisor's memory. */
+static bool ours(u64 pa, u64 len)
+{
+	return hv_owns(pa & AMDV_PTE_ADDR_MASK, len);
+}
+
+/*
+ * What Linux wrote while hoisted goes back to the hardware at the release:
+ * nothing of it may make the hardware write the hypervisor's memory before
+ * its scrub.  Commands the virtual IOMMU refused stay unrun (head = tail);
+ * a ring, log, device table or exclusion range placed over the
+ * hypervisor's memory goes back disabled, with base 0.
+ */
+static void release_sanitise(void)
+{
+	u64 *sv = vi.own->saved;
+	u64 lg;
+
+	sv[AMDV_SAVED_CMD_HEAD] = sv[AMDV_SAVED_CMD_TAIL];
+	lg = (sv[AMDV_SAVED_CMDBUF] >> 56) & 0xf;
+	if (ours(sv[AMDV_SAVED_CMDBUF], 16ull << lg)) {
+		sv[AMDV_SAVED_CMDBUF] = 0;
+		sv[AMDV_SAVED_CONTROL] &= ~AMDV_CTL_CMDBUF_EN;
+	}
+	lg = (sv[AMDV_SAVED_EVTLOG] >> 56) & 0xf;
+	if (ours(sv[AMDV_SAVED_EVTLOG], 16ull << lg)) {
+		sv[AMDV_SAVED_EVTLOG] = 0;
+		sv[AMDV_SAVED_CONTROL] &= ~(AMDV_CTL_EVTLOG_EN | AMDV_CTL_EVTINT_EN);
+	}
+	if (ours(sv[AMDV_SAVED_DEVTAB], ((sv[AMDV_SAVED_DEVTAB] & 0x1ff) + 1) * PAGE)) {
+		sv[AMDV_SAVED_DEVTAB] = 0;
+		sv[AMDV_SAVED_CONTROL] &= ~AMDV_CTL_IOMMU_EN;
+	}
+	/* The exclusion range (a DMA bypass) goes back off, whatever it says. */
+	if (sv[AMDV_SAVED_EXCL_BASE] & 3) {
+		u64 lo = sv[AMDV_SAVED_EXCL_BASE] & AMDV_PTE_ADDR_MASK;
+		u64 hi = sv[AMDV_SAVED_EXCL_LIMIT] | (PAGE - 1);
+
+		if (hi < lo || ours(lo, hi - lo + 1))
+			sv[AMDV_SAVED_EXCL_BASE] &= ~3ull;
+	}
+}
+
 void viommu_release(void)
 {
 	unsigned int i, n = 0;
@@ -620,6 +694,7 @@ void viommu_release(void)
 	if (!vi.active)
 		return;
 	vi.active = false;
+	release_sanitise();
 	for (i = 0; i < NSHADOW; i++)
 		if (vi.sh[i].s.root_pa) {
 			n++;
