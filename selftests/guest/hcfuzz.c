@@ -117,6 +117,9 @@ struct snapshot {
 	long selfcheck;		/* 1: the runtime's code hashes as at launch */
 	uint64_t heap_free;	/* STATUS: free heap pages in every block */
 	uint64_t mem_phys, mem_size, num_cpus;
+	/* The first block and the extra heap blocks: anywhere in RAM, not contiguous. */
+	uint64_t blocks[1 + XMHF_MAX_BLOCKS];
+	unsigned int nblocks;
 };
 
 /*
@@ -137,6 +140,9 @@ static int take_snapshot(struct snapshot *s)
 		return -1;
 	s->mem_phys = ms.mem_phys;
 	s->mem_size = ms.mem_size;
+	s->blocks[s->nblocks++] = ms.mem_phys;
+	for (unsigned int i = 0; i < ms.num_blocks && i < XMHF_MAX_BLOCKS; i++)
+		s->blocks[s->nblocks++] = ms.blocks_phys[i];
 	s->selfcheck = ioctl(xfd, XMHF_IOC_SELFCHECK);
 	if (s->selfcheck < 0)
 		return -1;
@@ -240,6 +246,12 @@ static int setup_targets(void)
 	return 0;
 }
 
+/* A physical address inside one of the hypervisor's 4 MiB blocks. */
+static uint64_t hv_addr(uint64_t *s)
+{
+	return before.blocks[below(s, before.nblocks)] + below(s, XMHF_MEM_SIZE);
+}
+
 static uint64_t pick_ptr(uint64_t *s, int cpl0, enum ptr_class c, unsigned int *flags)
 {
 	uint64_t v;
@@ -267,7 +279,7 @@ static uint64_t pick_ptr(uint64_t *s, int cpl0, enum ptr_class c, unsigned int *
 	case P_HV:
 		if (cpl0) {
 			*flags = XMHF_RAW_A1_PHYS;
-			return before.mem_phys + below(s, before.mem_size);
+			return hv_addr(s);
 		}
 		return ktext_lo + below(s, ktext_hi - ktext_lo);
 	default:
@@ -461,7 +473,7 @@ static void fuzz_cpu(int cpu, uint64_t seed, uint64_t calls, struct cpu_result *
 			flags = 0;
 			switch (below(&s, 5)) {
 			case 0:
-				a1 = before.mem_phys + (below(&s, before.mem_size) & ~0xfffull);
+				a1 = hv_addr(&s) & ~0xfffull;
 				a2 = below(&s, 2);
 				break;
 			case 1:
