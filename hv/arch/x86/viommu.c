@@ -317,13 +317,15 @@ static unsigned int dte_update(u32 devid, bool irt)
 	if (why & ~AMDV_REFUSED_PASSTHRU)
 		refuse(&vi.refused_dte, "device table entry bits (device, AMDV_REFUSED_*)", devid, why);
 	/*
-	 * A device Linux does not remap keeps untranslated interrupts, as it
-	 * has natively: forwarding them (IntCtl 01) is what would refuse INIT
-	 * and ExtINT, but QEMU delivers forwarded interrupts with vector 0
-	 * (docs/dma.md, "Interrupts").
+	 * A device Linux does not remap (its IV=0, or Linux's IOMMU
+	 * virtually off) gets IV=1 with IntCtl 01 from amdv_dte_build():
+	 * fixed and arbitrated forwarded, INIT and ExtINT refused.  IV=0
+	 * here would let a DMA write of an INIT message through to any CPU
+	 * (61-dma-iommu.t, "init iv0").  QEMU 7.2 delivers forwarded
+	 * interrupts with vector 0 (docs/dma.md, "Interrupts"): a Linux
+	 * booted with its IOMMU on but interrupt remapping off loses its
+	 * device interrupts there, not on hardware.
 	 */
-	if (!((l[0] & AMDV_DTE_V) && (l[2] & AMDV_DTE2_IV)))
-		out[2] = 0;
 	/* One store per quadword; each holds fields validated together. */
 	real[3] = out[3];
 	real[2] = out[2];
