@@ -327,14 +327,15 @@ static int alloc_blocks(struct xmhf_loader *ld, const struct xmhf_load_opts *opt
 {
 	struct xmhf_sl_params *p = xmhf_loader_params(ld);
 	/*
-	 * The IOMMU is taken at launch: its device table is 2 MiB; when Linux
-	 * uses it, the virtual IOMMU's shadows and copies come on top.
+	 * The IOMMU is taken at launch: its tables get a whole block of their
+	 * own (scrubbed last at the unload); when Linux uses it, the virtual
+	 * IOMMU's indexes come on top in the heap.
 	 */
 	bool free = p->iommu_base && ld->plat->iommu_free &&
 		    ld->plat->iommu_free(p->iommu_base);
-	u32 iommu = !p->iommu_base ? 0 : free ? XMHF_HEAP_PAGES_IOMMU :
-		    XMHF_HEAP_PAGES_IOMMU + XMHF_HEAP_PAGES_VIOMMU;
-	u32 need = xmhf_blocks_for(p, ld->blob.rt_mem_size, iommu), i;
+	u32 need = xmhf_blocks_for(p, ld->blob.rt_mem_size,
+				   p->iommu_base && !free ? XMHF_HEAP_PAGES_VIOMMU : 0) +
+		   (p->iommu_base ? 1 : 0), i;
 
 	if ((u64)need + opts->extra_blocks > XMHF_MAX_BLOCKS) {
 		ld->plat->log(XMHF_LOG_ERR, "%u CPUs and RAM up to %#llx need %u more 4 MiB blocks (+%u asked for), at most %u are supported",

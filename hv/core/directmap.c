@@ -8,6 +8,7 @@
  * it), and the blocks can be scrubbed through the map at unload.
  */
 #include <arch/x86.h>
+#include <arch/dma.h>
 #include <core/directmap.h>
 #include <core/log.h>
 #include <core/mm.h>
@@ -133,13 +134,18 @@ int dmap_init(const struct xmhf_sl_params *p, bool la57)
 		    map_range(p->blocks[i], p->blocks[i] + XMHF_MEM_SIZE, false))
 			return -1;
 	}
+	/* The IOMMU's block is not heap: its tables live there alone. */
 	for (i = 0; i < p->num_blocks; i++)
-		mm_add_block(p->blocks[i]);
+		if (p->blocks[i] == dma_block(p))
+			mm_own_block(p->blocks[i]);
+		else
+			mm_add_block(p->blocks[i]);
 	for (i = 0; i < p->num_ram; i++)
 		if (map_ram(&p->ram[i], gb))
 			return -1;
-	hv_log("xmhf: direct map of RAM up to 0x%lx in %s pages, %lu table pages; %u extra heap blocks\n",
-	       dm_end, gb ? "1 GiB" : "2 MiB", dm_pages, p->num_blocks);
+	hv_log("xmhf: direct map of RAM up to 0x%lx in %s pages, %lu table pages; %u extra heap blocks%s\n",
+	       dm_end, gb ? "1 GiB" : "2 MiB", dm_pages, p->num_blocks - (dma_block(p) ? 1 : 0),
+	       dma_block(p) ? " and the IOMMU's" : "");
 	return 0;
 }
 

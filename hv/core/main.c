@@ -33,7 +33,7 @@
 #include <xmhf/version.h>
 
 void rt_main(const struct sl_handoff *h);
-void rt_scrub_and_return(u64 tramp_pa, const u64 ranges[8]) __attribute__((noreturn));
+void rt_scrub_and_return(u64 tramp_pa, const u64 ranges[8], u64 prog) __attribute__((noreturn));
 
 extern u8 _rt_start[], _rt_code_end[], _rt_image_end[], _rt_mem_end[], _rt_scrub_start[];
 extern u8 _rt_exit_start[], _rt_exit_end[];
@@ -57,20 +57,25 @@ static u8 code_hash[SHA256_DIGEST_SIZE];
  */
 static void __attribute__((noreturn)) scrub_and_return(void)
 {
-	u64 base = rt_params.hv_phys_base, ranges[8];
+	u64 base = rt_params.hv_phys_base, ranges[8], late[4], prog;
 
-	/* Linux's IOMMU state back first (its tables are in what follows). */
-	dma_release();
-	hv_scrub_blocks();
+	/*
+	 * The IOMMU keeps devices off until everything but its own tables is
+	 * scrubbed: the stub then runs the release program and scrubs those
+	 * last (docs/dma.md, "Unload").  prog 0: released already.
+	 */
+	prog = dma_release_prepare(late);
+	hv_scrub_blocks_except(late[0], late[1] - late[0]);
 	ranges[0] = base;
 	ranges[1] = base + XMHF_EARLY_OFFSET;
-	ranges[2] = base + XMHF_EARLY_OFFSET + XMHF_EARLY_TABLES * 4096ull;
+	ranges[2] = prog ? base + XMHF_RT_OFFSET :
+		    base + XMHF_EARLY_OFFSET + XMHF_EARLY_TABLES * 4096ull;
 	ranges[3] = hv_pa(_rt_exit_start);
 	ranges[4] = hv_pa(_rt_exit_end);
 	ranges[5] = hv_pa(_rt_image_end);	/* the log ring follows the image */
 	ranges[6] = hv_pa(_rt_scrub_start);
 	ranges[7] = base + XMHF_MEM_SIZE;
-	rt_scrub_and_return(rt_params.tramp_return_pa, ranges);
+	rt_scrub_and_return(rt_params.tramp_return_pa, ranges, prog);
 }
 
 /*
@@ -471,6 +476,8 @@ void rt_main(const struct sl_handoff *h)
 		rt_abort("the RAM map or a heap block overlaps PCI ECAM");
 	if (dmap_init(&rt_params, la57))
 		rt_abort("out of memory for the direct map of RAM and the heap");
+	if (dma_reserve(&rt_params))
+		rt_abort("no contiguous room for the IOMMU's tables");
 	if (npt_init(&guest_npt, la57, npt_initial_end()) ||
 	    npt_set_4k(&guest_npt, lapic_mmio_base(), true, false) ||
 	    intr_mmio_launch(&guest_npt))

@@ -99,12 +99,25 @@ void *hv_alloc_pages(unsigned int n)
 	return p;
 }
 
+/* Blocks the hypervisor owns outside the heap (the IOMMU's, arch/dma.h). */
+static u64 own_blocks[XMHF_MAX_BLOCKS];
+static unsigned int nown;
+
+void mm_own_block(u64 pa)
+{
+	if (nown < XMHF_MAX_BLOCKS)
+		own_blocks[nown++] = pa;
+}
+
 bool hv_owns(u64 pa, u64 len)
 {
 	unsigned int i;
 
 	if (pa < hv_base + XMHF_MEM_SIZE && pa + len > hv_base)
 		return true;
+	for (i = 0; i < nown; i++)
+		if (pa < own_blocks[i] + XMHF_MEM_SIZE && pa + len > own_blocks[i])
+			return true;
 	for (i = 1; i < __atomic_load_n(&nparts, __ATOMIC_ACQUIRE); i++)
 		if (pa < parts[i].start_pa + XMHF_MEM_SIZE && pa + len > parts[i].start_pa)
 			return true;
@@ -135,14 +148,29 @@ u64 hv_heap_pages(void)
 
 unsigned int hv_blocks(void)
 {
-	return nparts - 1;
+	return nparts - 1 + nown;
 }
 
 /* Unload: the extra blocks hold secrets too (stacks, VMCBs, tables). */
 void hv_scrub_blocks(void)
 {
-	unsigned int i;
+	hv_scrub_blocks_except(0, 0);
+}
 
-	for (i = 1; i < nparts; i++)
-		memset(dmap_va(parts[i].start_pa), 0, XMHF_MEM_SIZE);
+void hv_scrub_blocks_except(u64 pa, u64 len)
+{
+	unsigned int i;
+	u64 b, lo, hi;
+
+	for (i = 1; i < nparts + nown; i++) {
+		b = i < nparts ? parts[i].start_pa : own_blocks[i - nparts];
+		lo = pa > b ? pa : b;
+		hi = pa + len < b + XMHF_MEM_SIZE ? pa + len : b + XMHF_MEM_SIZE;
+		if (!len || lo >= hi) {
+			memset(dmap_va(b), 0, XMHF_MEM_SIZE);
+			continue;
+		}
+		memset(dmap_va(b), 0, lo - b);
+		memset(dmap_va(hi), 0, b + XMHF_MEM_SIZE - hi);
+	}
 }

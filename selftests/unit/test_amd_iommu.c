@@ -1042,6 +1042,58 @@ static void test_own_takeover_failures(void **state)
 	assert_int_equal(REG(AMDV_CMDBUF_BAR), linux_cmdbuf);
 }
 
+/*
+ * The unload's release as a program (docs/dma.md, "Unload"): recording it
+ * touches no register, so the IOMMU keeps our tables through the scrub;
+ * the stub running it afterwards gives Linux its IOMMU back as the direct
+ * release does.
+ */
+#define MMIO_PA		0xfed80000ull
+static void run_prog(const u64 *op)
+{
+	u64 *w;
+
+	for (; op[0] != AMDV_OP_END; op += 3) {
+		if (op[0] == AMDV_OP_POLL) {
+			env_relax(NULL);
+			assert_int_equal(*env_at(op[1]), op[2]);
+			continue;
+		}
+		assert_true(op[1] >= MMIO_PA && op[1] < MMIO_PA + REGS_BYTES);
+		w = &regs[(op[1] - MMIO_PA) / 8];
+		if (op[0] == AMDV_OP_W32)
+			*(u32 *)w = (u32)op[2];
+		else
+			*w = op[2];
+	}
+}
+
+static void test_own_release_prog(void **state)
+{
+	static u64 ops[3 * 64];
+	static u64 before[REGS_BYTES / 8];
+	struct amdv_prog p = { ops, 0, 63, MMIO_PA, false };
+	struct amdv_own o;
+	u64 ring_pa, linux_cmdbuf = linux_on_setup(&ring_pa), linux_devtab = REG(AMDV_DEVTAB_BAR);
+	int ok = 0;
+
+	(void)state;
+	assert_int_equal(amdv_own_takeover(&o, &env1, tb_ram, 2, tb_prot, 1, test_fill, &ok), 0);
+	memcpy(before, regs, REGS_BYTES);
+	ncmds_run = 0;
+	amdv_own_release_prog(&o, &p);
+	/* Nothing written yet: the scrub runs under our tables. */
+	assert_memory_equal(before, regs, REGS_BYTES);
+	assert_int_equal(ncmds_run, 0);
+	assert_false(p.overflow);
+	assert_false(o.owned);
+	run_prog(ops);
+	assert_int_equal(inv_all_devtab, linux_devtab);	/* invalidated on Linux's table */
+	assert_int_equal(REG(AMDV_DEVTAB_BAR), linux_devtab);
+	assert_int_equal(REG(AMDV_CMDBUF_BAR), linux_cmdbuf);
+	assert_int_equal(REG(AMDV_CONTROL), LINUX_CTL);
+}
+
 /* ------------------------------------------------ launch order (the SL) */
 
 /*
@@ -1170,6 +1222,7 @@ int main(void)
 		cmocka_unit_test_setup(test_own_takeover, own_setup),
 		cmocka_unit_test_setup(test_own_takeover_failures, own_setup),
 		cmocka_unit_test(test_launch_order),
+		cmocka_unit_test_setup(test_own_release_prog, own_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,21 +59,19 @@
 #define XMHF_HEAP_PAGES_PER_512GIB	4
 #define XMHF_HEAP_PAGES_RESERVE		192
 /*
- * With an AMD IOMMU that Linux left off (the loader checks its Control
- * register), which the hypervisor takes (docs/dma.md): its device table
- * (2 MiB, one contiguous piece), command ring, event log, completion word
- * and the identity table's pages.
+ * With an AMD IOMMU (docs/dma.md) the loader adds one whole extra block for
+ * the region the IOMMU reads, which the unload scrubs last: a device table
+ * for every DeviceID (2 MiB), command ring, event log, completion word and
+ * the identity table's pages; the release program's page; and when Linux
+ * uses its IOMMU, the virtual IOMMU's shadow pool (XMHF_VIOMMU_POOL_PAGES),
+ * remapping-table copies (32 of 8 KiB) and an empty table.  On top, in the
+ * ordinary heap, the virtual IOMMU's indexes and lists.
  */
 #define XMHF_HEAP_PAGES_IOMMU		(512 + 3 + 32 + 1)
-/*
- * With an AMD IOMMU that Linux uses, on top (the virtual IOMMU,
- * docs/dma.md): per-DeviceID indexes (2 x 16 pages), the pool of shadow
- * I/O page-table pages, its free and quarantine lists, an empty table,
- * copies of remapping tables (8 KiB per device, Linux's 512 entries of 16
- * bytes; 32 devices at most) and the slot tables.
- */
 #define XMHF_VIOMMU_POOL_PAGES		384
-#define XMHF_HEAP_PAGES_VIOMMU		(16 + 16 + XMHF_VIOMMU_POOL_PAGES + 2 + 1 + 64 + 2)
+#define XMHF_VIOMMU_REGION_PAGES	(XMHF_VIOMMU_POOL_PAGES + 64 + 1)
+#define XMHF_IOMMU_REGION_PAGES		(XMHF_HEAP_PAGES_IOMMU + 1 + XMHF_VIOMMU_REGION_PAGES)
+#define XMHF_HEAP_PAGES_VIOMMU		(16 + 16 + 2 + 2 + 1 + 1)
 
 #ifndef __ASSEMBLY__
 /* Heap pages a machine needs: CPUs present, guest-physical end in bytes. */

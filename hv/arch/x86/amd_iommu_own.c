@@ -26,8 +26,27 @@ static u64 rd(const struct amdv_env *e, u32 off)
 	return e->mmio[off / 8];
 }
 
+/* While the release is recorded for the exit stub: its program, else NULL. */
+static struct amdv_prog *rec;
+
+static void emit(u64 op, u64 addr, u64 val)
+{
+	if (rec->n + 1 >= rec->max) {
+		rec->overflow = true;
+		return;
+	}
+	rec->op[3 * rec->n] = op;
+	rec->op[3 * rec->n + 1] = addr;
+	rec->op[3 * rec->n + 2] = val;
+	rec->n++;
+}
+
 static void wr(const struct amdv_env *e, u32 off, u64 val)
 {
+	if (rec) {
+		emit(AMDV_OP_W64, rec->mmio_pa + off, val);
+		return;
+	}
 #ifdef __x86_64__
 	e->mmio[off / 8] = val;
 #else
@@ -70,6 +89,10 @@ static int cmd_run(struct amdv_own *o, u64 c0, u64 c1)
 		seq);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the ring before the tail */
 	wr(e, AMDV_CMDBUF_TAIL, o->cmd_tail);
+	if (rec) {
+		emit(AMDV_OP_POLL, o->sem_pa, seq);	/* the stub waits, bounded */
+		return 0;
+	}
 	/* A plain volatile load: the SL is 32-bit (seq stays below 2^32). */
 	while (*o->sem != seq) {
 		if (e->now_us(e->ctx) - t0 > WAIT_US)
@@ -158,7 +181,10 @@ static void restore_devtab(const struct amdv_env *e, u64 linux_val)
 		return;
 	}
 	wr(e, AMDV_DEVTAB_BAR, z);
-	*(volatile u32 *)&e->mmio[AMDV_DEVTAB_BAR / 8] = 0;
+	if (rec)
+		emit(AMDV_OP_W32, rec->mmio_pa + AMDV_DEVTAB_BAR, 0);
+	else
+		*(volatile u32 *)&e->mmio[AMDV_DEVTAB_BAR / 8] = 0;
 }
 
 static void restore(struct amdv_own *o)
@@ -374,4 +400,24 @@ int amdv_sl_take(struct amdv_own *o, const struct amdv_env *env,
 	if (!amdv_linux_enabled(env))
 		return amdv_own_take(o, env, ram, nram, prot, nprot);
 	return amdv_own_takeover(o, env, ram, nram, prot, nprot, sl_fill, &f);
+}
+
+u64 amdv_own_release_prog(struct amdv_own *o, struct amdv_prog *p)
+{
+	u64 n;
+
+	p->n = 0;
+	p->overflow = false;
+	if (!o->owned) {
+		p->op[0] = AMDV_OP_END;
+		return 0;
+	}
+	n = amdv_own_events(o);
+	rec = p;
+	invalidate_all(o);
+	restore(o);
+	rec = NULL;
+	p->op[3 * p->n] = AMDV_OP_END;
+	o->owned = false;
+	return n;
 }

@@ -14,6 +14,7 @@
 #include <core/mm.h>
 #include <core/npt.h>
 #include <core/spinlock.h>
+#include <lib/string.h>
 #include <xmhf/hypercall.h>
 #include <xmhf/layout.h>
 #include <sl_handoff.h>
@@ -25,14 +26,62 @@ static struct amdv_env env;
 static u32 mode = XMHF_DMA_NO_IOMMU;
 static spinlock_t dma_lock;	/* the event log, read from any CPU */
 
+/*
+ * Everything the IOMMU reads lives in one region of the heap, which the
+ * unload scrubs last, after the IOMMU is Linux's again (docs/dma.md,
+ * "Unload"): its first page holds the release program for the exit stub.
+ */
+static u8 *region;
+static u64 region_pa;
+static u32 region_pages, region_used;
+
 static void *env_alloc(void *ctx, unsigned int n, u64 *pa)
 {
-	void *p = hv_alloc_pages(n);
+	void *p;
 
 	(void)ctx;
-	if (p)
-		*pa = hv_pa(p);
+	if (n > region_pages - region_used)
+		return NULL;
+	p = region + (u64)region_used * 4096;
+	*pa = region_pa + (u64)region_used * 4096;
+	region_used += n;
+	memset(p, 0, (u64)n * 4096);
 	return p;
+}
+
+static u64 rt_iommu_base, sl_early_pa, sl_early_len;
+_Static_assert(XMHF_IOMMU_REGION_PAGES <= XMHF_MEM_SIZE / 4096, "the IOMMU's region outgrew its block");
+
+/*
+ * The IOMMU's block: of the extra blocks the loader added (one more when
+ * there is an IOMMU), the highest below 4 GiB, where the exit stub reaches
+ * it; else the highest.  Never heap (core/directmap.c).
+ */
+u64 dma_block(const struct xmhf_sl_params *p)
+{
+	u64 best = 0;
+	unsigned int i;
+
+	if (!p->iommu_base || !p->num_blocks)
+		return 0;
+	for (i = 0; i < p->num_blocks && i < XMHF_MAX_BLOCKS; i++)
+		if (p->blocks[i] + XMHF_MEM_SIZE <= (1ull << 32) && p->blocks[i] > best)
+			best = p->blocks[i];
+	return best ? best : p->blocks[p->num_blocks - 1];
+}
+
+/* After the direct map: the region is the IOMMU's block. */
+int dma_reserve(const struct xmhf_sl_params *p)
+{
+	if (!cur)
+		return 0;
+	region_pa = dma_block(p);
+	if (!region_pa)
+		return -1;
+	region = hv_va(region_pa);
+	region_pages = XMHF_MEM_SIZE / 4096;
+	region_used = 1;		/* page 0: the release program */
+	return 0;
 }
 
 static void env_relax(void *ctx)
@@ -90,6 +139,9 @@ void dma_adopt(const struct xmhf_sl_params *p, const struct sl_dma *d)
 	for (i = 0; i < AMDV_NSAVED; i++)
 		sl_own.saved[i] = d->saved[i];
 	cur = &sl_own;
+	rt_iommu_base = p->iommu_base;
+	sl_early_pa = p->hv_phys_base + XMHF_EARLY_DMA_OFFSET;
+	sl_early_len = XMHF_RT_OFFSET - XMHF_EARLY_DMA_OFFSET;
 }
 
 /* The runtime's tables in place of the SL's: those are forgotten. */
@@ -116,6 +168,10 @@ int dma_launch(const struct xmhf_sl_params *p, struct npt *npt)
 	}
 	/* Linux's registers are what the SL saved: the live ones are the SL's. */
 	env.linux_saved = sl_own.saved;
+	if (!region) {
+		hv_log("xmhf: DMA: no contiguous room for the IOMMU's tables\n");
+		return -1;
+	}
 	env.linux_status = sl_own.saved_status;
 	for (i = 0; i < p->num_blocks && i < XMHF_MAX_BLOCKS; i++) {
 		prot[nprot].start = p->blocks[i];
@@ -167,6 +223,43 @@ void dma_release(void)
 	spin_unlock(&dma_lock);
 	hv_log("xmhf: DMA: the IOMMU is back as Linux left it (%s%s); %lu event(s) logged while it was ours\n",
 	       cur->live ? "its own tables" : "off", cur == &sl_own ? ", from the SL's" : "", n);
+}
+
+u64 dma_release_prepare(u64 late[4])
+{
+	struct amdv_prog prog;
+	u64 n, *hdr = (u64 *)region;
+
+	late[0] = late[1] = late[2] = late[3] = 0;
+	if (!cur || !cur->owned)
+		return 0;
+	/*
+	 * The stub reaches physical memory 1:1 below 4 GiB only, and scrubs
+	 * the first block before it runs the program.
+	 */
+	if (cur != &own || region_pa + (u64)region_pages * 4096 > (1ull << 32) ||
+	    (region_pa < sl_early_pa - XMHF_EARLY_DMA_OFFSET + XMHF_MEM_SIZE &&
+	     region_pa + (u64)region_pages * 4096 > sl_early_pa - XMHF_EARLY_DMA_OFFSET)) {
+		dma_release();
+		return 0;
+	}
+	spin_lock(&dma_lock);
+	viommu_release();
+	prog = (struct amdv_prog){ hdr + 4, 0, (4096 / 8 - 4) / 3, rt_iommu_base, false };
+	n = amdv_own_release_prog(cur, &prog);
+	spin_unlock(&dma_lock);
+	if (prog.overflow) {
+		hv_log("xmhf: DMA: the release program did not fit: released before the scrub\n");
+		prog.op[0] = AMDV_OP_END;
+	}
+	/* Scrubbed after the program ran: these tables, then the SL's. */
+	hdr[0] = late[0] = region_pa;
+	hdr[1] = late[1] = region_pa + (u64)region_pages * 4096;
+	hdr[2] = late[2] = sl_early_pa;
+	hdr[3] = late[3] = sl_early_pa + sl_early_len;
+	hv_log("xmhf: DMA: %lu event(s) logged while the IOMMU was ours; it goes back as Linux left it (%s) once the hypervisor is scrubbed (%u steps)\n",
+	       n, cur->live ? "its own tables" : "off", prog.n);
+	return region_pa;
 }
 
 u32 dma_mode(void)

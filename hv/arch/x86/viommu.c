@@ -587,10 +587,15 @@ u64 viommu_refused(void)
 
 /* ------------------------------------------------------------ launch */
 
-static int alloc_state(void)
+/*
+ * What the hardware reads (shadow pages, remapping copies, the empty
+ * table) comes from @env, which keeps it in the region the unload scrubs
+ * last (docs/dma.md, "Unload"); the rest from the heap.
+ */
+static int alloc_state(const struct amdv_env *env)
 {
 	unsigned int i;
-	u64 *pg;
+	u64 pa;
 
 	_Static_assert(NSHADOW * sizeof(struct shadow_slot) <= PAGE, "one page");
 	_Static_assert(NIRT * sizeof(struct irt_slot) <= PAGE, "one page");
@@ -600,17 +605,16 @@ static int alloc_state(void)
 	vi.dev_irt = hv_alloc_pages(NDEV / PAGE);
 	vi.pool = hv_alloc_pages(XMHF_VIOMMU_POOL_PAGES * 8 / PAGE + 1);
 	vi.quar = hv_alloc_pages(XMHF_VIOMMU_POOL_PAGES * 8 / PAGE + 1);
-	pg = hv_alloc_pages(1);
-	if (!vi.sh || !vi.irt || !vi.dev_sh || !vi.dev_irt || !vi.pool || !vi.quar || !pg)
+	if (!vi.sh || !vi.irt || !vi.dev_sh || !vi.dev_irt || !vi.pool || !vi.quar ||
+	    !env->alloc(env->ctx, 1, &vi.empty_pa))
 		return -1;
-	vi.empty_pa = hv_pa(pg);
 	for (i = 0; i < NIRT; i++)
-		if (!(vi.irt[i].va = hv_alloc_pages(IRT_PAGES)))
+		if (!(vi.irt[i].va = env->alloc(env->ctx, IRT_PAGES, &pa)))
 			return -1;
 	for (i = 0; i < XMHF_VIOMMU_POOL_PAGES; i++) {
-		if (!(pg = hv_alloc_pages(1)))
+		if (!env->alloc(env->ctx, 1, &pa))
 			return -1;
-		vi.pool[vi.npool++] = hv_pa(pg);
+		vi.pool[vi.npool++] = pa;
 	}
 	vi.mem = (struct amdv_mem){ pool_alloc, pool_free, pool_va, NULL };
 	return 0;
@@ -627,7 +631,7 @@ int viommu_launch(const struct xmhf_sl_params *p, struct amdv_own *own,
 	vi.p = p;
 	vi.own = own;
 	if (amdv_parse(AMDV_CAP_ID | AMDV_CAP_TYPE | AMDV_CAP_EFR_SUP,
-		       env->mmio[AMDV_EXT_FEATURES / 8], &caps) || alloc_state())
+		       env->mmio[AMDV_EXT_FEATURES / 8], &caps) || alloc_state(env))
 		return -1;
 	/* Linux's view starts as the hardware's: everything it set at boot. */
 	for (off = 0; off < REGS_LO; off += 8)

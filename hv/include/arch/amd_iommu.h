@@ -469,6 +469,21 @@ enum { AMDV_SAVED_CONTROL, AMDV_SAVED_DEVTAB, AMDV_SAVED_CMDBUF, AMDV_SAVED_EVTL
  * faults...) while the hypervisor owned it.  Nothing when not owned.
  */
 u64 amdv_own_release(struct amdv_own *o);
+/*
+ * The release as a program, for the exit stub to run once the hypervisor's
+ * memory is scrubbed (docs/dma.md, "Unload"): triples (op, address, value),
+ * physical addresses the stub reaches 1:1; the ring's commands are written
+ * now, the tail write that starts them is in the program.  Returns the
+ * events logged; p->overflow if @max ops were not enough.
+ */
+enum { AMDV_OP_END, AMDV_OP_W64, AMDV_OP_W32, AMDV_OP_POLL };
+struct amdv_prog {
+	u64 *op;		/* 3 words per op, then AMDV_OP_END */
+	unsigned int n, max;
+	u64 mmio_pa;		/* the IOMMU's registers */
+	bool overflow;
+};
+u64 amdv_own_release_prog(struct amdv_own *o, struct amdv_prog *p);
 /* Events the IOMMU logged since the take; consumes the log (moves its head). */
 u64 amdv_own_events(struct amdv_own *o);
 
