@@ -49,7 +49,7 @@ log=$(xmhfctl log 2>&1)
 like "the hypervisor's log reads" "$log" "xmhf runtime"
 is "no fault in the hypervisor's log" "$(printf '%s\n' "$log" | grep -E "$HV_FAULT" | head -5)" ""
 is "no oops, BUG or warning in dmesg" \
-	"$(dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) |
+	"$(dmesg_since |
 	   grep -E 'BUG:|Oops|WARNING:|Call Trace|general protection|rcu.*stall' | head -5)" ""
 
 # A small workload: files written, copied and checksummed, processes forked.

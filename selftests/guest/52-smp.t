@@ -86,7 +86,7 @@ set_online() { echo "$2" > "$CPU_DIR/cpu$1/online"; }
 launch() { modprobe xmhf launch="$LAUNCH" blob=xmhf/xmhf-test.bin; }
 state() { cat /sys/kernel/xmhf/state 2>/dev/null || echo unloaded; }
 # Kernel log lines since dmesg_mark, all of them (dmesg_new keeps ours only).
-klog_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )); }
+klog_new() { dmesg_since; }
 bad_klog() { klog_new | grep -E "$BAD" | head -5 | oneline; }
 
 # Background loops, killed on the way out.

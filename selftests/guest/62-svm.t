@@ -107,10 +107,10 @@ is "hoisted: each was the hypervisor's #UD (svm_insn exits counted)" \
 dmesg_mark
 if modprobe kvm_amd 2>/tmp/kvm.err; then kvm_rc=0; else kvm_rc=$?; fi
 is "hoisted: modprobe kvm_amd fails" "$kvm_rc:$(kvm_loaded && echo loaded)" "1:"
-like "hoisted: kvm says why" "$(dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )))" \
+like "hoisted: kvm says why" "$(dmesg_since)" \
 	"kvm: (no hardware support|support) for 'kvm_amd'( disabled by bios)?"
 is "hoisted: no oops or warning from the failed load" \
-	"$(dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep -cE 'BUG|Oops|WARNING|Call Trace')" 0
+	"$(dmesg_since | grep -cE 'BUG|Oops|WARNING|Call Trace')" 0
 unload_kvm
 is "hoisted: the hypervisor is still there" "$(sig)" "xmhfllxmhfll"
 check "unload" rmmod xmhf

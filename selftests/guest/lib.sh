@@ -87,8 +87,14 @@ mem_settled_kb() {
 }
 mem_settled_why() { cat /tmp/mem-settled.why; }
 # dmesg lines the module printed since the marker was set.
-dmesg_mark() { dmesg | wc -l > /tmp/dmesg.mark; }
-dmesg_new() { dmesg | tail -n +$(( $(cat /tmp/dmesg.mark) + 1 )) | grep 'xmhf:'; }
+# By timestamp, not by line count: the kernel's ring drops old lines once
+# full, and every unload copies the hypervisor's log into it.
+dmesg_mark() { dmesg | tail -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' > /tmp/dmesg.mark; }
+dmesg_since() {
+	dmesg | awk -v m="$(cat /tmp/dmesg.mark 2>/dev/null)" \
+		'{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > m + 0) print }'
+}
+dmesg_new() { dmesg_since | grep 'xmhf:'; }
 # Flip one byte of a file in place: flip_byte FILE OFFSET
 flip_byte() {
 	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
