@@ -87,9 +87,10 @@ void hv_reset_platform(struct vcpu *v, u16 port, unsigned int size, u32 val,
 	u0 = tsc_us();
 	while (tsc_us() < u0 + 1000)
 		cpu_relax();
+	dma_release();		/* the IOMMU as Linux left it, before its tables go */
+	/* The announcement stays the log's last line (reset-scrub.t). */
 	hv_log("xmhf: scrubbing the hypervisor's %u KiB at 0x%lx and %u extra blocks, then the platform takes over\n",
 	       XMHF_MEM_SIZE >> 10, base, hv_blocks());
-	dma_release();		/* the IOMMU as Linux left it, before its tables go */
 	hv_scrub_blocks();	/* through the direct map, before the stub takes it all */
 	rt_scrub_and_out(base, port, val, size, (rdtsc() - t0) * FALLBACK_MS);
 }
