@@ -678,12 +678,12 @@ static size_t fetch_insn(struct vcpu *v, u8 buf[15])
 }
 
 /*
- * The store at RIP, for the MMIO the hypervisor emulates.  The decoder
+ * The MOV store (or load) at RIP, for the MMIO the hypervisor emulates.  The decoder
  * knows 64-bit mode only (a 0x4X byte is REX there, INC/DEC elsewhere):
- * in any other mode the store is not emulated, and the caller's #GP
+ * in any other mode it is not emulated, and the caller's #GP
  * follows.  Linux's own MMIO stores all run in 64-bit mode.
  */
-static int fetch_store(struct vcpu *v, struct memstore *ms)
+static int fetch_mov(struct vcpu *v, struct memstore *ms, bool load)
 {
 	const struct vmcb_save_area *s = &vmcb_of(v)->save;
 	u8 buf[15];
@@ -692,20 +692,20 @@ static int fetch_store(struct vcpu *v, struct memstore *ms)
 	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & 0x200))
 		return -1;
 	n = fetch_insn(v, buf);
-	return n ? decode_memstore(buf, n, ms) : -1;
+	if (!n)
+		return -1;
+	return load ? decode_memload(buf, n, ms) : decode_memstore(buf, n, ms);
 }
 
-/* The MOV load at RIP, as fetch_store() does stores. */
+static int fetch_store(struct vcpu *v, struct memstore *ms)
+{
+	return fetch_mov(v, ms, false);
+}
+
+/* The MOV load at RIP, the same way. */
 static int fetch_load(struct vcpu *v, struct memstore *ms)
 {
-	const struct vmcb_save_area *s = &vmcb_of(v)->save;
-	u8 buf[15];
-	size_t n;
-
-	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & 0x200))
-		return -1;
-	n = fetch_insn(v, buf);
-	return n ? decode_memload(buf, n, ms) : -1;
+	return fetch_mov(v, ms, true);
 }
 
 static int fetch_decode(struct vcpu *v, struct sysinsn *in)
